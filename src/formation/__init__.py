@@ -1,0 +1,51 @@
+"""formation: the French personal training account (CPF) and Mon Compte Formation, in Python.
+
+A framework-free domain library: money in whole cents, the legal rules as dated data, and the
+entities and services of the CPF (accounts and their ledger, the catalogue and its search,
+funding plans, bookings and their deadlines in business days, reviews). Import it as::
+
+    import formation as fm
+"""
+
+from __future__ import annotations
+
+from formation.actions import ActionType
+from formation.errors import (
+    ConflictError,
+    DuplicateEntry,
+    FormationError,
+    InsufficientCredit,
+    InvalidTransition,
+    InvalidValue,
+    NotAuthorized,
+    NotFound,
+    RuleViolation,
+    Violation,
+)
+from formation.funders import Funder
+from formation.money import Euros, allocate
+from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActionType",
+    "Confidence",
+    "ConflictError",
+    "DuplicateEntry",
+    "Euros",
+    "FormationError",
+    "Funder",
+    "InsufficientCredit",
+    "InvalidTransition",
+    "InvalidValue",
+    "NotAuthorized",
+    "NotFound",
+    "ParameterValue",
+    "RuleViolation",
+    "Rulebook",
+    "Rules",
+    "Violation",
+    "__version__",
+    "allocate",
+]

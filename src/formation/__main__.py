@@ -1,0 +1,5 @@
+"""``python -m formation`` runs the command line."""
+
+from formation.cli import main
+
+raise SystemExit(main())
