@@ -25,6 +25,7 @@ from formation.errors import (
 from formation.funders import Funder
 from formation.money import Euros, allocate
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
+from formation.topups import TopUp
 
 __version__ = "0.1.0"
 
@@ -45,6 +46,7 @@ __all__ = [
     "RuleViolation",
     "Rulebook",
     "Rules",
+    "TopUp",
     "Violation",
     "__version__",
     "allocate",
