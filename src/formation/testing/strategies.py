@@ -1,0 +1,45 @@
+"""Public Hypothesis strategies for the entities of ``formation``.
+
+Use them in your own property tests::
+
+    from hypothesis import given
+    from formation.testing import strategies as fst
+
+    @given(fst.euros())
+    def test_my_app_never_loses_a_cent(amount): ...
+
+Each concept keeps its strategies in a module of its own (``formation.testing._<concept>``);
+this module re-exports them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import strategies as st
+
+from formation.actions import ActionType
+from formation.funders import Funder
+from formation.money import Euros
+
+__all__ = ["action_types", "days", "euros", "funders"]
+
+
+def euros(min_cents: int = 0, max_cents: int = 10_000_000) -> st.SearchStrategy[Euros]:
+    """Amounts between two bounds in cents (default 0 to 100 000 €)."""
+    return st.integers(min_cents, max_cents).map(Euros)
+
+
+def days(min_value: date = date(2015, 1, 1), max_value: date = date(2030, 12, 31)) -> st.SearchStrategy[date]:
+    """Dates (never datetimes) in a range; default the CPF era 2015–2030."""
+    return st.dates(min_value=min_value, max_value=max_value)
+
+
+def funders() -> st.SearchStrategy[Funder]:
+    """Any top-up funder."""
+    return st.sampled_from(list(Funder))
+
+
+def action_types() -> st.SearchStrategy[ActionType]:
+    """Any kind of training action."""
+    return st.sampled_from(list(ActionType))
