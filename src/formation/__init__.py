@@ -10,6 +10,17 @@ funding plans, bookings and their deadlines in business days, reviews). Import i
 from __future__ import annotations
 
 from formation.actions import ActionType
+from formation.catalog import (
+    Certification,
+    Modality,
+    Offer,
+    Option,
+    Organism,
+    Place,
+    QualiopiCertification,
+    Registry,
+    Session,
+)
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -31,6 +42,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ActionType",
+    "Certification",
     "Confidence",
     "ConflictError",
     "DuplicateEntry",
@@ -40,12 +52,20 @@ __all__ = [
     "InsufficientCredit",
     "InvalidTransition",
     "InvalidValue",
+    "Modality",
     "NotAuthorized",
     "NotFound",
+    "Offer",
+    "Option",
+    "Organism",
     "ParameterValue",
+    "Place",
+    "QualiopiCertification",
+    "Registry",
     "RuleViolation",
     "Rulebook",
     "Rules",
+    "Session",
     "TopUp",
     "Violation",
     "__version__",

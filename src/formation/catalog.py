@@ -1,0 +1,412 @@
+"""The catalogue of eligible trainings: organisms, certifications, offers, options and sessions.
+
+Mon Compte Formation lists *offers* (a training sold by an organism, toward a certification,
+described by themes, a duration, a price and a modality) and their *sessions* (dated runs, in a
+place or at a distance). An offer may carry *options*: priced add-ons the holder chooses (extra
+hours, an exam fee, equipment), each marked as fundable by CPF rights or not; options that are
+not fundable are paid by card. Source: ``cpf-rules.md`` section 7 (the fields of a catalogue
+entry, from the open-data export and the EDOF payloads).
+
+These are plain frozen records validated on construction; the eligibility rules live in
+:mod:`formation.eligibility` and the search in :mod:`formation.search`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import attrs
+
+from formation.actions import ActionType
+from formation.errors import InvalidValue
+from formation.ids import OfferId, SessionId
+from formation.money import Euros
+from formation.rulebook import check_date
+
+__all__ = [
+    "Certification",
+    "Modality",
+    "Offer",
+    "Option",
+    "Organism",
+    "Place",
+    "QualiopiCertification",
+    "Registry",
+    "Session",
+    "is_valid_siret",
+]
+
+
+@enum.unique
+class Registry(enum.Enum):
+    """The national registers of certifications that CPF funds (L6323-6)."""
+
+    RNCP = "RNCP"  # répertoire national des certifications professionnelles
+    RS = "RS"  # répertoire spécifique (habilitations, CléA, TOSA…)
+
+
+@enum.unique
+class Modality(enum.Enum):
+    """How a training is delivered (``modalite_presence`` in the open data)."""
+
+    IN_PERSON = "presentiel"  # in a place
+    DISTANCE = "distanciel"  # at a distance
+    MIXED = "mixte"  # partly both
+
+
+_SIRET = re.compile(r"^\d{14}$")
+_NDA = re.compile(r"^[0-9AB]{11}$")
+_FORMACODE = re.compile(r"^\d{5}$")
+_NSF = re.compile(r"^\d{3}[a-z]?$")
+_DEPARTMENT = re.compile(r"^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])$")
+_REGION = re.compile(r"^\d{2}$")
+_POSTCODE = re.compile(r"^\d{5}$")
+_LA_POSTE_SIREN = "356000000"
+
+Check = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+Convert = Callable[[Any], tuple[str, ...]]
+
+
+def is_valid_siret(siret: str) -> bool:
+    """Whether ``siret`` is 14 digits with a valid check digit.
+
+    The check is Luhn's algorithm over the 14 digits; La Poste's establishments (SIREN
+    356 000 000) are the known exception, whose digits must sum to a multiple of 5.
+
+    >>> is_valid_siret("78959578200051"), is_valid_siret("78959578200052")
+    (True, False)
+    """
+    if not isinstance(siret, str) or not _SIRET.match(siret):
+        return False
+    if siret.startswith(_LA_POSTE_SIREN):
+        return sum(int(c) for c in siret) % 5 == 0
+    total = 0
+    for index, char in enumerate(reversed(siret)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValue(f"{attribute.name} must be a non-empty string, got {value!r}")
+
+
+def _pattern(pattern: re.Pattern[str], accepted: str, optional: bool = False) -> Check:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if optional and value is None:
+            return
+        if not isinstance(value, str) or not pattern.match(value):
+            raise InvalidValue(f"{attribute.name} must be {accepted}, got {value!r}")
+    return check
+
+
+def _day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_date(value, attribute.name)
+
+
+def _optional_day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_date(value, attribute.name)
+
+
+def _money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Euros):
+        raise InvalidValue(f"{attribute.name} must be Euros, got {type(value).__name__} {value!r}")
+    if value.cents < 0:
+        raise InvalidValue(f"{attribute.name} cannot be negative, got {value}")
+
+
+def _instance(kind: type, optional: bool = False) -> Check:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if optional and value is None:
+            return
+        if not isinstance(value, kind):
+            raise InvalidValue(
+                f"{attribute.name} must be a {kind.__name__}"
+                f"{' or None' if optional else ''}, got {value!r}"
+            )
+    return check
+
+
+def _non_negative_int(optional: bool = False) -> Check:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if optional and value is None:
+            return
+        if type(value) is not int or value < 0:
+            raise InvalidValue(
+                f"{attribute.name} must be a non-negative int{' or None' if optional else ''}, "
+                f"got {value!r}"
+            )
+    return check
+
+
+@attrs.frozen
+class QualiopiCertification:
+    """An organism's Qualiopi quality certification, required for CPF since 1 January 2022."""
+
+    valid_from: date = attrs.field(validator=_day)
+    valid_until: date = attrs.field(validator=_day)
+
+    def __attrs_post_init__(self) -> None:
+        if self.valid_until < self.valid_from:
+            raise InvalidValue(
+                f"Qualiopi valid_until {self.valid_until} is before valid_from {self.valid_from}"
+            )
+
+    def covers(self, day: date) -> bool:
+        """Whether the certification is valid on ``day``."""
+        return self.valid_from <= day <= self.valid_until
+
+
+@attrs.frozen
+class Organism:
+    """A training organism (*organisme de formation*).
+
+    Attributes:
+        siret: the 14-digit SIRET of the establishment, check digit verified.
+        name: its name.
+        activity_declaration: its activity declaration number (NDA, 11 characters), if known.
+        qualiopi: its Qualiopi certification, if known.
+    """
+
+    siret: str = attrs.field(validator=lambda i, a, v: _check_siret_field(i, a, v))
+    name: str = attrs.field(validator=_text)
+    activity_declaration: str | None = attrs.field(
+        default=None, validator=_pattern(_NDA, "an 11-character activity declaration number", True))
+    qualiopi: QualiopiCertification | None = attrs.field(
+        default=None, validator=_instance(QualiopiCertification, optional=True))
+
+
+def _check_siret_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check_siret(value)
+
+
+def _check_siret(value: object) -> None:
+    if not isinstance(value, str) or not is_valid_siret(value):
+        raise InvalidValue(
+            f"siret must be 14 digits with a valid check digit (Luhn), got {value!r}"
+        )
+
+
+@attrs.frozen
+class Certification:
+    """A certification registered in the RNCP or the Répertoire spécifique.
+
+    Attributes:
+        registry: ``Registry.RNCP`` or ``Registry.RS``.
+        code: its number in the registry (``"37873"``), digits only.
+        title: its title.
+        level: its exit level (RNCP 3 to 8), if any.
+        registered_until: the end of its registration, if known (after it, not in force).
+    """
+
+    registry: Registry = attrs.field(validator=_instance(Registry))
+    code: str = attrs.field(validator=_pattern(re.compile(r"^\d{1,6}$"), "1 to 6 digits"))
+    title: str = attrs.field(validator=_text)
+    level: int | None = attrs.field(default=None)
+    registered_until: date | None = attrs.field(default=None, validator=_optional_day)
+
+    @level.validator
+    def _level(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and (type(value) is not int or not 1 <= value <= 8):
+            raise InvalidValue(f"level must be an int from 1 to 8 or None, got {value!r}")
+
+    @property
+    def key(self) -> str:
+        """The registry and the code, as written on the platform: ``"RNCP37873"``, ``"RS6204"``."""
+        return f"{self.registry.value}{self.code}"
+
+    def in_force(self, day: date) -> bool:
+        """Whether the registration is still running on ``day``."""
+        return self.registered_until is None or day <= self.registered_until
+
+
+@attrs.frozen
+class Option:
+    """A priced add-on of an offer that the holder may choose.
+
+    Attributes:
+        option_id: its identifier within the offer.
+        label: what it is (in French, as shown to holders).
+        price: its price.
+        cpf_fundable: whether CPF rights may pay for it (otherwise it is paid by card).
+    """
+
+    option_id: str = attrs.field(validator=_text)
+    label: str = attrs.field(validator=_text)
+    price: Euros = attrs.field(validator=_money)
+    cpf_fundable: bool = attrs.field(default=True, validator=_instance(bool))
+
+
+def _codes(pattern: re.Pattern[str], accepted: str) -> Convert:
+    def convert(value: object) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, (tuple, list)):
+            raise InvalidValue(f"expected a tuple of {accepted}, got {value!r}")
+        for code in value:
+            if not isinstance(code, str) or not pattern.match(code):
+                raise InvalidValue(f"expected {accepted}, got {code!r} in {value!r}")
+        return tuple(value)
+    return convert
+
+
+_FORMACODES = _codes(_FORMACODE, "5-digit Formacodes")
+_NSF_CODES = _codes(_NSF, "NSF codes such as '326' or '326t'")
+
+
+def _formacodes(value: Any) -> tuple[str, ...]:
+    return _FORMACODES(value)
+
+
+def _nsf_codes(value: Any) -> tuple[str, ...]:
+    return _NSF_CODES(value)
+
+
+def _options(value: object) -> tuple[Option, ...]:
+    if not isinstance(value, (tuple, list)):
+        raise InvalidValue(f"options must be a tuple of Option, got {value!r}")
+    for option in value:
+        if not isinstance(option, Option):
+            raise InvalidValue(f"options must be Option records, got {option!r}")
+    ids = [o.option_id for o in value]
+    if len(set(ids)) != len(ids):
+        raise InvalidValue(f"option ids must be unique within an offer, got {ids!r}")
+    return tuple(value)
+
+
+@attrs.frozen
+class Offer:
+    """A catalogue entry: a training an organism sells through Mon Compte Formation.
+
+    Attributes:
+        offer_id: its number (``numero_formation``).
+        organism: who sells it.
+        title: its title.
+        certification: the certification it leads to (``None`` for a bilan de compétences).
+        formacodes: its Formacode themes, 5-digit strings, the first the main one.
+        price: its price, VAT included.
+        duration_hours: its length in hours, ``None`` when not given.
+        modality: in person, at a distance or mixed.
+        action_type: the kind of action (RNCP, RS, VAE, bilan, driving licence…).
+        summary: its strengths and content, plain text.
+        nsf_codes: its NSF codes (``"326"``, ``"326t"``).
+        options: priced add-ons the holder may choose.
+    """
+
+    offer_id: OfferId = attrs.field(validator=_text)
+    organism: Organism = attrs.field(validator=_instance(Organism))
+    title: str = attrs.field(validator=_text)
+    certification: Certification | None = attrs.field(
+        validator=_instance(Certification, optional=True))
+    formacodes: tuple[str, ...] = attrs.field(converter=_formacodes)
+    price: Euros = attrs.field(validator=_money)
+    duration_hours: int | None = attrs.field(validator=_non_negative_int(optional=True))
+    modality: Modality = attrs.field(validator=_instance(Modality))
+    action_type: ActionType = attrs.field(validator=_instance(ActionType))
+    summary: str = attrs.field(default="", validator=_instance(str))
+    nsf_codes: tuple[str, ...] = attrs.field(default=(), converter=_nsf_codes)
+    options: tuple[Option, ...] = attrs.field(default=(), converter=_options)
+
+    def option(self, option_id: str) -> Option:
+        """The option with this id.
+
+        Raises:
+            InvalidValue: the offer has no such option (the message lists the ones it has).
+        """
+        for option in self.options:
+            if option.option_id == option_id:
+                return option
+        raise InvalidValue(
+            f"offer {self.offer_id!r} has no option {option_id!r}; its options are "
+            f"{[o.option_id for o in self.options]!r}"
+        )
+
+
+def _coordinate(low: float, high: float) -> Check:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            low <= value <= high
+        ):
+            raise InvalidValue(f"{attribute.name} must be a number from {low} to {high} or None, "
+                               f"got {value!r}")
+    return check
+
+
+@attrs.frozen
+class Place:
+    """Where an in-person session happens.
+
+    Attributes:
+        department: the INSEE department code (``"06"``, ``"2A"``, ``"974"``).
+        region: the INSEE region code (``"93"``).
+        city: the city, if known.
+        postcode: the 5-digit postcode, if known.
+        latitude, longitude: WGS 84 degrees, when known (for searches by distance).
+    """
+
+    department: str = attrs.field(
+        validator=_pattern(_DEPARTMENT, "an INSEE department code (01-95, 2A, 2B, 971-978)"))
+    region: str = attrs.field(validator=_pattern(_REGION, "a 2-digit INSEE region code"))
+    city: str | None = attrs.field(default=None, validator=_instance(str, optional=True))
+    postcode: str | None = attrs.field(
+        default=None, validator=_pattern(_POSTCODE, "a 5-digit postcode", optional=True))
+    latitude: float | None = attrs.field(default=None, validator=_coordinate(-90.0, 90.0))
+    longitude: float | None = attrs.field(default=None, validator=_coordinate(-180.0, 180.0))
+
+    def __attrs_post_init__(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise InvalidValue(
+                f"latitude and longitude go together, got {self.latitude!r}, {self.longitude!r}"
+            )
+
+
+@attrs.frozen
+class Session:
+    """One dated run of an offer.
+
+    Attributes:
+        session_id: its identifier.
+        offer_id: the offer it runs.
+        start, end: its first and last days (inclusive).
+        place: where it happens, ``None`` at a distance.
+        seats: seats left, ``None`` for unlimited.
+        price: its own price when it differs from the offer's, else ``None``.
+    """
+
+    session_id: SessionId = attrs.field(validator=_text)
+    offer_id: OfferId = attrs.field(validator=_text)
+    start: date = attrs.field(validator=_day)
+    end: date = attrs.field(validator=_day)
+    place: Place | None = attrs.field(default=None, validator=_instance(Place, optional=True))
+    seats: int | None = attrs.field(default=None, validator=_non_negative_int(optional=True))
+    price: Euros | None = attrs.field(default=None)
+
+    @price.validator
+    def _price(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            _money(self, attribute, value)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidValue(
+                f"session {self.session_id!r} ends on {self.end}, before it starts on {self.start}"
+            )
+
+    @property
+    def full(self) -> bool:
+        """Whether no seat is left."""
+        return self.seats == 0
+
+    def price_of(self, offer: Offer) -> Euros:
+        """What this session costs: its own price, else the offer's."""
+        return self.price if self.price is not None else offer.price
