@@ -377,7 +377,9 @@ class Session:
     Attributes:
         session_id: its identifier.
         offer_id: the offer it runs.
-        start, end: its first and last days (inclusive).
+        start, end: its first and last days (inclusive); both ``None`` when the dates are not
+            published (the open-data export aggregates an offer's sessions by department and
+            gives no dates). A date filter never matches a session without dates.
         place: where it happens, ``None`` at a distance.
         seats: seats left, ``None`` for unlimited.
         price: its own price when it differs from the offer's, else ``None``.
@@ -385,8 +387,8 @@ class Session:
 
     session_id: SessionId = attrs.field(validator=_text)
     offer_id: OfferId = attrs.field(validator=_text)
-    start: date = attrs.field(validator=_day)
-    end: date = attrs.field(validator=_day)
+    start: date | None = attrs.field(validator=_optional_day)
+    end: date | None = attrs.field(validator=_optional_day)
     place: Place | None = attrs.field(default=None, validator=_instance(Place, optional=True))
     seats: int | None = attrs.field(default=None, validator=_non_negative_int(optional=True))
     price: Euros | None = attrs.field(default=None)
@@ -397,7 +399,12 @@ class Session:
             _money(self, attribute, value)
 
     def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
+        if (self.start is None) != (self.end is None):
+            raise InvalidValue(
+                f"session {self.session_id!r}: start and end are both dates or both None, "
+                f"got {self.start!r} and {self.end!r}"
+            )
+        if self.start is not None and self.end is not None and self.end < self.start:
             raise InvalidValue(
                 f"session {self.session_id!r} ends on {self.end}, before it starts on {self.start}"
             )
