@@ -53,3 +53,22 @@ def test_python_dash_m_formation_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "formation", "--version"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.startswith("formation ")
+
+
+def test_the_rules_reference_page_is_generated_from_the_rulebook() -> None:
+    from pathlib import Path
+
+    from formation import Rulebook
+    from formation.cli.rules import markdown_reference
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert page.read_text(encoding="utf-8") == markdown_reference(Rulebook.default()), (
+        "docs/rules.md is stale: run `formation rules --history --markdown --lang en > docs/rules.md`"
+    )
+
+
+def test_history_lists_every_value() -> None:
+    _code, text = run("rules", "--history", "--json")
+    document = json.loads(text)
+    values = [p["value"] for p in document["parameters"] if p["name"] == "flat_participation"]
+    assert values == [0, 10000, 10223, 10320]
