@@ -1,0 +1,322 @@
+"""A JSON codec for the records of ``formation``: plain dicts, versioned documents, exact paths.
+
+Every record becomes a *document*::
+
+    {"type": "Offer", "version": 1, "data": {...}}
+
+whose data is plain JSON: dates and instants in ISO 8601 (instants keep their UTC offset),
+money as its integer cents, enums by value, fractions as ``"n/d"``, tuples and frozensets as
+lists (frozensets sorted, so a document is deterministic), nested records as objects keyed by
+their field names. The codec reads the records' own type annotations (attrs fields), so a new
+field is encoded without touching this module.
+
+Decoding checks everything and names the exact path of a bad field: a document of an unknown
+type or of a newer version, a missing or unknown field, a value of the wrong type, all raise
+:class:`~formation.errors.InvalidValue` (``data.organism.siret: …``). Constructors run, so
+domain validation applies as well.
+
+Serialization lives here, outside the records (the attrs/cattrs habit): the core does not know
+about JSON.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import attrs
+
+from formation.errors import FormationError, InvalidValue
+from formation.money import Euros
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Codec",
+    "from_data",
+    "to_data",
+]
+
+SCHEMA_VERSION = 1
+"""The version written in every document; a newer one is refused on decoding."""
+
+T = TypeVar("T")
+
+
+def to_data(value: object) -> Any:
+    """Turn a value into plain JSON data (see the module docstring for the mapping)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Euros):
+        return value.cents
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidValue(f"cannot encode a naive datetime {value!r}: instants are aware")
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return to_data(value.value)
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, float):
+        return value
+    if attrs.has(type(value)):
+        record: Any = value
+        return {
+            (f.alias or f.name): to_data(getattr(record, f.name))
+            for f in attrs.fields(type(record))
+            if f.init
+        }
+    if isinstance(value, Mapping):
+        return {str(to_data(k)): to_data(v) for k, v in value.items()}
+    if isinstance(value, (frozenset, set)):
+        return sorted((to_data(v) for v in value), key=_sort_key)
+    if isinstance(value, (list, tuple)):
+        return [to_data(v) for v in value]
+    raise InvalidValue(f"cannot encode {type(value).__name__} {value!r} as JSON data")
+
+
+def _sort_key(value: Any) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _fail(path: str, expected: str, data: object) -> typing.NoReturn:
+    raise InvalidValue(f"{path}: expected {expected}, got {type(data).__name__} {data!r}")
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    attrs.resolve_types(cls)
+    return {f.name: f.type for f in attrs.fields(cls)}
+
+
+def from_data(hint: Any, data: object, path: str = "data") -> Any:
+    """Rebuild a value of type ``hint`` from plain JSON data; errors name ``path``."""
+    supertype = getattr(hint, "__supertype__", None)
+    if supertype is not None:  # a NewType
+        return from_data(supertype, data, path)
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        arms = typing.get_args(hint)
+        if data is None:
+            if type(None) in arms:
+                return None
+            _fail(path, " or ".join(_name(a) for a in arms), data)
+        errors = []
+        for arm in arms:
+            if arm is type(None):
+                continue
+            try:
+                return from_data(arm, data, path)
+            except InvalidValue as error:
+                errors.append(str(error))
+        raise InvalidValue(errors[0] if len(errors) == 1 else f"{path}: no type of "
+                           f"{' | '.join(_name(a) for a in arms)} accepts {data!r}")
+    if hint is Any or hint is object:
+        return data
+    if hint is type(None):
+        if data is not None:
+            _fail(path, "null", data)
+        return None
+    if origin in (tuple, frozenset, list):
+        if not isinstance(data, list):
+            _fail(path, "a list", data)
+        args = typing.get_args(hint)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            if len(data) != len(args):
+                _fail(path, f"a list of {len(args)} items", data)
+            return tuple(from_data(a, d, f"{path}[{i}]") for i, (a, d) in
+                         enumerate(zip(args, data, strict=True)))
+        items = [from_data(args[0], d, f"{path}[{i}]") for i, d in enumerate(data)]
+        return frozenset(items) if origin is frozenset else (
+            tuple(items) if origin is tuple else items)
+    if origin in (dict, Mapping):
+        if not isinstance(data, dict):
+            _fail(path, "an object", data)
+        key_hint, value_hint = typing.get_args(hint)
+        return {from_data(key_hint, k, f"{path}.<key>"): from_data(value_hint, v, f"{path}.{k}")
+                for k, v in data.items()}
+    if not isinstance(hint, type):
+        raise InvalidValue(f"{path}: the codec does not know the type {hint!r}")
+    decoder = _SCALARS.get(hint)
+    if decoder is not None:
+        return decoder(data, path)
+    if issubclass(hint, enum.Enum):
+        for member in hint:
+            if member.value == data:
+                return member
+        _fail(path, "one of " + ", ".join(repr(m.value) for m in hint), data)
+    if attrs.has(hint):
+        return _record(hint, data, path)
+    raise InvalidValue(f"{path}: the codec does not know the type {hint.__name__}")
+
+
+def _name(hint: Any) -> str:
+    return getattr(hint, "__name__", str(hint))
+
+
+def _record(cls: type[T], data: object, path: str) -> T:
+    if not isinstance(data, dict):
+        _fail(path, f"an object for {cls.__name__}", data)
+    hints = _hints(cls)
+    fields = [f for f in attrs.fields(typing.cast(Any, cls)) if f.init]
+    by_key = {(f.alias or f.name): f for f in fields}
+    unknown = sorted(set(data) - set(by_key))
+    if unknown:
+        raise InvalidValue(f"{path}.{unknown[0]}: unknown field of {cls.__name__}; its fields are "
+                           + ", ".join(by_key))
+    kwargs: dict[str, Any] = {}
+    for key, field in by_key.items():
+        if key not in data:
+            if field.default is attrs.NOTHING:
+                raise InvalidValue(f"{path}.{key}: missing (a required field of {cls.__name__})")
+            continue
+        kwargs[key] = from_data(hints[field.name], data[key], f"{path}.{key}")
+    try:
+        return cls(**kwargs)
+    except FormationError as error:
+        raise InvalidValue(f"{path}: {error}") from None
+    except (TypeError, ValueError) as error:
+        raise InvalidValue(f"{path}: {error}") from None
+
+
+def _int(data: object, path: str) -> int:
+    if type(data) is not int:
+        _fail(path, "an integer", data)
+    return data
+
+
+def _euros(data: object, path: str) -> Euros:
+    if type(data) is not int:
+        _fail(path, "an amount in cents (an integer)", data)
+    return Euros(data)
+
+
+def _str(data: object, path: str) -> str:
+    if not isinstance(data, str):
+        _fail(path, "a string", data)
+    return data
+
+
+def _bool(data: object, path: str) -> bool:
+    if not isinstance(data, bool):
+        _fail(path, "true or false", data)
+    return data
+
+
+def _float(data: object, path: str) -> float:
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        _fail(path, "a number", data)
+    return float(data)
+
+
+def _date(data: object, path: str) -> date:
+    if not isinstance(data, str) or len(data) != 10:
+        _fail(path, "an ISO date YYYY-MM-DD", data)
+    try:
+        return date.fromisoformat(data)
+    except ValueError:
+        _fail(path, "an ISO date YYYY-MM-DD", data)
+
+
+def _datetime(data: object, path: str) -> datetime:
+    if not isinstance(data, str):
+        _fail(path, "an ISO instant with its UTC offset", data)
+    try:
+        value = datetime.fromisoformat(data)
+    except ValueError:
+        _fail(path, "an ISO instant with its UTC offset", data)
+    if value.tzinfo is None:
+        _fail(path, "an ISO instant with its UTC offset (an aware datetime)", data)
+    return value
+
+
+def _fraction(data: object, path: str) -> Fraction:
+    if not isinstance(data, str) or data.count("/") != 1:
+        _fail(path, "a fraction 'n/d'", data)
+    numerator, denominator = data.split("/")
+    try:
+        return Fraction(int(numerator), int(denominator))
+    except (ValueError, ZeroDivisionError):
+        _fail(path, "a fraction 'n/d'", data)
+
+
+_SCALARS: dict[type, Callable[[object, str], Any]] = {
+    bool: _bool,
+    int: _int,
+    str: _str,
+    float: _float,
+    Euros: _euros,
+    datetime: _datetime,
+    date: _date,
+    Fraction: _fraction,
+}
+
+
+@attrs.frozen
+class Codec:
+    """Encodes records as versioned documents and decodes them back.
+
+    Args:
+        types: the record types it knows, by name (the ``"type"`` of a document).
+        special: for types whose data is not their attrs fields (an aggregate such as an
+            account with its ledger, a rulebook), a pair of functions
+            ``(to_data(value) -> data, from_data(data, path) -> value)``.
+    """
+
+    types: Mapping[str, type]
+    special: Mapping[type, tuple[Callable[[Any], Any], Callable[[Any, str], Any]]] = attrs.field(
+        factory=dict)
+
+    def encode(self, value: object) -> dict[str, Any]:
+        """The document of ``value``."""
+        name = type(value).__name__
+        if self.types.get(name) is not type(value):
+            raise InvalidValue(f"the codec does not know {name}; it knows " + ", ".join(self.types))
+        special = self.special.get(type(value))
+        data = special[0](value) if special else to_data(value)
+        return {"type": name, "version": SCHEMA_VERSION, "data": data}
+
+    def decode(self, document: object, expected: type[T] | None = None) -> T:
+        """The record a document holds.
+
+        Raises:
+            InvalidValue: not a document, an unknown type, another type than ``expected``, a
+                newer or unknown version, or a bad field (its path is named).
+        """
+        if not isinstance(document, dict):
+            _fail("document", "an object with type, version and data", document)
+        unknown = sorted(set(document) - {"type", "version", "data"})
+        if unknown:
+            raise InvalidValue(f"document.{unknown[0]}: unknown key; a document has type, "
+                               "version and data")
+        name = document.get("type")
+        cls = self.types.get(name) if isinstance(name, str) else None
+        if cls is None:
+            _fail("document.type", "one of " + ", ".join(self.types), name)
+        if expected is not None and cls is not expected:
+            _fail("document.type", repr(expected.__name__), name)
+        version = document.get("version")
+        if type(version) is not int or version < 1:
+            _fail("document.version", "a positive integer", version)
+        if version > SCHEMA_VERSION:
+            raise InvalidValue(
+                f"document.version: version {version} is newer than this library's "
+                f"{SCHEMA_VERSION}; upgrade formation to read it"
+            )
+        if "data" not in document:
+            raise InvalidValue("document.data: missing")
+        special = self.special.get(cls)
+        if special:
+            value = special[1](document["data"], "data")
+        else:
+            value = from_data(cls, document["data"], "data")
+        return typing.cast(T, value)
