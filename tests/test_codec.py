@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 
@@ -102,7 +104,7 @@ def test_a_wrong_field_is_an_invalid_value_naming_its_path(mutate: object, path:
     ],
 )
 def test_unknown_types_and_newer_versions_are_refused(document: object, fragment: str) -> None:
-    with pytest.raises(InvalidValue, match=fragment):
+    with pytest.raises(InvalidValue, match=re.escape(fragment)):
         CODEC.decode(document)
 
 
@@ -142,7 +144,5 @@ def test_scalars_round_trip(cents: int, day: date, fraction: Fraction) -> None:
                  st.dictionaries(st.text(), st.integers())))
 def test_garbage_data_only_ever_raises_invalid_value(garbage: object) -> None:
     for document in ({"type": "Offer", "version": 1, "data": garbage}, garbage):
-        try:
+        with contextlib.suppress(InvalidValue):
             CODEC.decode(document)
-        except InvalidValue:
-            pass
