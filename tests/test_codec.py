@@ -109,7 +109,7 @@ def test_unknown_types_and_newer_versions_are_refused(document: object, fragment
 
 
 def test_decoding_checks_the_expected_type() -> None:
-    with pytest.raises(InvalidValue, match="document.type"):
+    with pytest.raises(InvalidValue, match=r"document\.type"):
         CODEC.decode(CODEC.encode(SESSION), Offer)
 
 
