@@ -34,6 +34,14 @@ from formation.errors import (
     Violation,
 )
 from formation.funders import Funder
+from formation.funding import (
+    Exemption,
+    FundingLine,
+    FundingPlan,
+    LineKind,
+    funding_violations,
+    plan_funding,
+)
 from formation.money import Euros, allocate
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
 from formation.topups import TopUp
@@ -47,11 +55,15 @@ __all__ = [
     "ConflictError",
     "DuplicateEntry",
     "Euros",
+    "Exemption",
     "FormationError",
     "Funder",
+    "FundingLine",
+    "FundingPlan",
     "InsufficientCredit",
     "InvalidTransition",
     "InvalidValue",
+    "LineKind",
     "Modality",
     "NotAuthorized",
     "NotFound",
@@ -70,4 +82,6 @@ __all__ = [
     "Violation",
     "__version__",
     "allocate",
+    "funding_violations",
+    "plan_funding",
 ]
