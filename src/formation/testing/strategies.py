@@ -21,8 +21,25 @@ from hypothesis import strategies as st
 from formation.actions import ActionType
 from formation.funders import Funder
 from formation.money import Euros
+from formation.testing._reviews import (
+    aware_instants,
+    folder_views,
+    rating_summaries,
+    review_scores,
+    reviews,
+)
 
-__all__ = ["action_types", "days", "euros", "funders"]
+__all__ = [
+    "action_types",
+    "aware_instants",
+    "days",
+    "euros",
+    "folder_views",
+    "funders",
+    "rating_summaries",
+    "review_scores",
+    "reviews",
+]
 
 
 def euros(min_cents: int = 0, max_cents: int = 10_000_000) -> st.SearchStrategy[Euros]:
