@@ -10,6 +10,7 @@ funding plans, bookings and their deadlines in business days, reviews). Import i
 from __future__ import annotations
 
 from formation.actions import ActionType
+from formation.business_days import BusinessCalendar, DayKind
 from formation.catalog import (
     Certification,
     Modality,
@@ -44,15 +45,18 @@ from formation.funding import (
 )
 from formation.money import Euros, allocate
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
+from formation.territories import Territory, territory_for_department
 from formation.topups import TopUp
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ActionType",
+    "BusinessCalendar",
     "Certification",
     "Confidence",
     "ConflictError",
+    "DayKind",
     "DuplicateEntry",
     "Euros",
     "Exemption",
@@ -78,10 +82,12 @@ __all__ = [
     "Rulebook",
     "Rules",
     "Session",
+    "Territory",
     "TopUp",
     "Violation",
     "__version__",
     "allocate",
     "funding_violations",
     "plan_funding",
+    "territory_for_department",
 ]

@@ -1,0 +1,369 @@
+"""Business days: the *jours ouvrés*, *jours ouvrables* and calendar days the CPF rules count.
+
+French law counts delays in three kinds of day (``cpf-rules.md`` section 9.5, the glossary of
+code.travail.gouv.fr), and a rule says which one it counts:
+
+- a **jour ouvré** (:attr:`DayKind.JOUR_OUVRE`): Monday to Friday, not a public holiday. Every
+  deadline of the Mon Compte Formation registration life cycle counts these ("2 jours ouvrés").
+- a **jour ouvrable** (:attr:`DayKind.JOUR_OUVRABLE`): Monday to Saturday, not a public holiday
+  (every day but the weekly rest day and the holidays).
+- a **jour calendaire** (:attr:`DayKind.JOUR_CALENDAIRE`): any day.
+
+The public holidays are those of a :class:`~formation.territories.Territory`, from the rules of
+:mod:`formation.holiday_rules` (national list L3133-1, Alsace-Moselle L3134-13, overseas L3422-2).
+
+Conventions (``API.md``), stated once for every kind of day:
+
+- ``add_business_days(day, n)``: for ``n > 0`` the n-th business day strictly after ``day``;
+  for ``n < 0`` the |n|-th strictly before; for ``n == 0``, ``day`` itself, business day or not.
+- ``count_business_days(start, end)``: the days counted walking from ``start`` to ``end``,
+  ``start`` excluded and ``end`` included. Forward (``end >= start``) that is the half-open
+  interval (start, end]; backward (``end < start``) it is minus the business days in
+  [end, start). So **count(a, add(a, n)) == n for every date a, business day or not, and
+  every n**. The price of that law: when an end is not a business day, count(a, b) and
+  count(b, a) need not be opposite (from Saturday back to Friday counts -1, from Friday to
+  Saturday counts 0).
+- Years 1950–2200 are supported; a day, or a result, outside them is an ``InvalidValue``, and so
+  is a ``datetime`` given for a date.
+
+Speed: per territory and kind of day, the first use builds (in a few milliseconds) two immutable
+tables over 1950–2200, the running count of counted days per day and the ordinal of the k-th
+counted day; then adding is two lookups and ``date.fromordinal``, counting two lookups. The
+tables are cached per territory for the life of the process; they never change.
+
+>>> cal = BusinessCalendar()
+>>> cal.add_business_days(date(2013, 10, 30), 2)  # 1 November 2013 is a Friday, and a holiday
+datetime.date(2013, 11, 4)
+>>> cal.count_business_days(date(2013, 10, 30), date(2013, 11, 4))
+2
+>>> cal.add_days(date(2026, 12, 24), 1, DayKind.JOUR_OUVRABLE)  # Saturday 26 is ouvrable
+datetime.date(2026, 12, 26)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import date, timedelta
+from itertools import accumulate, compress
+from types import MappingProxyType
+
+import attrs
+from dateutil.easter import EASTER_WESTERN, easter
+
+from formation.errors import InvalidValue
+from formation.holiday_rules import (
+    FIRST_YEAR,
+    HOLIDAY_RULES,
+    LAST_YEAR,
+    EasterOffset,
+    holidays_in,
+)
+from formation.rulebook import check_date
+from formation.territories import Territory
+
+__all__ = ["BusinessCalendar", "DayKind"]
+
+
+@enum.unique
+class DayKind(enum.Enum):
+    """The kinds of day French law counts a delay in; the value is the legal term."""
+
+    JOUR_OUVRE = "jour ouvré"  # Monday–Friday, not a public holiday: a business day
+    JOUR_OUVRABLE = "jour ouvrable"  # Monday–Saturday, not a public holiday
+    JOUR_CALENDAIRE = "jour calendaire"  # every day
+
+    @property
+    def label_en(self) -> str:
+        """The term in English."""
+        return _KIND_EN[self]
+
+
+_KIND_EN = {
+    DayKind.JOUR_OUVRE: "business day (Monday–Friday, not a holiday)",
+    DayKind.JOUR_OUVRABLE: "working day (Monday–Saturday, not a holiday)",
+    DayKind.JOUR_CALENDAIRE: "calendar day",
+}
+
+_FIRST = date(FIRST_YEAR, 1, 1).toordinal()
+_LAST = date(LAST_YEAR, 12, 31).toordinal()
+_SPAN = _LAST - _FIRST + 1
+_fromordinal = date.fromordinal
+
+# which weekdays (Monday = 0) a kind of day counts, before the holidays are taken out
+_WEEK = {
+    DayKind.JOUR_OUVRE: bytes([1, 1, 1, 1, 1, 0, 0]),
+    DayKind.JOUR_OUVRABLE: bytes([1, 1, 1, 1, 1, 1, 0]),
+}
+
+
+class _Table:
+    """The precomputed, immutable tables of one territory and one kind of day.
+
+    ``flags[i]`` is 1 when day ``_FIRST + i`` counts; ``running[i]`` is how many counted days
+    come before day ``_FIRST + i`` (so ``running[i + 1]`` includes it); ``ordinals[k]`` is the
+    ordinal of the counted day preceded by ``k`` counted days.
+    """
+
+    __slots__ = ("flags", "ordinals", "running")
+
+    def __init__(self, flags: bytes) -> None:
+        self.flags = flags
+        self.running: tuple[int, ...] = tuple(accumulate(flags, initial=0))
+        self.ordinals: tuple[int, ...] = tuple(compress(range(_FIRST, _LAST + 1), flags))
+
+
+_HOLIDAY_FLAGS: dict[Territory, bytes] = {}
+_TABLES: dict[tuple[Territory, DayKind], _Table] = {}
+
+
+def _holiday_flags(territory: Territory) -> bytes:
+    """One byte per day of 1950–2200: 1 on the territory's public holidays."""
+    flags = _HOLIDAY_FLAGS.get(territory)
+    if flags is None:
+        found = bytearray(_SPAN)
+        years = range(FIRST_YEAR, LAST_YEAR + 1)
+        easters = [easter(year, EASTER_WESTERN).toordinal() - _FIRST for year in years]
+        for rule in HOLIDAY_RULES:
+            if territory not in rule.territories:
+                continue
+            last = LAST_YEAR if rule.until is None else min(rule.until, LAST_YEAR)
+            for year in range(max(rule.since, FIRST_YEAR), last + 1):
+                when = rule.when
+                if isinstance(when, EasterOffset):
+                    found[easters[year - FIRST_YEAR] + when.days] = 1
+                else:
+                    found[date(year, when.month, when.day).toordinal() - _FIRST] = 1
+        flags = _HOLIDAY_FLAGS.setdefault(territory, bytes(found))
+    return flags
+
+
+def _table(territory: Territory, kind: DayKind) -> _Table:
+    """The tables of ``territory`` for ``kind``, built on first use (a few milliseconds)."""
+    table = _TABLES.get((territory, kind))
+    if table is None:
+        week = _WEEK[kind]
+        start = date.fromordinal(_FIRST).weekday()
+        weeks = (week[start:] + week[:start]) * (_SPAN // 7 + 1)
+        # each byte is 0 or 1: a bitwise "and not" on the whole span at once
+        counted = (int.from_bytes(weeks[:_SPAN], "big")
+                   & ~int.from_bytes(_holiday_flags(territory), "big"))
+        table = _TABLES.setdefault((territory, kind), _Table(counted.to_bytes(_SPAN, "big")))
+    return table
+
+
+def _index(day: date, name: str) -> int:
+    """The table index of ``day``, after checking it is a date in the supported years."""
+    if type(day) is not date:
+        day = check_date(day, name)
+    index = day.toordinal() - _FIRST
+    if not 0 <= index < _SPAN:
+        raise InvalidValue(
+            f"{name} {day} is outside the supported years {FIRST_YEAR}–{LAST_YEAR}")
+    return index
+
+
+def _check_n(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise InvalidValue(f"n must be an int (a number of days), got {n!r}")
+    return n
+
+
+def _out_of_range(day: date, n: int, kind: DayKind) -> InvalidValue:
+    return InvalidValue(
+        f"{day} {'+' if n >= 0 else '-'} {abs(n)} {kind.value}(s) falls outside the supported "
+        f"years {FIRST_YEAR}–{LAST_YEAR}")
+
+
+def _check_territory(_: object, __: object, territory: object) -> None:
+    if not isinstance(territory, Territory):
+        accepted = ", ".join(f"Territory.{t.name}" for t in Territory)
+        raise InvalidValue(f"territory must be a Territory ({accepted}), got {territory!r}")
+
+
+def _check_kind(kind: object) -> DayKind:
+    if not isinstance(kind, DayKind):
+        raise InvalidValue(f"kind must be a DayKind, got {kind!r}")
+    return kind
+
+
+@attrs.frozen
+class BusinessCalendar:
+    """The business days of a territory: its public holidays and the day counts built on them.
+
+    Frozen and hashable: two calendars of the same territory are equal, and share the same
+    precomputed tables.
+
+    Attributes:
+        territory: whose public holidays apply (default: metropolitan France, the national list
+            of article L3133-1).
+
+    >>> cal = BusinessCalendar(Territory.ALSACE_MOSELLE)
+    >>> cal.holidays(2026)[date(2026, 12, 26)]
+    'Saint-Étienne'
+    >>> cal.is_business_day(date(2026, 4, 3))  # Good Friday, a holiday in Alsace-Moselle only
+    False
+    >>> BusinessCalendar().is_business_day(date(2026, 4, 3))
+    True
+    """
+
+    territory: Territory = attrs.field(default=Territory.METROPOLE, validator=_check_territory)
+
+    # -- holidays --------------------------------------------------------------------------
+
+    def holidays(self, year: int) -> Mapping[date, str]:
+        """The public holidays of ``year``, by date, with their French names (read-only).
+
+        Raises:
+            InvalidValue: a year that is not an ``int`` in 1950–2200.
+
+        >>> list(BusinessCalendar().holidays(2026).values())[:3]
+        ["Jour de l'an", 'Lundi de Pâques', 'Fête du Travail']
+        """
+        return MappingProxyType(dict(holidays_in(year, self.territory)))
+
+    def is_holiday(self, day: date) -> bool:
+        """Whether ``day`` is a public holiday in the territory (whatever its weekday)."""
+        return _holiday_flags(self.territory)[_index(day, "day")] == 1
+
+    # -- jours ouvrés ----------------------------------------------------------------------
+
+    def is_business_day(self, day: date) -> bool:
+        """Whether ``day`` is a *jour ouvré*: Monday to Friday and not a public holiday."""
+        return _table(self.territory, DayKind.JOUR_OUVRE).flags[_index(day, "day")] == 1
+
+    def add_business_days(self, day: date, n: int) -> date:
+        """The n-th business day strictly after ``day`` (before, if ``n < 0``); ``day`` if 0.
+
+        ``count_business_days(day, add_business_days(day, n)) == n`` for every ``day`` and
+        ``n``, ``day`` being a business day or not.
+
+        Raises:
+            InvalidValue: ``day`` not a ``date`` (a ``datetime`` is refused), ``n`` not an
+                ``int``, or ``day`` or the result outside 1950–2200.
+
+        >>> BusinessCalendar().add_business_days(date(2026, 5, 1), -1)  # a Friday, a holiday
+        datetime.date(2026, 4, 30)
+        """
+        if type(day) is not date:
+            check_date(day)
+        if type(n) is not int:
+            _check_n(n)
+        table = _TABLES.get((self.territory, DayKind.JOUR_OUVRE))
+        if table is None:
+            table = _table(self.territory, DayKind.JOUR_OUVRE)
+        index = day.toordinal() - _FIRST
+        if not 0 <= index < _SPAN:
+            _index(day, "day")
+        if n > 0:
+            k = table.running[index + 1] + n - 1
+        elif n < 0:
+            k = table.running[index] + n
+        else:
+            return day
+        ordinals = table.ordinals
+        if not 0 <= k < len(ordinals):
+            raise _out_of_range(day, n, DayKind.JOUR_OUVRE)
+        return _fromordinal(ordinals[k])
+
+    def count_business_days(self, start: date, end: date) -> int:
+        """The business days from ``start`` (excluded) to ``end`` (included); negative backward.
+
+        Forward it counts the half-open interval (start, end]; backward (``end < start``) it is
+        minus the business days in [end, start), so that ``count(a, add(a, n)) == n`` always.
+
+        Raises:
+            InvalidValue: a bound that is not a ``date`` or is outside 1950–2200.
+
+        >>> cal = BusinessCalendar()
+        >>> cal.count_business_days(date(2026, 11, 26), date(2026, 11, 30))  # Thu → Mon
+        2
+        >>> cal.count_business_days(date(2026, 11, 30), date(2026, 11, 26))
+        -2
+        """
+        if type(start) is not date:
+            check_date(start, "start")
+        if type(end) is not date:
+            check_date(end, "end")
+        table = _TABLES.get((self.territory, DayKind.JOUR_OUVRE))
+        if table is None:
+            table = _table(self.territory, DayKind.JOUR_OUVRE)
+        i = start.toordinal() - _FIRST
+        j = end.toordinal() - _FIRST
+        if not (0 <= i < _SPAN and 0 <= j < _SPAN):
+            _index(start, "start")
+            _index(end, "end")
+        running = table.running
+        if j >= i:
+            return running[j + 1] - running[i + 1]
+        return running[j] - running[i]
+
+    def next_business_day(self, day: date) -> date:
+        """``day`` if it is a business day, else the first business day after it.
+
+        >>> BusinessCalendar().next_business_day(date(2026, 12, 25))  # Christmas, a Friday
+        datetime.date(2026, 12, 28)
+        """
+        if self.is_business_day(day):
+            return day
+        return self.add_business_days(day, 1)
+
+    def previous_business_day(self, day: date) -> date:
+        """``day`` if it is a business day, else the last business day before it."""
+        if self.is_business_day(day):
+            return day
+        return self.add_business_days(day, -1)
+
+    # -- any kind of day -------------------------------------------------------------------
+
+    def is_day_of_kind(self, day: date, kind: DayKind) -> bool:
+        """Whether ``day`` counts as a day of ``kind`` (a *jour ouvrable*, say) here."""
+        index = _index(day, "day")
+        if _check_kind(kind) is DayKind.JOUR_CALENDAIRE:
+            return True
+        return _table(self.territory, kind).flags[index] == 1
+
+    def add_days(self, day: date, n: int, kind: DayKind = DayKind.JOUR_OUVRE) -> date:
+        """The n-th day of ``kind`` strictly after ``day`` (before if ``n < 0``); ``day`` if 0.
+
+        The conventions of :meth:`add_business_days`, for any kind of day:
+        ``count_days(day, add_days(day, n, kind), kind) == n``.
+
+        >>> cal = BusinessCalendar()
+        >>> cal.add_days(date(2026, 11, 27), 1, DayKind.JOUR_OUVRABLE)  # Friday → Saturday
+        datetime.date(2026, 11, 28)
+        >>> cal.add_days(date(2026, 11, 27), 30, DayKind.JOUR_CALENDAIRE)
+        datetime.date(2026, 12, 27)
+        """
+        index = _index(day, "day")
+        _check_n(n)
+        if _check_kind(kind) is DayKind.JOUR_CALENDAIRE:
+            if not 0 <= index + n < _SPAN:
+                raise _out_of_range(day, n, kind)
+            return day + timedelta(days=n)
+        if n == 0:
+            return day
+        table = _table(self.territory, kind)
+        k = table.running[index + 1] + n - 1 if n > 0 else table.running[index] + n
+        if not 0 <= k < len(table.ordinals):
+            raise _out_of_range(day, n, kind)
+        return _fromordinal(table.ordinals[k])
+
+    def count_days(self, start: date, end: date, kind: DayKind = DayKind.JOUR_OUVRE) -> int:
+        """The days of ``kind`` from ``start`` (excluded) to ``end`` (included); negative backward.
+
+        The conventions of :meth:`count_business_days`, for any kind of day. For calendar days
+        it is simply ``(end - start).days``.
+
+        >>> BusinessCalendar().count_days(date(2026, 11, 26), date(2026, 11, 30),
+        ...                               DayKind.JOUR_OUVRABLE)
+        3
+        """
+        i = _index(start, "start")
+        j = _index(end, "end")
+        if _check_kind(kind) is DayKind.JOUR_CALENDAIRE:
+            return j - i
+        running = _table(self.territory, kind).running
+        if j >= i:
+            return running[j + 1] - running[i + 1]
+        return running[j] - running[i]
