@@ -39,12 +39,12 @@ HOLDER = HolderId("h1")
 
 def folder(status: str = "serviceDoneValidated", booking: str = "F1", holder: str = "h1",
            offer: str = "O1") -> FolderView:
-    return FolderView(BookingId(booking), HolderId(holder), OfferId(offer), status)
+    return FolderView(BookingId(booking), HolderId(holder), OfferId(offer), SIRET, status)
 
 
 def write(book: ReviewBook, f: FolderView, scores: Scores | None = None, *,
           author: str = "h1", review_id: str = "R1", at: datetime = AT) -> Review:
-    return book.write(f, author=HolderId(author), review_id=ReviewId(review_id), organism=SIRET,
+    return book.write(f, author=HolderId(author), review_id=ReviewId(review_id),
                       scores=scores or Scores.uniform(4), at=at)
 
 
@@ -168,22 +168,6 @@ def test_a_review_id_is_used_once() -> None:
     assert len(book) == 1
     with pytest.raises(NotFound):
         book.get(ReviewId("R9"))
-
-
-def test_the_offer_given_must_be_the_folders() -> None:
-    from formation.actions import ActionType
-    from formation.catalog import Modality, Offer, Organism
-    from formation.money import Euros
-
-    offers = [Offer(OfferId("O7"), Organism(SIRET, "Forma"), "Anglais", None, ("15234",),
-                    Euros.whole(900), 30, Modality.DISTANCE, ActionType.RS)]
-    book = ReviewBook()
-    with pytest.raises(InvalidValue, match="is for offer"):
-        book.write(folder(offer="nope"), author=HOLDER, review_id=ReviewId("R"),
-                   organism=offers[0], scores=Scores.uniform(3), at=AT)
-    review = book.write(folder(offer=offers[0].offer_id), author=HOLDER, review_id=ReviewId("R"),
-                        organism=offers[0], scores=Scores.uniform(3), at=AT)
-    assert review.organism == offers[0].organism.siret
 
 
 def test_a_status_enum_is_read_by_its_value() -> None:

@@ -51,7 +51,6 @@ from typing import Any, Protocol
 
 import attrs
 
-from formation.catalog import Offer
 from formation.errors import (
     DuplicateEntry,
     InvalidValue,
@@ -282,6 +281,7 @@ class ReviewableFolder(Protocol):
     """What the review rules read of a registration folder (a ``Booking`` has all of it).
 
     ``status`` is a ``BookingStatus`` (whose ``.value`` is the EDOF string) or the EDOF string.
+    :class:`formation.bookings.Booking` satisfies it.
     """
 
     @property
@@ -292,6 +292,9 @@ class ReviewableFolder(Protocol):
 
     @property
     def offer_id(self) -> OfferId: ...
+
+    @property
+    def organism_id(self) -> OrganismId: ...
 
     @property
     def status(self) -> object: ...
@@ -307,6 +310,7 @@ class FolderView:
     booking_id: BookingId = attrs.field(validator=_text)
     holder_id: HolderId = attrs.field(validator=_text)
     offer_id: OfferId = attrs.field(validator=_text)
+    organism_id: OrganismId = attrs.field(validator=_text)
     status: object = attrs.field()
 
 
@@ -335,7 +339,8 @@ def review_violations(
         The violations, empty when the review is allowed. ``review.not_holder`` means the
         author has no right at all (the service raises ``NotAuthorized``).
 
-    >>> folder = FolderView(BookingId("F1"), HolderId("h1"), OfferId("O1"), "inTraining")
+    >>> folder = FolderView(BookingId("F1"), HolderId("h1"), OfferId("O1"),
+    ...                     OrganismId("78959578200051"), "inTraining")
     >>> [v.code for v in review_violations(folder, author=HolderId("h2"))]
     ['review.not_holder', 'review.training_not_over']
     """
@@ -606,14 +611,15 @@ class ReviewBook:
 
     >>> from datetime import datetime, timezone
     >>> book = ReviewBook()
-    >>> folder = FolderView(BookingId("F1"), HolderId("h1"), OfferId("O1"), "serviceDoneValidated")
+    >>> folder = FolderView(BookingId("F1"), HolderId("h1"), OfferId("O1"),
+    ...                     OrganismId("78959578200051"), "serviceDoneValidated")
     >>> at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
     >>> review = book.write(folder, author=HolderId("h1"), review_id=ReviewId("R1"),
-    ...                     organism=OrganismId("78959578200051"), scores=Scores.uniform(4), at=at)
-    >>> book.summary_for_offer(OfferId("O1")).count
-    1
+    ...                     scores=Scores.uniform(4), at=at)
+    >>> book.summary_for_offer(OfferId("O1")).count, book.summary_for_organism(folder.organism_id).count
+    (1, 1)
     >>> book.write(folder, author=HolderId("h1"), review_id=ReviewId("R2"),
-    ...            organism=OrganismId("78959578200051"), scores=Scores.uniform(5), at=at)
+    ...            scores=Scores.uniform(5), at=at)
     Traceback (most recent call last):
     ...
     formation.errors.RuleViolation: [review.already_reviewed] (F1) folder F1 already has review R1: one review per folder; correct it instead
@@ -677,7 +683,6 @@ class ReviewBook:
         *,
         author: HolderId,
         review_id: ReviewId,
-        organism: OrganismId | Offer,
         scores: Scores,
         at: datetime,
         comment: str | None = None,
@@ -685,11 +690,10 @@ class ReviewBook:
         """Record the first review of ``folder`` by ``author``; return it.
 
         Args:
-            folder: the folder (a ``Booking`` or a :class:`FolderView`).
+            folder: the folder (a ``Booking`` or a :class:`FolderView`); the review is about
+                its offer and organism.
             author: the holder writing.
             review_id: the review's identifier.
-            organism: the organism's SIRET, or the reviewed ``Offer`` (its organism is taken;
-                its id must be the folder's offer).
             scores: the five scores.
             at: when it is written (aware).
             comment: an optional comment.
@@ -698,22 +702,15 @@ class ReviewBook:
             NotAuthorized: ``author`` is not the folder's holder.
             RuleViolation: the training is not over, or the folder already has a review.
             DuplicateEntry: ``review_id`` is already used.
-            InvalidValue: a bad score, instant, or an offer that is not the folder's.
+            InvalidValue: a bad score or instant.
         """
-        if isinstance(organism, Offer):
-            if organism.offer_id != folder.offer_id:
-                raise InvalidValue(
-                    f"folder {folder.booking_id} is for offer {folder.offer_id!r}, "
-                    f"not {organism.offer_id!r}"
-                )
-            organism = OrganismId(organism.organism.siret)
         existing = self._by_folder.get(folder.booking_id)
         _raise_for(review_violations(folder, author=author, existing=existing))
         if review_id in self._by_id:
             raise DuplicateEntry(f"review id {review_id!r} is already used")
         review = Review(
             review_id=review_id, booking_id=folder.booking_id, holder_id=author,
-            offer_id=folder.offer_id, organism=organism, scores=scores, written_at=at,
+            offer_id=folder.offer_id, organism=folder.organism_id, scores=scores, written_at=at,
             comment=comment,
         )
         self._apply(None, review)

@@ -68,6 +68,7 @@ def folder_views(*, over: bool | None = None) -> st.SearchStrategy[FolderView]:
         ident.map(lambda n: BookingId(f"F{n:05d}")),
         ident.map(lambda n: HolderId(f"h{n:05d}")),
         ident.map(lambda n: OfferId(f"O{n:05d}")),
+        st.just(OrganismId("78959578200051")),
         statuses,
     )
 
