@@ -9,6 +9,7 @@ funding plans, bookings and their deadlines in business days, reviews). Import i
 
 from __future__ import annotations
 
+from formation.accounts import Account, Balance, BookingFunds
 from formation.actions import ActionType
 from formation.business_days import BusinessCalendar, DayKind
 from formation.catalog import (
@@ -43,6 +44,7 @@ from formation.funding import (
     funding_violations,
     plan_funding,
 )
+from formation.ledger import Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.money import Euros, allocate
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
 from formation.territories import Territory, territory_for_department
@@ -51,22 +53,29 @@ from formation.topups import TopUp
 __version__ = "0.1.0"
 
 __all__ = [
+    "Account",
     "ActionType",
+    "Balance",
+    "BookingFunds",
     "BusinessCalendar",
     "Certification",
     "Confidence",
     "ConflictError",
     "DayKind",
     "DuplicateEntry",
+    "Entry",
+    "EntryKind",
     "Euros",
     "Exemption",
     "FormationError",
     "Funder",
     "FundingLine",
     "FundingPlan",
+    "HoursBalance",
     "InsufficientCredit",
     "InvalidTransition",
     "InvalidValue",
+    "Ledger",
     "LineKind",
     "Modality",
     "NotAuthorized",
@@ -82,6 +91,7 @@ __all__ = [
     "Rulebook",
     "Rules",
     "Session",
+    "Source",
     "Territory",
     "TopUp",
     "Violation",
