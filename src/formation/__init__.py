@@ -46,6 +46,7 @@ from formation.funding import (
 )
 from formation.ledger import Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.money import Euros, allocate
+from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
 from formation.territories import Territory, territory_for_department
 from formation.topups import TopUp
@@ -63,6 +64,7 @@ __all__ = [
     "ConflictError",
     "DayKind",
     "DuplicateEntry",
+    "Ending",
     "Entry",
     "EntryKind",
     "Euros",
@@ -86,6 +88,8 @@ __all__ = [
     "ParameterValue",
     "Place",
     "QualiopiCertification",
+    "Refund",
+    "RefundLine",
     "Registry",
     "RuleViolation",
     "Rulebook",
@@ -99,5 +103,6 @@ __all__ = [
     "allocate",
     "funding_violations",
     "plan_funding",
+    "refund_plan",
     "territory_for_department",
 ]

@@ -334,12 +334,15 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _make_line(kind: LineKind, cents: int, funder: Funder | None = None, reference: str = "",
-               parameters: tuple[str, ...] = ()) -> FundingLine:
+def _make_line(kind: LineKind, cents: int | Euros, funder: Funder | None = None,
+               reference: str = "", parameters: tuple[str, ...] = ()) -> FundingLine:
     line = _new(FundingLine)
     _set(line, "kind", kind)
-    amount = _new(Euros)
-    _set(amount, "cents", cents)
+    if cents.__class__ is Euros:
+        amount = cents
+    else:
+        amount = _new(Euros)
+        _set(amount, "cents", cents)
     _set(line, "amount", amount)
     _set(line, "funder", funder)
     _set(line, "reference", reference)
@@ -416,8 +419,10 @@ def _violations(rules: Rules, price: Euros, on: date, usable: Sequence[TopUp], j
 
 
 def _default() -> Rulebook:
+    global _DEFAULT
     from formation.rulebook_defaults import DEFAULT_RULEBOOK
 
+    _DEFAULT = DEFAULT_RULEBOOK
     return DEFAULT_RULEBOOK
 
 
@@ -484,8 +489,11 @@ def plan_funding(
         raise InvalidValue(
             "at_mp_incapacity_percent must be a whole percentage from 0 to 100 or None, got "
             f"{at_mp_incapacity_percent!r}")
-    book = rulebook if rulebook is not None else _default()
-    rules = book.at(on)
+    rules = (rulebook if rulebook is not None else _DEFAULT or _default()).at(on)
+    prepared = _PREPARED.get(id(rules))
+    if prepared is None or prepared.rules is not rules:
+        prepared = _prepare(rules)
+    action_index = _ACTIONS.index(action_type)
 
     not_fundable = 0
     for option in options:
@@ -500,45 +508,58 @@ def plan_funding(
             f"({price}); the price includes the chosen options")
 
     usable: list[TopUp] = []
+    earmarked = False
     for top_up in top_ups:
         if top_up.__class__ is not TopUp:
             raise InvalidValue(f"top_ups holds TopUp records, got {top_up!r}")
-        if top_up.earmarked and not top_up.applies_to(offer_id, certification_code):
-            continue
+        if top_up.earmarked_offers or top_up.earmarked_certifications:
+            if not top_up.applies_to(offer_id, certification_code):
+                continue
+            earmarked = True
         usable.append(top_up)
     if len(usable) > 1:
-        priority = rules.top_up_priority
-        last = len(priority)
-        usable.sort(key=lambda t: priority.index(t.funder) if t.funder in priority else last)
+        rank = prepared.rank
+        if len(usable) == 2:
+            if rank(usable[1].funder) < rank(usable[0].funder):
+                usable.reverse()
+        else:
+            usable.sort(key=lambda t: rank(t.funder))
 
-    violations = _violations(rules, price, on, usable, job_seeker, action_type)
-    if violations:
-        raise RuleViolation(violations)
+    licence = action_index == _LICENCE_INDEX and prepared.min_cofunding is not None
+    if (action_type not in prepared.eligible or licence
+            or (earmarked and not rules.top_up_earmarking_allowed)):
+        violations = _violations(rules, price, on, usable, job_seeker, action_type)
+        if violations:
+            raise RuleViolation(violations)
 
     fundable = price_cents - not_fundable
-    cap = rights_cap(rules, action_type)
+    cap = prepared.caps[action_index]
     cap_cents = cap.cents if cap is not None else None
-    minimum = rules.light_driving_licence_min_cofunding
-    reserve = (minimum.cents if minimum is not None and not job_seeker
-               and action_type is ActionType.DRIVING_LICENCE_LIGHT else 0)
-    in_force = rules.flat_participation.cents
+    reserve = (prepared.min_cofunding or 0) if licence and not job_seeker else 0
+    in_force = prepared.in_force
 
     exemption: Exemption | None = None
     exempting_funder: Funder | None = None
-    exempting: frozenset[Funder] = frozenset()
+    exempting: tuple[Funder, ...] = ()
     if in_force:
         if job_seeker and rules.flat_participation_job_seeker_exempt:
             exemption = Exemption.JOB_SEEKER
         elif employer_co_funding:
             exemption = Exemption.DECLARED_CO_FUNDING
+        elif (at_mp_incapacity_percent is not None
+                and at_mp_incapacity_percent < rules.at_mp_min_incapacity_percent):
+            exempting = prepared.exempting_without_at_mp
         else:
-            exempting = rules.flat_participation_exempting_funders
-            if (Funder.AT_MP in exempting and at_mp_incapacity_percent is not None
-                    and at_mp_incapacity_percent < rules.at_mp_min_incapacity_percent):
-                exempting = exempting - {Funder.AT_MP}
+            exempting = prepared.exempting
 
     participation = 0 if exemption is not None else min(in_force, fundable)
-    if exempting and any(t.funder in exempting for t in usable):
+    candidate = False
+    if exempting:
+        for top_up in usable:
+            if top_up.funder in exempting:
+                candidate = True
+                break
+    if candidate:
         # Try the plan without the participation; keep it if an exempting top-up is drawn.
         rights, uses = _split(0, fundable, balance_cents, cap_cents, reserve, usable)
         for top_up, used in zip(usable, uses, strict=True):
@@ -553,15 +574,16 @@ def plan_funding(
 
     lines: list[FundingLine] = []
     if rights:
-        lines.append(_make_line(LineKind.RIGHTS, rights, None, "", _rights_parameters(
-            action_type, participation)))
+        lines.append(_make_line(LineKind.RIGHTS, rights, None, "",
+                                _RIGHTS_PARAMETERS[action_index][participation > 0]))
     used_total = 0
     for top_up, used in zip(usable, uses, strict=True):
         if used:
             used_total += used
             lines.append(_make_line(
-                LineKind.TOP_UP, used, top_up.funder, top_up.reference,
-                _P_LICENCE if reserve else (_P_TOP_UP_EARMARK if top_up.earmarked
+                LineKind.TOP_UP, top_up.amount if used == top_up.amount.cents else used,
+                top_up.funder, top_up.reference,
+                _P_LICENCE if reserve else (_P_TOP_UP_EARMARK if earmarked and (top_up.earmarked)
                                             else _P_TOP_UP)))
     if participation:
         lines.append(_make_line(LineKind.PARTICIPATION, participation, None, "",
@@ -587,11 +609,65 @@ def plan_funding(
     return plan
 
 
-def _rights_parameters(action_type: ActionType, participation: int) -> tuple[str, ...]:
+def _rights_parameters(action_type: ActionType, participation: bool) -> tuple[str, ...]:
     cap = _CAP_PARAMETER.get(action_type)
     if cap is None:
         return _P_RIGHTS if participation else ()
     return ("flat_participation", cap) if participation else (cap,)
+
+
+_ACTIONS: tuple[ActionType, ...] = tuple(ActionType)
+_LICENCE_INDEX = _ACTIONS.index(ActionType.DRIVING_LICENCE_LIGHT)
+_RIGHTS_PARAMETERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (_rights_parameters(action, False), _rights_parameters(action, True)) for action in _ACTIONS)
+
+
+@attrs.frozen
+class _Prepared:
+    """What plan_funding reads from one day's rules, in the shapes that are fastest to use."""
+
+    rules: Rules
+    eligible: tuple[ActionType, ...]
+    exempting: tuple[Funder, ...]
+    exempting_without_at_mp: tuple[Funder, ...]
+    priority: tuple[Funder, ...]
+    caps: tuple[Euros | None, ...]
+    min_cofunding: int | None
+    in_force: int
+
+    def rank(self, funder: Funder) -> int:
+        """The funder's place in the priority order; unlisted funders come last."""
+        try:
+            return self.priority.index(funder)
+        except ValueError:
+            return len(self.priority)
+
+
+# Keyed by id(rules); each entry keeps its Rules alive, so an id is never reused while cached.
+_PREPARED: dict[int, _Prepared] = {}
+_DEFAULT: Rulebook | None = None
+
+
+def _prepare(rules: Rules) -> _Prepared:
+    exempting = tuple(sorted(rules.flat_participation_exempting_funders, key=_ORDER.index))
+    minimum = rules.light_driving_licence_min_cofunding
+    prepared = _Prepared(
+        rules=rules,
+        eligible=tuple(rules.eligible_action_types),
+        exempting=exempting,
+        exempting_without_at_mp=tuple(f for f in exempting if f is not Funder.AT_MP),
+        priority=rules.top_up_priority,
+        caps=tuple(rights_cap(rules, action) for action in _ACTIONS),
+        min_cofunding=minimum.cents if minimum is not None else None,
+        in_force=rules.flat_participation.cents,
+    )
+    if len(_PREPARED) >= 1024:
+        _PREPARED.clear()
+    _PREPARED[id(rules)] = prepared
+    return prepared
+
+
+_ORDER: tuple[Funder, ...] = tuple(Funder)
 
 
 def _complement_parameters(action_type: ActionType, cap: int | None,

@@ -197,6 +197,9 @@ class Rules:
     holder_fault_uncompleted_charge_rate: Fraction = _param(
         "Part de la partie non réalisée restant due quand le titulaire est en cause",
         "Share of the uncompleted part still charged when the holder is at fault")
+    flat_participation_kept_when_charged: bool = _param(
+        "Participation forfaitaire conservée dès qu'une part du prix reste due",
+        "Flat participation kept whenever part of the price is charged")
     entry_declaration_business_days: int = _param(
         "Délai de déclaration d'entrée", "Entry declaration period", "jours ouvrés")
     exit_declaration_business_days: int = _param(

@@ -81,6 +81,11 @@ CANCEL = ("CGU 2019 (more than 7 business days before the start: free; current t
 NO_SHOW = "https://www.certi-cpf.fr/post/cpf-et-formation-certifiante-les-obligations-du-stagiaire.html"
 PARTIAL = ("cpf-rules.md section 12.2: the split on partial completion is not in the sources; "
            "chosen: a holder at fault is charged the uncompleted part in full")
+PFO_KEPT = ("cpf-rules.md sections 4 and 12.2: the organism may not refund the flat "
+            "participation and the split on partial completion is not in the sources; chosen: a "
+            "full refund (cancellation in time) returns it, any other ending keeps it in full and "
+            "prorates the rest, https://digital-learning-academy.com/du-nouveau-pour-utiliser-vos-"
+            "droits-cpf")
 ENTRY = "https://www.of.moncompteformation.gouv.fr/aide/declarer-lentree-en-formation-les-points-de-vigilance"
 SERVICE_DONE = "https://of.moncompteformation.gouv.fr/espace-public/aide/comment-declarer-le-service-fait-qui-valide-le-service-fait"
 CORRECTION = "https://www.etsglobal.org/fr/en/blog/news/cpf-files-evolution"
@@ -178,6 +183,7 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("late_cancellation_debit_rate", Fraction(1), ORIGIN, CANCEL, P),
     ParameterValue("no_show_debit_rate", Fraction(1), ORIGIN, NO_SHOW, P),
     ParameterValue("holder_fault_uncompleted_charge_rate", Fraction(1), ORIGIN, PARTIAL, U),
+    ParameterValue("flat_participation_kept_when_charged", True, ORIGIN, PFO_KEPT, U),
     ParameterValue("entry_declaration_business_days", 3, ORIGIN, ENTRY, C),
     ParameterValue("exit_declaration_business_days", 3, ORIGIN, SERVICE_DONE, C),
     ParameterValue("service_done_validation_business_days", 5, ORIGIN, SERVICE_DONE, C),
