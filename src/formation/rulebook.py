@@ -168,6 +168,8 @@ class Rules:
         "Minimum third-party co-funding of a light-vehicle licence (not a job seeker)", "€")
     eligible_action_types: frozenset[ActionType] = _param(
         "Actions éligibles au CPF", "Action types eligible for CPF")
+    qualiopi_required: bool = _param(
+        "Certification Qualiopi exigée de l'organisme", "Organism must be Qualiopi-certified")
     # -- 5. Registration life cycle -----------------------------------------------------
     terms_version: str | None = _param(
         "Version des conditions d'utilisation de Mon Compte Formation",

@@ -62,6 +62,9 @@ LICENCE_2026 = ("Loi de finances 2026 art. 203 (permis léger: demandeur d'emplo
                 "droits-cpf-par-la-loi-de-finances-2026")
 ELIGIBLE = ("Code du travail L6323-6; https://of.moncompteformation.gouv.fr/espace-public/aide/"
             "quelles-sont-les-offres-eligibles-au-compte-personnel-de-formation-cpf")
+QUALIOPI = ("Code du travail L6316-1 (loi n° 2018-771 du 5 septembre 2018, art. 6), obligation "
+            "from 1 January 2022 (ordonnance n° 2020-387 du 1er avril 2020); "
+            "https://www.missionformateur.fr/2023/10/02/edof-mode-demploi/")
 ACRE_IN = "Décret n° 2020-1228 du 8 octobre 2020, https://www.psi.expert/index.php/veille-metier/du-nouveau-sur-le-cpf"
 ACRE_OUT = ("Loi n° 2025-127 du 14 février 2025 (loi de finances 2025) art. 190, "
             "https://centre-inffo.fr/site-droit-formation/actualites-droit/loi-de-finances-pour-2025-publication-du-texte")
@@ -166,6 +169,9 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("eligible_action_types", _ALL_ACTIONS, ORIGIN, ELIGIBLE, C),
     ParameterValue("eligible_action_types", frozenset(ActionType), date(2020, 10, 8), ACRE_IN, C),
     ParameterValue("eligible_action_types", _ALL_ACTIONS, date(2025, 2, 16), ACRE_OUT, P),
+    ParameterValue("qualiopi_required", False, ORIGIN, "No Qualiopi obligation before "
+                   + QUALIOPI, C),
+    ParameterValue("qualiopi_required", True, date(2022, 1, 1), QUALIOPI, C),
     # 5. Registration life cycle
     ParameterValue("terms_version", "CGU 2019", date(2019, 11, 21), TERMS_2019, C),
     ParameterValue("terms_version", "v11", date(2023, 12, 14), TERMS, C),
