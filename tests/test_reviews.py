@@ -391,3 +391,58 @@ def test_a_review_record_is_frozen() -> None:
                     Scores.uniform(3), AT)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         review.comment = "x"  # type: ignore[misc]
+
+
+# -- with the real registration folder --------------------------------------------------
+
+
+def test_a_booking_is_a_reviewable_folder() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from formation.bookings import (
+        Actor,
+        Proposal,
+        accept_proposal,
+        declare_entry,
+        declare_exit,
+        propose,
+        request,
+    )
+    from formation.ids import AccountId, SessionId
+    from formation.money import Euros
+
+    paris = ZoneInfo("Europe/Paris")
+    organism = Actor.organism(SIRET)
+    booking = request(
+        BookingId("F9"), holder_id=HOLDER, account_id=AccountId("A1"), organism_id=SIRET,
+        offer_id=OfferId("O9"), session_id=SessionId("S9"), price=Euros.whole(900),
+        requested_at=datetime(2026, 3, 2, 9, 0, tzinfo=paris))
+    booking = propose(booking, organism, datetime(2026, 3, 3, 10, 0, tzinfo=paris),
+                      Proposal(start=date(2026, 4, 13), end=date(2026, 4, 24),
+                               price=Euros.whole(900)))
+    booking = accept_proposal(booking, Actor.holder(HOLDER),
+                              datetime(2026, 3, 4, 10, 0, tzinfo=paris))
+    booking = declare_entry(booking, organism, datetime(2026, 4, 13, 18, 0, tzinfo=paris),
+                            date(2026, 4, 13))
+    book = ReviewBook()
+    with pytest.raises(RuleViolation, match="'inTraining'"):
+        book.write(booking, author=HOLDER, review_id=ReviewId("R9"), scores=Scores.uniform(5),
+                   at=AT)
+    over = declare_exit(booking, organism, datetime(2026, 4, 24, 18, 0, tzinfo=paris),
+                        date(2026, 4, 24))
+    assert over.status.value == "terminated"
+    review = book.write(over, author=HOLDER, review_id=ReviewId("R9"), scores=Scores.uniform(5),
+                        at=datetime(2026, 4, 25, 9, 0, tzinfo=paris))
+    assert (review.offer_id, review.organism) == (OfferId("O9"), SIRET)
+    with pytest.raises(NotAuthorized):
+        book.correct(over, author=HolderId("h2"), scores=Scores.uniform(1), at=AT)
+
+
+def test_the_reviewable_states_are_booking_states() -> None:
+    from formation.bookings import BookingStatus
+
+    values = {s.value for s in BookingStatus}
+    assert values >= REVIEWABLE_STATUSES
+    assert {s.value for s in BookingStatus if s.value in REVIEWABLE_STATUSES} == {
+        "terminated", "serviceDoneDeclared", "serviceDoneValidated"}
