@@ -43,6 +43,7 @@ datetime.date(2026, 12, 26)
 from __future__ import annotations
 
 import enum
+from array import array
 from collections.abc import Mapping
 from datetime import date, timedelta
 from itertools import accumulate, compress
@@ -88,7 +89,6 @@ _KIND_EN = {
 _FIRST = date(FIRST_YEAR, 1, 1).toordinal()
 _LAST = date(LAST_YEAR, 12, 31).toordinal()
 _SPAN = _LAST - _FIRST + 1
-_fromordinal = date.fromordinal
 
 # which weekdays (Monday = 0) a kind of day counts, before the holidays are taken out
 _WEEK = {
@@ -101,16 +101,19 @@ class _Table:
     """The precomputed, immutable tables of one territory and one kind of day.
 
     ``flags[i]`` is 1 when day ``_FIRST + i`` counts; ``running[i]`` is how many counted days
-    come before day ``_FIRST + i`` (so ``running[i + 1]`` includes it); ``ordinals[k]`` is the
-    ordinal of the counted day preceded by ``k`` counted days.
+    come before day ``_FIRST + i`` (so ``running[i + 1]`` includes it); ``days[k]`` is the
+    counted day preceded by ``k`` counted days (the date objects are made once, here: making a
+    date costs more than the two lookups of an addition).
     """
 
-    __slots__ = ("flags", "ordinals", "running")
+    __slots__ = ("days", "flags", "running", "size")
 
     def __init__(self, flags: bytes) -> None:
         self.flags = flags
-        self.running: tuple[int, ...] = tuple(accumulate(flags, initial=0))
-        self.ordinals: tuple[int, ...] = tuple(compress(range(_FIRST, _LAST + 1), flags))
+        self.running = array("l", accumulate(flags, initial=0))
+        self.days: tuple[date, ...] = tuple(
+            map(date.fromordinal, compress(range(_FIRST, _LAST + 1), flags)))
+        self.size = len(self.days)
 
 
 _HOLIDAY_FLAGS: dict[Territory, bytes] = {}
@@ -208,6 +211,11 @@ class BusinessCalendar:
     """
 
     territory: Territory = attrs.field(default=Territory.METROPOLE, validator=_check_territory)
+    # the shared, immutable jour ouvré tables of the territory: derived, not part of the value
+    _ouvre: _Table = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_ouvre", _table(self.territory, DayKind.JOUR_OUVRE))
 
     # -- holidays --------------------------------------------------------------------------
 
@@ -230,7 +238,7 @@ class BusinessCalendar:
 
     def is_business_day(self, day: date) -> bool:
         """Whether ``day`` is a *jour ouvré*: Monday to Friday and not a public holiday."""
-        return _table(self.territory, DayKind.JOUR_OUVRE).flags[_index(day, "day")] == 1
+        return self._ouvre.flags[_index(day, "day")] == 1
 
     def add_business_days(self, day: date, n: int) -> date:
         """The n-th business day strictly after ``day`` (before, if ``n < 0``); ``day`` if 0.
@@ -249,22 +257,18 @@ class BusinessCalendar:
             check_date(day)
         if type(n) is not int:
             _check_n(n)
-        table = _TABLES.get((self.territory, DayKind.JOUR_OUVRE))
-        if table is None:
-            table = _table(self.territory, DayKind.JOUR_OUVRE)
         index = day.toordinal() - _FIRST
         if not 0 <= index < _SPAN:
             _index(day, "day")
         if n > 0:
-            k = table.running[index + 1] + n - 1
+            k = self._ouvre.running[index + 1] + n - 1
         elif n < 0:
-            k = table.running[index] + n
+            k = self._ouvre.running[index] + n
         else:
             return day
-        ordinals = table.ordinals
-        if not 0 <= k < len(ordinals):
+        if not 0 <= k < self._ouvre.size:
             raise _out_of_range(day, n, DayKind.JOUR_OUVRE)
-        return _fromordinal(ordinals[k])
+        return self._ouvre.days[k]
 
     def count_business_days(self, start: date, end: date) -> int:
         """The business days from ``start`` (excluded) to ``end`` (included); negative backward.
@@ -285,15 +289,12 @@ class BusinessCalendar:
             check_date(start, "start")
         if type(end) is not date:
             check_date(end, "end")
-        table = _TABLES.get((self.territory, DayKind.JOUR_OUVRE))
-        if table is None:
-            table = _table(self.territory, DayKind.JOUR_OUVRE)
         i = start.toordinal() - _FIRST
         j = end.toordinal() - _FIRST
         if not (0 <= i < _SPAN and 0 <= j < _SPAN):
             _index(start, "start")
             _index(end, "end")
-        running = table.running
+        running = self._ouvre.running
         if j >= i:
             return running[j + 1] - running[i + 1]
         return running[j] - running[i]
@@ -345,9 +346,9 @@ class BusinessCalendar:
             return day
         table = _table(self.territory, kind)
         k = table.running[index + 1] + n - 1 if n > 0 else table.running[index] + n
-        if not 0 <= k < len(table.ordinals):
+        if not 0 <= k < table.size:
             raise _out_of_range(day, n, kind)
-        return _fromordinal(table.ordinals[k])
+        return table.days[k]
 
     def count_days(self, start: date, end: date, kind: DayKind = DayKind.JOUR_OUVRE) -> int:
         """The days of ``kind`` from ``start`` (excluded) to ``end`` (included); negative backward.
