@@ -10,6 +10,14 @@ funding plans, bookings and their deadlines in business days, reviews). Import i
 from __future__ import annotations
 
 from formation.accounts import Account, Balance, BookingFunds
+from formation.accrual import (
+    WorkYear,
+    annual_credit,
+    credit_career,
+    enter_dif,
+    explain_annual_credit,
+    hours_credit,
+)
 from formation.actions import ActionType
 from formation.business_days import BusinessCalendar, DayKind
 from formation.catalog import (
@@ -44,6 +52,7 @@ from formation.funding import (
     funding_violations,
     plan_funding,
 )
+from formation.holders import Holder, HolderStatus, Recognition
 from formation.ledger import Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.money import Euros, allocate
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
@@ -73,6 +82,8 @@ __all__ = [
     "Funder",
     "FundingLine",
     "FundingPlan",
+    "Holder",
+    "HolderStatus",
     "HoursBalance",
     "InsufficientCredit",
     "InvalidTransition",
@@ -88,6 +99,7 @@ __all__ = [
     "ParameterValue",
     "Place",
     "QualiopiCertification",
+    "Recognition",
     "Refund",
     "RefundLine",
     "Registry",
@@ -99,9 +111,15 @@ __all__ = [
     "Territory",
     "TopUp",
     "Violation",
+    "WorkYear",
     "__version__",
     "allocate",
+    "annual_credit",
+    "credit_career",
+    "enter_dif",
+    "explain_annual_credit",
     "funding_violations",
+    "hours_credit",
     "plan_funding",
     "refund_plan",
     "territory_for_department",

@@ -221,18 +221,16 @@ class Account:
         on: date,
         *,
         year: int | None = None,
-        kind: EntryKind = EntryKind.ANNUAL_CREDIT,
         note: str = "",
         expected_version: int | None = None,
     ) -> Entry:
-        """Credit rights in euros (a yearly credit by default); return the entry.
+        """Credit a year's rights in euros; return the entry.
 
         The amount is not checked against the ceiling here: :func:`formation.accrual.
-        annual_credit` computes it.
+        annual_credit` computes it, and :func:`formation.accrual.credit_career` posts it.
         """
-        entry = Entry(entry_id, kind, _euros(amount, "amount"), check_date(on, "on"),
-                      Source.DIF if kind is EntryKind.DIF else Source.RIGHTS,
-                      year=year, note=note)
+        entry = Entry(entry_id, EntryKind.ANNUAL_CREDIT, _euros(amount, "amount"),
+                      check_date(on, "on"), Source.RIGHTS, year=year, note=note)
         self._ledger.append(entry, expected_version)
         return entry
 

@@ -87,7 +87,7 @@ class EntryKind(enum.Enum):
     ANNUAL_CREDIT = "annual-credit"  # the rights earned for one year of work (euro era)
     HOURS_CREDIT = "hours-credit"  # the hours earned for one year of work (2015-2018)
     HOURS_CONVERSION = "hours-conversion"  # hours turned into euros (15 € an hour, 2019-01-01)
-    DIF = "dif"  # DIF hours entered by the holder (hours before 2019, euros after)
+    DIF = "dif"  # DIF hours entered by the holder (then converted into euros)
     TOP_UP = "top-up"  # a funder's money (abondement), outside the ceiling
     CORRECTIVE_TOP_UP = "corrective-top-up"  # the employer's corrective 3 000 € (L6315-1)
     HOLD = "hold"  # money set aside for a pending booking
@@ -252,8 +252,9 @@ def _entry_problem(e: Entry) -> str:
             return "an hours credit adds positive hours of rights and no euros"
         return ""
     if kind is EntryKind.DIF:
-        if source is not Source.DIF or e.hours < 0 or (cents == 0) == (e.hours == 0):
-            return "a DIF entry adds either positive hours (before 2019) or positive euros"
+        if source is not Source.DIF or e.hours <= 0 or cents:
+            return ("a DIF entry adds positive DIF hours and no euros (a conversion turns them "
+                    "into euros)")
         return ""
     if kind is EntryKind.HOURS_CONVERSION:
         if not isinstance(source, Source) or e.hours >= 0:

@@ -1,0 +1,212 @@
+"""The holder of a CPF account (*titulaire*) and their situations over time.
+
+Who may hold an account: anyone aged 16 or over (15 for apprentices) who works, works in an
+ESAT, or looks for a job, until retirement (``cpf-rules.md`` 1.3). What the rules need to know
+about a holder changes over time, so a :class:`Holder` keeps dated periods:
+
+* a :class:`HolderStatus` (employee, self-employed, job seeker, ESAT worker), several at once
+  possible (an employee with a side business);
+* a :class:`Recognition` the holder declares on the platform: low qualification (no CAP/BEP nor
+  level-3 certification) or disabled-worker status (BOETH), each with its dates.
+
+A year of work gets the reinforced credit when, on any day of that year, the holder was
+recognised low-qualified or disabled, or worked in an ESAT: the most favourable status of the
+year applies (service-public F10705). :meth:`Holder.work_year` builds that year's
+:class:`~formation.accrual.WorkYear`. Whether the holder is a job seeker on a day matters to the
+funding rules (no flat participation, L6323-4 and décret n° 2024-394).
+
+Periods are inclusive: ``end`` is the last day, ``None`` while it lasts.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date
+from fractions import Fraction
+
+import attrs
+
+from formation.accrual import WorkYear
+from formation.errors import InvalidValue
+from formation.ids import HolderId
+from formation.rulebook import check_date
+
+__all__ = [
+    "Holder",
+    "HolderStatus",
+    "Recognition",
+    "RecognitionPeriod",
+    "StatusPeriod",
+]
+
+
+@enum.unique
+class HolderStatus(enum.Enum):
+    """A holder's situation, as the CPF rules tell them apart."""
+
+    EMPLOYEE = "salarie"  # a private-sector employee (rights from the employer's DSN)
+    SELF_EMPLOYED = "independant"  # self-employed, liberal profession or collaborating spouse
+    JOB_SEEKER = "demandeur-emploi"  # registered with France Travail
+    ESAT_WORKER = "travailleur-esat"  # works in an ESAT (reinforced credit, never prorated)
+
+
+@enum.unique
+class Recognition(enum.Enum):
+    """A status the holder declares, which gives the reinforced credit."""
+
+    LOW_QUALIFIED = "peu-qualifie"  # no CAP/BEP, no level-3 title, no branch certification
+    DISABLED_WORKER = "boeth"  # bénéficiaire de l'obligation d'emploi des travailleurs handicapés
+
+
+def _end(instance: object, attribute: attrs.Attribute[date | None], value: object) -> None:
+    if value is not None:
+        check_date(value, attribute.name)
+
+
+def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
+    check_date(value, attribute.name)
+
+
+def _overlaps(start: date, end: date | None, first: date, last: date | None) -> bool:
+    return (end is None or end >= first) and (last is None or last >= start)
+
+
+@attrs.frozen
+class StatusPeriod:
+    """A status held from ``start`` to ``end`` (inclusive; ``None``: still held)."""
+
+    status: HolderStatus
+    start: date = attrs.field(validator=_day)
+    end: date | None = attrs.field(default=None, validator=_end)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.status, HolderStatus):
+            raise InvalidValue(f"status must be a HolderStatus, got {self.status!r}")
+        if self.end is not None and self.end < self.start:
+            raise InvalidValue(f"a period ends on or after its start, got {self.start}–{self.end}")
+
+    def covers(self, day: date) -> bool:
+        """Whether ``day`` is in the period."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@attrs.frozen
+class RecognitionPeriod:
+    """A recognition valid from ``start`` to ``end`` (inclusive; ``None``: still valid)."""
+
+    recognition: Recognition
+    start: date = attrs.field(validator=_day)
+    end: date | None = attrs.field(default=None, validator=_end)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.recognition, Recognition):
+            raise InvalidValue(f"recognition must be a Recognition, got {self.recognition!r}")
+        if self.end is not None and self.end < self.start:
+            raise InvalidValue(f"a period ends on or after its start, got {self.start}–{self.end}")
+
+    def covers(self, day: date) -> bool:
+        """Whether ``day`` is in the period."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+def _statuses(value: Iterable[StatusPeriod]) -> tuple[StatusPeriod, ...]:
+    return tuple(value)
+
+
+def _recognitions(value: Iterable[RecognitionPeriod]) -> tuple[RecognitionPeriod, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Holder:
+    """A CPF account holder with dated statuses and recognitions.
+
+    >>> from formation.ids import HolderId
+    >>> holder = (Holder(HolderId("H1"))
+    ...           .with_status(HolderStatus.EMPLOYEE, date(2019, 9, 1), date(2024, 3, 31))
+    ...           .with_status(HolderStatus.JOB_SEEKER, date(2024, 4, 1))
+    ...           .with_recognition(Recognition.DISABLED_WORKER, date(2022, 6, 1)))
+    >>> holder.is_job_seeker(date(2024, 5, 1)), holder.work_year(2022, 800).disabled_worker
+    (True, True)
+    """
+
+    holder_id: HolderId
+    statuses: tuple[StatusPeriod, ...] = attrs.field(default=(), converter=_statuses)
+    recognitions: tuple[RecognitionPeriod, ...] = attrs.field(default=(), converter=_recognitions)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.holder_id, str) or not self.holder_id:
+            raise InvalidValue(f"holder_id must be a non-empty str, got {self.holder_id!r}")
+        for period in self.statuses:
+            if not isinstance(period, StatusPeriod):
+                raise InvalidValue(f"statuses holds StatusPeriod records, got {period!r}")
+        for other in self.recognitions:
+            if not isinstance(other, RecognitionPeriod):
+                raise InvalidValue(f"recognitions holds RecognitionPeriod records, got {other!r}")
+        for i, a in enumerate(self.statuses):
+            for b in self.statuses[i + 1:]:
+                if a.status is b.status and _overlaps(a.start, a.end, b.start, b.end):
+                    raise InvalidValue(
+                        f"holder {self.holder_id!r} has overlapping {a.status.value} periods "
+                        f"({a.start}–{a.end or '…'} and {b.start}–{b.end or '…'})"
+                    )
+        for i, c in enumerate(self.recognitions):
+            for d in self.recognitions[i + 1:]:
+                if c.recognition is d.recognition and _overlaps(c.start, c.end, d.start, d.end):
+                    raise InvalidValue(
+                        f"holder {self.holder_id!r} has overlapping {c.recognition.value} "
+                        f"periods ({c.start}–{c.end or '…'} and {d.start}–{d.end or '…'})"
+                    )
+
+    def with_status(self, status: HolderStatus, start: date, end: date | None = None) -> Holder:
+        """A new holder with one more status period (refused if it overlaps the same status)."""
+        return attrs.evolve(self, statuses=(*self.statuses, StatusPeriod(status, start, end)))
+
+    def with_recognition(
+        self, recognition: Recognition, start: date, end: date | None = None
+    ) -> Holder:
+        """A new holder with one more recognition period."""
+        return attrs.evolve(
+            self, recognitions=(*self.recognitions, RecognitionPeriod(recognition, start, end))
+        )
+
+    def statuses_on(self, day: date) -> frozenset[HolderStatus]:
+        """The statuses held on ``day``."""
+        check_date(day)
+        return frozenset(p.status for p in self.statuses if p.covers(day))
+
+    def is_job_seeker(self, day: date) -> bool:
+        """Whether the holder is a registered job seeker on ``day``."""
+        return HolderStatus.JOB_SEEKER in self.statuses_on(day)
+
+    def recognised(self, recognition: Recognition, day: date) -> bool:
+        """Whether ``recognition`` is valid on ``day``."""
+        check_date(day)
+        return any(p.recognition is recognition and p.covers(day) for p in self.recognitions)
+
+    def had_status_in(self, status: HolderStatus, year: int) -> bool:
+        """Whether the holder had ``status`` on at least one day of ``year``."""
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        return any(p.status is status and _overlaps(p.start, p.end, first, last)
+                   for p in self.statuses)
+
+    def recognised_in(self, recognition: Recognition, year: int) -> bool:
+        """Whether ``recognition`` was valid on at least one day of ``year``."""
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        return any(p.recognition is recognition and _overlaps(p.start, p.end, first, last)
+                   for p in self.recognitions)
+
+    def work_year(
+        self, year: int, hours_worked: int | Fraction, reference_hours: int | None = None
+    ) -> WorkYear:
+        """The :class:`WorkYear` of ``year``, with the most favourable status of the year."""
+        extra = {} if reference_hours is None else {"reference_hours": reference_hours}
+        return WorkYear(
+            year,
+            hours_worked,
+            low_qualified=self.recognised_in(Recognition.LOW_QUALIFIED, year),
+            disabled_worker=self.recognised_in(Recognition.DISABLED_WORKER, year),
+            esat_worker=self.had_status_in(HolderStatus.ESAT_WORKER, year),
+            **extra,
+        )
