@@ -228,3 +228,21 @@ def test_next_business_day_is_never_before_the_day_and_is_a_business_day(
     assert found >= day
     assert cal.is_business_day(found)
     assert cal.count_business_days(day, found) == (0 if found == day else 1)
+
+
+# -- pickling, copying, evolving ------------------------------------------------------------
+
+def test_a_calendar_pickles_and_copies_small_and_shares_its_tables() -> None:
+    import copy
+    import pickle
+
+    import attrs
+
+    cal = BusinessCalendar(Territory.GUYANE)
+    data = pickle.dumps(cal)
+    assert len(data) < 1_000
+    assert pickle.loads(data) == cal
+    assert copy.deepcopy(cal) == cal
+    moved = attrs.evolve(cal, territory=Territory.MAYOTTE)
+    assert moved.is_holiday(date(2026, 4, 27))
+    assert not cal.is_holiday(date(2026, 4, 27))

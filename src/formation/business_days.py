@@ -106,14 +106,20 @@ class _Table:
     date costs more than the two lookups of an addition).
     """
 
-    __slots__ = ("days", "flags", "running", "size")
+    __slots__ = ("days", "flags", "kind", "running", "size", "territory")
 
-    def __init__(self, flags: bytes) -> None:
+    def __init__(self, territory: Territory, kind: DayKind, flags: bytes) -> None:
+        self.territory = territory
+        self.kind = kind
         self.flags = flags
         self.running = array("l", accumulate(flags, initial=0))
         self.days: tuple[date, ...] = tuple(
             map(date.fromordinal, compress(range(_FIRST, _LAST + 1), flags)))
         self.size = len(self.days)
+
+    def __reduce__(self) -> tuple[object, tuple[Territory, DayKind]]:
+        # pickled and copied by reference: the tables are rebuilt (or found) on the other side
+        return _table, (self.territory, self.kind)
 
 
 _HOLIDAY_FLAGS: dict[Territory, bytes] = {}
@@ -151,7 +157,8 @@ def _table(territory: Territory, kind: DayKind) -> _Table:
         # each byte is 0 or 1: a bitwise "and not" on the whole span at once
         counted = (int.from_bytes(weeks[:_SPAN], "big")
                    & ~int.from_bytes(_holiday_flags(territory), "big"))
-        table = _TABLES.setdefault((territory, kind), _Table(counted.to_bytes(_SPAN, "big")))
+        table = _TABLES.setdefault(
+            (territory, kind), _Table(territory, kind, counted.to_bytes(_SPAN, "big")))
     return table
 
 
