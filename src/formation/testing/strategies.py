@@ -21,6 +21,22 @@ from hypothesis import strategies as st
 from formation.actions import ActionType
 from formation.funders import Funder
 from formation.money import Euros
+from formation.testing._accounts import accounts, credit_entries, holders, work_years
+from formation.testing._calendar import (
+    business_calendars,
+    calendar_days,
+    day_kinds,
+    department_codes,
+    territories,
+)
+from formation.testing._funding import (
+    FundingSituation,
+    funding_days,
+    funding_situations,
+    options,
+    prices,
+    top_ups,
+)
 from formation.testing._reviews import (
     aware_instants,
     folder_views,
@@ -30,15 +46,30 @@ from formation.testing._reviews import (
 )
 
 __all__ = [
+    "FundingSituation",
+    "accounts",
     "action_types",
     "aware_instants",
+    "business_calendars",
+    "calendar_days",
+    "credit_entries",
+    "day_kinds",
     "days",
+    "department_codes",
     "euros",
     "folder_views",
     "funders",
+    "funding_days",
+    "funding_situations",
+    "holders",
+    "options",
+    "prices",
     "rating_summaries",
     "review_scores",
     "reviews",
+    "territories",
+    "top_ups",
+    "work_years",
 ]
 
 
