@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from formation.actions import ActionType
 from formation.funders import Funder
 from formation.money import Euros
-from formation.testing._accounts import accounts, credit_entries, holders, work_years
 from formation.testing._calendar import (
     business_calendars,
     calendar_days,
@@ -47,12 +46,10 @@ from formation.testing._reviews import (
 
 __all__ = [
     "FundingSituation",
-    "accounts",
     "action_types",
     "aware_instants",
     "business_calendars",
     "calendar_days",
-    "credit_entries",
     "day_kinds",
     "days",
     "department_codes",
@@ -61,7 +58,6 @@ __all__ = [
     "funders",
     "funding_days",
     "funding_situations",
-    "holders",
     "options",
     "prices",
     "rating_summaries",
@@ -69,7 +65,6 @@ __all__ = [
     "reviews",
     "territories",
     "top_ups",
-    "work_years",
 ]
 
 
