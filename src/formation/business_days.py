@@ -232,8 +232,8 @@ class BusinessCalendar:
         Raises:
             InvalidValue: a year that is not an ``int`` in 1950–2200.
 
-        >>> list(BusinessCalendar().holidays(2026).values())[:3]
-        ["Jour de l'an", 'Lundi de Pâques', 'Fête du Travail']
+        >>> print(", ".join(list(BusinessCalendar().holidays(2026).values())[:3]))
+        Jour de l'an, Lundi de Pâques, Fête du Travail
         """
         return MappingProxyType(dict(holidays_in(year, self.territory)))
 
