@@ -165,10 +165,10 @@ def test_the_first_and_last_supported_days_work() -> None:
 
 # -- laws -----------------------------------------------------------------------------------
 
-calendars = st.sampled_from(list(Territory)).map(BusinessCalendar)
-any_day = fst.days(FIRST + timedelta(days=400), LAST - timedelta(days=400))
+calendars = fst.business_calendars()
+any_day = fst.calendar_days(FIRST + timedelta(days=400), LAST - timedelta(days=400))
 offsets = st.integers(-250, 250)
-kinds = st.sampled_from(list(DayKind))
+kinds = fst.day_kinds()
 
 
 @given(calendars, any_day, offsets)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
 
-from formation import InvalidValue, Territory, territory_for_department
+from formation import BusinessCalendar, InvalidValue, Territory, territory_for_department
 from formation.territories import parse_territory
+from formation.testing import strategies as fst
 
 METROPOLITAN = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]
 
@@ -66,3 +68,9 @@ def test_parse_territory_reads_codes_and_departments(text: str, territory: Terri
 def test_parse_territory_names_what_is_accepted() -> None:
     with pytest.raises(InvalidValue, match="alsace-moselle"):
         parse_territory("atlantis")
+
+
+@given(fst.department_codes())
+def test_every_code_of_the_strategy_has_a_territory_with_a_calendar(code: str) -> None:
+    territory = territory_for_department(code)
+    assert BusinessCalendar(territory).territory is territory
