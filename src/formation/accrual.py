@@ -404,19 +404,24 @@ def enter_dif(
     conversion day they stay hours until :func:`convert_hours`; from then on they are converted
     at once (a ``DIF`` entry of hours, and a ``HOURS_CONVERSION`` into euros, same day).
 
+    Entering the same DIF entry again (same id, same hours and day) appends nothing.
+
     Raises:
         RuleViolation: after the deadline, above 120 h, or before the CPF existed.
         InvalidValue: hours not positive.
+        DuplicateEntry: ``entry_id`` already used for other hours.
     """
     if isinstance(hours, bool) or not isinstance(hours, (int, Fraction)) or hours <= 0:
         raise InvalidValue(f"DIF hours must be a positive int or Fraction, got {hours!r}")
     book = rulebook or Rulebook.default()
     rules = book.at(check_date(on, "on"))
     entered = Fraction(math.ceil(hours)) if rules.dif_hours_rounded_up else Fraction(hours)
-    already = sum((e.hours for e in account.entries if e.kind is EntryKind.DIF), Fraction(0))
-    violations = dif_violations(entered, on, already, book)
-    if violations:
-        raise RuleViolation(violations)
+    replay = entry_id in account.ledger
+    if not replay:
+        already = sum((e.hours for e in account.entries if e.kind is EntryKind.DIF), Fraction(0))
+        violations = dif_violations(entered, on, already, book)
+        if violations:
+            raise RuleViolation(violations)
     entries = [Entry(entry_id, EntryKind.DIF, Euros(0), on, Source.DIF, hours=entered,
                      note=f"{entered} h de DIF saisies")]
     if on >= _conversion_day(book):
@@ -425,8 +430,9 @@ def enter_dif(
             hours_to_euros(entered, on, book), on, Source.DIF, hours=-entered,
             note=f"{entered} h × {rules.hours_conversion_rate}",
         ))
-    account.extend(entries)
-    return tuple(entries)
+    before = account.version
+    account.extend(entries)  # a replay appends nothing, or raises DuplicateEntry
+    return account.entries[before:]
 
 
 def credit_career(
@@ -443,7 +449,9 @@ def credit_career(
     2015-2018, converted into euros on 1 January 2019 (2018's hours when credited, in 2019),
     euros from 2019 on, with the ceiling checked against the rights on the posting day. The DIF
     hours, if given, are entered on ``dif_entered_on``. Entry ids derive from the account id and
-    the year, so running the same career twice appends nothing the second time.
+    the year (``"<account>:credit:<year>"``, ``"<account>:hours:<year>"``); a year already
+    credited on the account is left as it is (change it with a correction), so running the same
+    career twice appends nothing the second time.
 
     >>> from formation.ids import AccountId, HolderId
     >>> account = Account(AccountId("A1"), HolderId("H1"))
@@ -477,12 +485,16 @@ def credit_career(
             convert_hours(account, book)
             converted = True
         if _rules_for(work.year, book).annual_credit is None:
-            _credit_hours(account, work, posted, conversion, book)
+            if EntryId(f"{account.account_id}:hours:{work.year}") not in account.ledger:
+                _credit_hours(account, work, posted, conversion, book)
+            continue
+        entry_id = EntryId(f"{account.account_id}:credit:{work.year}")
+        if entry_id in account.ledger:
             continue
         explained = explain_annual_credit(work, ceiling_base(account, posted, book), book)
         if explained.amount.cents:
-            account.credit(EntryId(f"{account.account_id}:credit:{work.year}"), explained.amount,
-                           posted, year=work.year, note=_note(explained))
+            account.credit(entry_id, explained.amount, posted, year=work.year,
+                           note=_note(explained))
     convert_hours(account, book)
     return account.entries[before:]
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from formation.actions import ActionType
 from formation.funders import Funder
 from formation.money import Euros
+from formation.testing._accounts import accounts, credit_entries, holders, work_years
 from formation.testing._calendar import (
     business_calendars,
     calendar_days,
@@ -59,12 +60,14 @@ from formation.testing._reviews import (
 
 __all__ = [
     "FundingSituation",
+    "accounts",
     "action_types",
     "aware_instants",
     "business_calendars",
     "calendar_days",
     "catalogs",
     "certifications",
+    "credit_entries",
     "day_kinds",
     "days",
     "department_codes",
@@ -73,6 +76,7 @@ __all__ = [
     "funders",
     "funding_days",
     "funding_situations",
+    "holders",
     "modalities",
     "offer_options",
     "offers",
@@ -89,6 +93,7 @@ __all__ = [
     "sirets",
     "territories",
     "top_ups",
+    "work_years",
 ]
 
 

@@ -1,0 +1,321 @@
+"""Accrual: euro-era credits, the hours era, the 2019 conversion, DIF and whole careers.
+
+Sources are those of ``cpf-rules.md`` sections 1 and 2 (cited per table).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from formation import (
+    Account,
+    Euros,
+    InvalidValue,
+    RuleViolation,
+    Rulebook,
+    WorkYear,
+    annual_credit,
+    credit_career,
+    enter_dif,
+    explain_annual_credit,
+    hours_credit,
+)
+from formation.accrual import ceiling_base, convert_hours, hours_to_euros, posting_day
+from formation.holders import Holder, HolderStatus, Recognition
+from formation.ids import AccountId, EntryId, HolderId
+from formation.ledger import EntryKind, Source
+from formation.testing import strategies as fst
+
+E = Euros.whole
+C = Euros.parse
+
+
+def new_account(name: str = "A1") -> Account:
+    return Account(AccountId(name), HolderId("H1"))
+
+
+# -- euro era -------------------------------------------------------------------------
+# R6323-1, D6323-3-1, service-public F10705; rounding up to the cent: R6323-1 II (F10705).
+EURO_ERA = [
+    # (work year, balance, expected, why)
+    (WorkYear(2024, 1607), E(0), E(500), "full time: 500 €"),
+    (WorkYear(2024, 804), E(0), E(500), "at least half of 1 607 h (803,5 h): full amount"),
+    (WorkYear(2024, 803), E(0), C("249,85"), "one hour under half: 500 × 803/1607 rounded up"),
+    (WorkYear(2024, 800, reference_hours=1600), E(0), E(500), "exactly half the reference"),
+    (WorkYear(2024, 799, reference_hours=1600), E(0), C("249,69"),
+     "one hour under exactly half: 249,6875 rounded up to the cent"),
+    (WorkYear(2024, 0), E(0), E(0), "no work, no credit"),
+    (WorkYear(2024, 2500), E(0), E(500), "overtime does not count beyond the reference"),
+    (WorkYear(2024, 1607, low_qualified=True), E(0), E(800), "low-qualified: 800 €"),
+    (WorkYear(2024, 1607, disabled_worker=True), E(0), E(800), "BOETH: 800 €"),
+    (WorkYear(2024, 803, disabled_worker=True), E(0), C("399,76"),
+     "reinforced and prorated: 800 × 803/1607 rounded up"),
+    (WorkYear(2024, 100, esat_worker=True), E(0), E(800), "ESAT: 800 €, never prorated"),
+    (WorkYear(2024, 1607), E(4800), E(200), "the ceiling reached mid-year: only the room left"),
+    (WorkYear(2024, 1607), E(5000), E(0), "at the ceiling: nothing"),
+    (WorkYear(2024, 1607), E(6200), E(0), "above the ceiling (DIF): nothing, never reduced"),
+    (WorkYear(2024, 1607, low_qualified=True), E(7900), E(100), "reinforced ceiling 8 000 €"),
+    (WorkYear(2024, 1607, esat_worker=True, low_qualified=True), E(5000), E(800),
+     "several statuses: the most favourable amount and ceiling"),
+    (WorkYear(2019, 1607), E(3240), E(500), "first euro year"),
+]
+
+
+@pytest.mark.parametrize(("work", "balance", "expected", "why"), EURO_ERA,
+                         ids=[row[3] for row in EURO_ERA])
+def test_annual_credit_follows_the_published_rules(
+    work: WorkYear, balance: Euros, expected: Euros, why: str
+) -> None:
+    assert annual_credit(work, balance) == expected, why
+
+
+def test_annual_credit_refuses_a_year_of_the_hours_era() -> None:
+    with pytest.raises(InvalidValue, match="hours era"):
+        annual_credit(WorkYear(2018, 1607), E(0))
+
+
+def test_annual_credit_refuses_a_negative_balance_and_floats() -> None:
+    with pytest.raises(InvalidValue):
+        annual_credit(WorkYear(2024, 1607), Euros(-1))
+    with pytest.raises(InvalidValue):
+        WorkYear(2024, 803.5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue):
+        WorkYear(2024, True)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue):
+        WorkYear(2024, -1)
+
+
+def test_work_year_default_reference_is_the_rulebooks() -> None:
+    assert WorkYear(2024, 0).reference_hours == Rulebook.default().at(date(2024, 1, 1)).reference_hours
+
+
+def test_explanation_says_why() -> None:
+    explained = explain_annual_credit(WorkYear(2024, 803), E(4900))
+    assert explained.prorated and explained.capped
+    assert explained.earned == C("249,85") and explained.amount == E(100)
+    assert explained.threshold_hours == Fraction(1607, 2)
+
+
+def test_a_what_if_rulebook_changes_the_credit_from_its_day() -> None:
+    what_if = Rulebook.default().with_change(effective=date(2027, 1, 1), annual_credit=E(600))
+    assert annual_credit(WorkYear(2026, 1607), E(0), what_if) == E(500)
+    assert annual_credit(WorkYear(2027, 1607), E(0), what_if) == E(600)
+
+
+@given(fst.work_years(min_year=2019), fst.euros(0, 900_000))
+def test_credit_never_takes_the_balance_above_the_ceiling(work: WorkYear, balance: Euros) -> None:
+    explained = explain_annual_credit(work, balance)
+    assert Euros(0) <= explained.amount <= explained.full_amount
+    assert balance + explained.amount <= max(balance, explained.ceiling)
+
+
+@given(fst.work_years(min_year=2019, reinforced=False))
+def test_prorated_credit_is_the_share_rounded_up_to_the_cent(work: WorkYear) -> None:
+    amount = annual_credit(work, E(0))
+    if 2 * Fraction(work.hours_worked) >= work.reference_hours:
+        assert amount == E(500)
+    else:
+        exact = Fraction(500_00) * Fraction(work.hours_worked) / work.reference_hours
+        assert amount.cents - 1 < exact <= amount.cents
+
+
+@given(fst.work_years(min_year=2019), st.integers(0, 200))
+def test_more_hours_never_earn_less(work: WorkYear, more: int) -> None:
+    import attrs
+
+    longer = attrs.evolve(work, hours_worked=Fraction(work.hours_worked) + more)
+    assert annual_credit(longer, E(0)) >= annual_credit(work, E(0))
+
+
+@given(fst.work_years(min_year=2019, reinforced=False))
+def test_a_reinforced_status_never_earns_less(work: WorkYear) -> None:
+    import attrs
+
+    assert annual_credit(attrs.evolve(work, low_qualified=True), E(0)) >= annual_credit(work, E(0))
+
+
+# -- hours era --------------------------------------------------------------------------
+# L6323-11 (2015 version), KALIARTI000030889283; part time: lecpf.com, demos.fr.
+HOURS_ERA = [
+    (WorkYear(2016, 1607), 0, Fraction(24), "full time: 24 h"),
+    (WorkYear(2016, 800, reference_hours=1600), 0, Fraction(12), "half time: 12 h"),
+    (WorkYear(2016, 800, reference_hours=1600), 120, Fraction(6), "half time above 120 h: 6 h"),
+    (WorkYear(2016, 1607), 120, Fraction(12), "above 120 h: 12 h a year"),
+    (WorkYear(2016, 1607), 110, Fraction(17), "crossing 120 h: 10 h, then 12 × 14/24 h"),
+    (WorkYear(2016, 1607), 145, Fraction(5), "the 150 h ceiling"),
+    (WorkYear(2016, 1607), 150, Fraction(0), "at the ceiling"),
+    (WorkYear(2016, 2000), 0, Fraction(24), "overtime not counted"),
+]
+
+
+@pytest.mark.parametrize(("work", "balance", "expected", "why"), HOURS_ERA,
+                         ids=[row[3] for row in HOURS_ERA])
+def test_hours_credit_follows_the_2015_law(
+    work: WorkYear, balance: int, expected: Fraction, why: str
+) -> None:
+    assert hours_credit(work, balance).hours == expected, why
+
+
+def test_hours_credit_refuses_a_euro_year() -> None:
+    with pytest.raises(InvalidValue, match="hours era"):
+        hours_credit(WorkYear(2019, 1607))
+
+
+def test_hours_convert_at_15_euros() -> None:
+    # Décret 2018-1153; worked example 120 h DIF + 96 h CPF = 3 240 € (ecps.fr)
+    assert hours_to_euros(216, date(2019, 1, 1)) == E(3240)
+    assert hours_to_euros(Fraction(1, 3), date(2019, 1, 1)) == Euros(500)
+    with pytest.raises(InvalidValue):
+        hours_to_euros(10, date(2018, 12, 31))
+
+
+def test_posting_day_is_the_spring_of_the_next_year() -> None:
+    # F10705: before 15 June of N+1; 15 April chosen (P)
+    assert posting_day(2018) == date(2019, 4, 15)
+
+
+def test_the_2018_to_2019_conversion() -> None:
+    # Hours held on 31 Dec 2018 convert on 1 Jan 2019; 2018's hours when credited (axens, P).
+    account = new_account()
+    credit_career(account, [WorkYear(y, 1607) for y in range(2015, 2019)])
+    assert account.hours(as_of=date(2018, 12, 31)).cpf == 72
+    assert account.balance(as_of=date(2018, 12, 31)).rights == E(0)
+    assert account.hours(as_of=date(2019, 1, 1)).cpf == 0
+    assert account.balance(as_of=date(2019, 1, 1)).rights == E(1080)
+    assert account.balance(as_of=date(2019, 4, 15)).rights == E(1440)
+    kinds = [e.kind for e in account.entries]
+    assert kinds.count(EntryKind.HOURS_CONVERSION) == 2
+
+
+def test_a_whole_career_with_dif_reaches_the_ceiling() -> None:
+    account = new_account()
+    credit_career(account, [WorkYear(y, 1607) for y in range(2015, 2026)],
+                  dif_hours=120, dif_entered_on=date(2016, 3, 1))
+    assert account.balance(as_of=date(2019, 4, 15)).rights == E(3240)  # the worked example
+    assert account.balance(as_of=date(2022, 4, 15)).rights == E(4740)
+    assert account.balance().rights == E(5000)
+    assert credit_career(account, [WorkYear(y, 1607) for y in range(2015, 2026)],
+                         dif_hours=120, dif_entered_on=date(2016, 3, 1)) == ()
+
+
+def test_what_if_i_work_40_percent_next_year() -> None:
+    account = new_account()
+    credit_career(account, [WorkYear(y, 1607) for y in range(2020, 2026)])
+    before = account.balance().rights
+    credit_career(account, [WorkYear(2026, 1607 * 4 // 10)])
+    assert account.balance().rights - before == C("199,76")  # 500 × 642/1607 rounded up
+    assert account.balance(as_of=date(2027, 4, 14)).rights == before
+
+
+def test_a_career_credits_on_the_posting_days_with_a_what_if_rulebook() -> None:
+    what_if = Rulebook.default().with_change(
+        effective=date(2026, 1, 1), annual_credit_posted_on=(6, 1), annual_credit=E(700))
+    account = new_account()
+    credit_career(account, [WorkYear(2026, 1607)], rulebook=what_if)
+    (entry,) = account.entries
+    assert entry.effective == date(2027, 6, 1) and entry.amount == E(700)
+
+
+def test_a_career_refuses_the_same_year_twice() -> None:
+    with pytest.raises(InvalidValue):
+        credit_career(new_account(), [WorkYear(2020, 1607), WorkYear(2020, 800)])
+
+
+# -- DIF --------------------------------------------------------------------------------
+# Ordonnance 2019-861, loi 2020-1379 (deadline 30 June 2021), 120 h at 15 €/h (franceinter).
+def test_dif_entered_on_the_deadline_day_is_credited() -> None:
+    account = new_account()
+    enter_dif(account, EntryId("dif"), 120, date(2021, 6, 30))
+    assert account.balance().rights == E(1800)
+    assert account.ledger.dif_credited() == E(1800)
+
+
+def test_dif_entered_the_day_after_the_deadline_is_refused() -> None:
+    account = new_account()
+    with pytest.raises(RuleViolation) as caught:
+        enter_dif(account, EntryId("dif"), 10, date(2021, 7, 1))
+    assert caught.value.codes == ("dif.deadline_passed",)
+    assert "30/06/2021" in str(caught.value)
+    assert account.version == 0
+
+
+def test_dif_above_120_hours_is_refused_in_all() -> None:
+    account = new_account()
+    enter_dif(account, EntryId("dif-1"), 60, date(2020, 1, 10))
+    enter_dif(account, EntryId("dif-2"), 60, date(2020, 2, 10))
+    with pytest.raises(RuleViolation) as caught:
+        enter_dif(account, EntryId("dif-3"), 1, date(2020, 3, 10))
+    assert caught.value.codes == ("dif.too_many_hours",)
+    with pytest.raises(RuleViolation):
+        enter_dif(new_account(), EntryId("dif"), 121, date(2020, 3, 10))
+
+
+def test_dif_hours_are_rounded_up_to_a_whole_hour() -> None:
+    account = new_account()
+    enter_dif(account, EntryId("dif"), Fraction(21, 2), date(2020, 3, 10))
+    assert account.balance().rights == E(165)
+
+
+def test_dif_entered_in_the_hours_era_waits_for_the_conversion() -> None:
+    account = new_account()
+    enter_dif(account, EntryId("dif"), 100, date(2017, 5, 2))
+    assert account.hours().dif == 100 and account.balance().rights == E(0)
+    convert_hours(account)
+    assert account.balance(as_of=date(2019, 1, 1)).rights == E(1500)
+    assert account.balance(as_of=date(2018, 12, 31)).rights == E(0)
+    assert convert_hours(account) == ()
+
+
+def test_dif_before_the_cpf_is_refused() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        enter_dif(new_account(), EntryId("dif"), 10, date(2014, 12, 31))
+    assert "dif.before_cpf" in caught.value.codes
+
+
+def test_dif_counts_toward_the_ceiling_from_august_2019() -> None:
+    account = new_account()
+    enter_dif(account, EntryId("dif"), 120, date(2019, 5, 2))
+    assert ceiling_base(account, date(2019, 8, 20)) == E(0)
+    assert ceiling_base(account, date(2019, 8, 21)) == E(1800)
+    entry = account.entries[-1]
+    assert entry.kind is EntryKind.HOURS_CONVERSION and entry.source is Source.DIF
+
+
+# -- holders -----------------------------------------------------------------------------
+def test_the_most_favourable_status_of_the_year_applies() -> None:
+    # F10705: several statuses in one year, the most favourable amount and ceiling apply.
+    holder = (Holder(HolderId("H1"))
+              .with_status(HolderStatus.EMPLOYEE, date(2020, 1, 1), date(2023, 3, 31))
+              .with_status(HolderStatus.ESAT_WORKER, date(2023, 11, 1))
+              .with_recognition(Recognition.LOW_QUALIFIED, date(2021, 12, 31), date(2021, 12, 31)))
+    assert holder.work_year(2021, 1607).low_qualified
+    assert not holder.work_year(2022, 1607).reinforced
+    assert holder.work_year(2023, 100).esat_worker
+    assert annual_credit(holder.work_year(2023, 100), E(0)) == E(800)
+    assert holder.statuses_on(date(2023, 2, 1)) == {HolderStatus.EMPLOYEE}
+    assert not holder.is_job_seeker(date(2023, 2, 1))
+
+
+def test_a_holder_refuses_overlapping_periods_of_one_status() -> None:
+    holder = Holder(HolderId("H1")).with_status(HolderStatus.JOB_SEEKER, date(2020, 1, 1))
+    with pytest.raises(InvalidValue, match="overlapping"):
+        holder.with_status(HolderStatus.JOB_SEEKER, date(2022, 1, 1), date(2022, 2, 1))
+    with pytest.raises(InvalidValue):
+        holder.with_status(HolderStatus.EMPLOYEE, date(2022, 1, 1), date(2021, 1, 1))
+
+
+@given(fst.holders(), st.integers(2015, 2030))
+def test_a_work_year_is_reinforced_when_a_status_touches_the_year(holder: Holder, year: int) -> None:
+    work = holder.work_year(year, 1000)
+    touched = any(
+        holder.recognised(r, date.fromordinal(o))
+        for r in Recognition
+        for o in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1, 7)
+    )
+    if touched:
+        assert work.low_qualified or work.disabled_worker
