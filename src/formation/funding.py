@@ -327,6 +327,12 @@ def rights_cap(rules: Rules, action_type: ActionType) -> Euros | None:
     return cap
 
 
+# Enum members bound once: reading ``LineKind.RIGHTS`` goes through the enum metaclass.
+_RIGHTS, _TOP_UP, _PARTICIPATION = LineKind.RIGHTS, LineKind.TOP_UP, LineKind.PARTICIPATION
+_COMPLEMENT, _NOT_FUNDABLE = LineKind.HOLDER_COMPLEMENT, LineKind.NOT_FUNDABLE
+_JOB_SEEKER, _DECLARED = Exemption.JOB_SEEKER, Exemption.DECLARED_CO_FUNDING
+_BY_FUNDER, _HOLDER = Exemption.FUNDER, Funder.HOLDER
+
 # -- the fast internal constructors --------------------------------------------------------
 # plan_funding builds records whose invariants it guarantees by construction, so it bypasses
 # the validators (which run for every record built by callers).
@@ -334,19 +340,29 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+def _slot(cls: type, name: str) -> Any:
+    """The setter of a slot, bypassing the frozen ``__setattr__`` (for records built here)."""
+    return cls.__dict__[name].__set__
+
+
+_set_cents = _slot(Euros, "cents")
+_set_kind, _set_amount, _set_funder, _set_reference, _set_parameters = (
+    _slot(FundingLine, name) for name in ("kind", "amount", "funder", "reference", "parameters"))
+
+
 def _make_line(kind: LineKind, cents: int | Euros, funder: Funder | None = None,
                reference: str = "", parameters: tuple[str, ...] = ()) -> FundingLine:
     line = _new(FundingLine)
-    _set(line, "kind", kind)
+    _set_kind(line, kind)
     if cents.__class__ is Euros:
         amount = cents
     else:
         amount = _new(Euros)
-        _set(amount, "cents", cents)
-    _set(line, "amount", amount)
-    _set(line, "funder", funder)
-    _set(line, "reference", reference)
-    _set(line, "parameters", parameters)
+        _set_cents(amount, cents)
+    _set_amount(line, amount)
+    _set_funder(line, funder)
+    _set_reference(line, reference)
+    _set_parameters(line, parameters)
     return line
 
 
@@ -475,8 +491,12 @@ def plan_funding(
             a ``datetime`` for ``on``, a record of the wrong type.
         RuleViolation: the order breaks a funding rule (:func:`funding_violations`).
     """
-    price_cents = _check_euros(price, "price")
-    balance_cents = _check_euros(balance, "balance")
+    if price.__class__ is not Euros or price.cents < 0:
+        _check_euros(price, "price")
+    if balance.__class__ is not Euros or balance.cents < 0:
+        _check_euros(balance, "balance")
+    price_cents = price.cents
+    balance_cents = balance.cents
     if action_type.__class__ is not ActionType:
         raise InvalidValue(f"action_type must be an ActionType, got {action_type!r}")
     if job_seeker is not True and job_seeker is not False:
@@ -543,9 +563,9 @@ def plan_funding(
     exempting: tuple[Funder, ...] = ()
     if in_force:
         if job_seeker and rules.flat_participation_job_seeker_exempt:
-            exemption = Exemption.JOB_SEEKER
+            exemption = _JOB_SEEKER
         elif employer_co_funding:
-            exemption = Exemption.DECLARED_CO_FUNDING
+            exemption = _DECLARED
         elif (at_mp_incapacity_percent is not None
                 and at_mp_incapacity_percent < rules.at_mp_min_incapacity_percent):
             exempting = prepared.exempting_without_at_mp
@@ -564,7 +584,7 @@ def plan_funding(
         rights, uses = _split(0, fundable, balance_cents, cap_cents, reserve, usable)
         for top_up, used in zip(usable, uses, strict=True):
             if used and top_up.funder in exempting:
-                exemption, exempting_funder, participation = Exemption.FUNDER, top_up.funder, 0
+                exemption, exempting_funder, participation = _BY_FUNDER, top_up.funder, 0
                 break
         else:
             rights, uses = _split(participation, fundable, balance_cents, cap_cents, reserve,
@@ -574,38 +594,40 @@ def plan_funding(
 
     lines: list[FundingLine] = []
     if rights:
-        lines.append(_make_line(LineKind.RIGHTS, rights, None, "",
-                                _RIGHTS_PARAMETERS[action_index][participation > 0]))
+        lines.append(_make_line(_RIGHTS, balance if rights == balance_cents else rights, None,
+                                "", _RIGHTS_PARAMETERS[action_index][participation > 0]))
     used_total = 0
-    for top_up, used in zip(usable, uses, strict=True):
+    for index, top_up in enumerate(usable):
+        used = uses[index]
         if used:
             used_total += used
             lines.append(_make_line(
-                LineKind.TOP_UP, top_up.amount if used == top_up.amount.cents else used,
+                _TOP_UP, top_up.amount if used == top_up.amount.cents else used,
                 top_up.funder, top_up.reference,
                 _P_LICENCE if reserve else (_P_TOP_UP_EARMARK if earmarked and (top_up.earmarked)
                                             else _P_TOP_UP)))
     if participation:
-        lines.append(_make_line(LineKind.PARTICIPATION, participation, None, "",
+        lines.append(_make_line(_PARTICIPATION, prepared.flat_participation
+                                if participation == in_force else participation, None, "",
                                 _P_PARTICIPATION))
     complement = fundable - participation - rights - used_total
     if complement:
-        lines.append(_make_line(LineKind.HOLDER_COMPLEMENT, complement, None, "",
+        lines.append(_make_line(_COMPLEMENT, complement, None, "",
                                 _complement_parameters(action_type, cap_cents, rights)))
     if not_fundable:
-        lines.append(_make_line(LineKind.NOT_FUNDABLE, not_fundable, None, "", _P_NOT_FUNDABLE))
+        lines.append(_make_line(_NOT_FUNDABLE, not_fundable, None, "", _P_NOT_FUNDABLE))
 
     plan = _new(FundingPlan)
-    _set(plan, "price", price)
-    _set(plan, "on", on)
-    _set(plan, "action_type", action_type)
-    _set(plan, "balance", balance)
-    _set(plan, "lines", tuple(lines))
-    _set(plan, "exemption", exemption)
-    _set(plan, "exempting_funder", exempting_funder)
-    _set(plan, "rights_cap", cap)
-    _set(plan, "flat_participation", rules.flat_participation)
-    _set(plan, "_rulebook", rulebook)
+    _sp_price(plan, price)
+    _sp_on(plan, on)
+    _sp_action_type(plan, action_type)
+    _sp_balance(plan, balance)
+    _sp_lines(plan, tuple(lines))
+    _sp_exemption(plan, exemption)
+    _sp_exempting_funder(plan, exempting_funder)
+    _sp_rights_cap(plan, cap)
+    _sp_flat_participation(plan, prepared.flat_participation)
+    _sp_rulebook(plan, rulebook)
     return plan
 
 
@@ -634,6 +656,7 @@ class _Prepared:
     caps: tuple[Euros | None, ...]
     min_cofunding: int | None
     in_force: int
+    flat_participation: Euros
 
     def rank(self, funder: Funder) -> int:
         """The funder's place in the priority order; unlisted funders come last."""
@@ -660,6 +683,7 @@ def _prepare(rules: Rules) -> _Prepared:
         caps=tuple(rights_cap(rules, action) for action in _ACTIONS),
         min_cofunding=minimum.cents if minimum is not None else None,
         in_force=rules.flat_participation.cents,
+        flat_participation=rules.flat_participation,
     )
     if len(_PREPARED) >= 1024:
         _PREPARED.clear()
@@ -668,6 +692,9 @@ def _prepare(rules: Rules) -> _Prepared:
 
 
 _ORDER: tuple[Funder, ...] = tuple(Funder)
+(_sp_price, _sp_on, _sp_action_type, _sp_balance, _sp_lines, _sp_exemption, _sp_exempting_funder,
+ _sp_rights_cap, _sp_flat_participation, _sp_rulebook) = (
+    _slot(FundingPlan, field.name) for field in attrs.fields(FundingPlan))
 
 
 def _complement_parameters(action_type: ActionType, cap: int | None,
@@ -692,7 +719,7 @@ def _split(participation: int, fundable: int, balance: int, cap: int | None, res
         for i, top_up in enumerate(usable):
             if reserved >= want:
                 break
-            if top_up.funder is not Funder.HOLDER:
+            if top_up.funder is not _HOLDER:
                 take = min(top_up.amount.cents, want - reserved)
                 uses[i] = take
                 reserved += take
