@@ -73,7 +73,9 @@ __all__ = [
     "ReviewVersion",
     "ReviewableFolder",
     "Scores",
+    "bayesian_average",
     "review_violations",
+    "shown_rating",
 ]
 
 MIN_SCORE = 1
@@ -576,10 +578,37 @@ class RatingSummary:
         >>> many_good.mean(), two_perfect.ranking_score < many_good.ranking_score
         (Fraction(47, 10), True)
         """
-        prior = self.prior
-        return (prior.weight * prior.mean + Fraction(self.total(), len(_CRITERIA))) / (
-            prior.weight + self.count
-        )
+        return bayesian_average(Fraction(self.total(), len(_CRITERIA) * self.count)
+                                if self.count else None, self.count, self.prior)
+
+
+def bayesian_average(
+    mean: Fraction | None, count: int, prior: RatingPrior = DEFAULT_PRIOR
+) -> Fraction:
+    """The ranking score of ``count`` reviews of exact mean ``mean`` (see :class:`RatingPrior`).
+
+    ``(prior.weight × prior.mean + count × mean) / (prior.weight + count)``; the prior's mean
+    when there is no review.
+
+    >>> bayesian_average(Fraction(5), 2), bayesian_average(Fraction(47, 10), 200)
+    (Fraction(14, 3), Fraction(493, 105))
+    """
+    if type(count) is not int or count < 0:
+        raise InvalidValue(f"count must be a non-negative int, got {count!r}")
+    if count == 0 or mean is None:
+        return prior.mean
+    return (prior.weight * prior.mean + count * mean) / (prior.weight + count)
+
+
+def shown_rating(mean: Fraction, places: int = 1) -> Decimal:
+    """A mean as shown to people: rounded half up once, from the exact value.
+
+    >>> shown_rating(Fraction(83, 20)), shown_rating(Fraction(83, 20), 2)
+    (Decimal('4.2'), Decimal('4.15'))
+    """
+    if not isinstance(mean, Fraction):
+        raise InvalidValue(f"a mean to show is an exact Fraction, got {mean!r}")
+    return _round_half_up(mean, places)
 
 
 def _round_half_up(value: Fraction, places: int) -> Decimal:

@@ -1,0 +1,971 @@
+"""Matching offers to a holder's needs: ranked sessions, each with its funding plan and reasons.
+
+A holder does not want "the catalogue": they want *a* training on a theme, near home or at a
+distance, while they are free, that their rights pay for. :class:`Needs` says so; and
+:func:`recommend` answers with ranked :class:`Recommendation`\\ s, each carrying the session, its
+:class:`~formation.funding.FundingPlan` (who pays what, from :func:`~formation.funding.plan_funding`)
+and the :class:`Reason`\\ s it fits or falls short, in French and English:
+
+- "entièrement financée par vos droits, sauf la participation forfaitaire",
+- "hors temps de travail : pas d'accord de l'employeur nécessaire",
+- "commence dans 3 semaines, à 12 km",
+- "noté 4,6 par 230 titulaires".
+
+**Never an offer the holder cannot book.** A session is *bookable* when its offer is eligible to
+the CPF on the day (:func:`formation.eligibility`, through the search index's ``eligible_only``),
+it has a seat left, it starts late enough for the registration deadlines (the minimum lead time
+of ``minimum_lead_business_days`` business days, ``cpf-rules.md`` section 5; and, during working
+time, the employer's notice of ``consent_notice_days``, section 6), it fits one of the holder's
+free periods, it lies within reach, and the card payment of its funding plan is within the
+budget. By default :func:`recommend` returns bookable sessions only; with
+``include_unbookable=True`` it appends the others *after* them, each marked ``bookable=False``
+with the blocking reasons.
+
+**Ranking.** Each recommendation's score is a weighted mean (:class:`RankingWeights`, a
+parameter) of five components in [0, 1], each kept on the record (:attr:`Recommendation.components`)
+so that the order can be explained:
+
+========== =============================================================================
+rating     the offer's Bayesian ranking score (:attr:`~formation.reviews.RatingSummary.ranking_score`), from 1..5 to 0..1
+cost       ``1 - card payment / budget`` (1 when the rights and top-ups pay everything but the participation)
+distance   ``1 - km / radius`` (1 at a distance)
+start      ``1 - days until the start / horizon`` (0.5 when the dates are not published)
+theme      1 when a wanted Formacode is the offer's main theme, else 0.5
+========== =============================================================================
+
+Ties break on the start date, then the offer and session ids: the same inputs always give the
+same order.
+
+**Places.** A holder's place is a point (:class:`Point`): given as latitude and longitude, or as
+a postcode, which this module places at the chief town (prefecture) of the postcode's
+department, from :mod:`formation.geography`. That is a coarse position: typically within 20 to
+60 km of the real address in metropolitan France, up to about 150 km in the largest departments
+(Gironde, Landes) and much more in French Guiana; give coordinates for anything finer. A
+session's place is its coordinates when the catalogue has them, else its department's chief
+town, with the same precision.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import re
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any, Protocol
+
+import attrs
+
+from formation.business_days import BusinessCalendar
+from formation.catalog import Modality, Offer, Session
+from formation.consent import consent_notice_due_by
+from formation.eligibility import eligibility_violations
+from formation.errors import InvalidValue, RuleViolation, Violation
+from formation.funding import FundingPlan, plan_funding
+from formation.geo import haversine_km
+from formation.geography import DEPARTMENTS, department
+from formation.ids import OfferId
+from formation.money import Euros
+from formation.reviews import (
+    DEFAULT_PRIOR,
+    RatingPrior,
+    RatingSummary,
+    bayesian_average,
+    shown_rating,
+)
+from formation.rulebook import Rulebook, Rules, check_date
+from formation.search import CatalogIndex, Hit, Near, Query, Sort
+from formation.topups import TopUp
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Fit",
+    "Funds",
+    "Needs",
+    "Period",
+    "Point",
+    "RankingWeights",
+    "Reason",
+    "Recommendation",
+    "distance_km",
+    "locate",
+    "recommend",
+]
+
+# -- places ----------------------------------------------------------------------------------
+
+
+def _latitude(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -90 <= value <= 90:
+        raise InvalidValue(f"latitude must be a number from -90 to 90, got {value!r}")
+
+
+def _longitude(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+        -180 <= value <= 180
+    ):
+        raise InvalidValue(f"longitude must be a number from -180 to 180, got {value!r}")
+
+
+@attrs.frozen
+class Point:
+    """A point on Earth, WGS 84 degrees.
+
+    Attributes:
+        latitude, longitude: the coordinates.
+        label: what it stands for (``"06000 → Nice (préfecture)"``), for explanations.
+    """
+
+    latitude: float = attrs.field(validator=_latitude)
+    longitude: float = attrs.field(validator=_longitude)
+    label: str = attrs.field(default="", eq=False)
+
+
+_POSTCODE = re.compile(r"^\d{5}$")
+_LAT_LON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def _department_of_postcode(postcode: str) -> str:
+    """The department a postcode belongs to (its first digits; Corsica and overseas apart)."""
+    if postcode.startswith("20"):
+        # Corse-du-Sud 200xx-201xx, Haute-Corse 202xx and 206xx (La Poste)
+        return "2A" if postcode[2] in "01" else "2B"
+    if postcode.startswith("97"):
+        return postcode[:3]
+    return postcode[:2]
+
+
+def locate(text: str) -> Point:
+    """A point from a postcode (``"69003"``) or coordinates (``"45.76,4.84"``).
+
+    A postcode is placed at the chief town of its department (see the module docstring for the
+    precision).
+
+    >>> locate("06000").label, locate("45.76, 4.84").latitude
+    ('06000 → Nice', 45.76)
+
+    Raises:
+        InvalidValue: neither a French postcode of a known department nor ``LAT,LON``.
+    """
+    if not isinstance(text, str):
+        raise InvalidValue(f"a place is a postcode or 'LAT,LON' text, got {text!r}")
+    cleaned = text.strip()
+    if _POSTCODE.match(cleaned):
+        try:
+            found = department(_department_of_postcode(cleaned))
+        except InvalidValue:
+            raise InvalidValue(
+                f"postcode {cleaned!r} is not in a French department (01-95, 2A, 2B, 971-976)"
+            ) from None
+        return Point(found.latitude, found.longitude, f"{cleaned} → {found.chief_town}")
+    match = _LAT_LON.match(cleaned)
+    if match:
+        return Point(float(match.group(1)), float(match.group(2)), cleaned)
+    raise InvalidValue(
+        f"{text!r} is neither a 5-digit postcode nor coordinates 'LAT,LON' such as '45.76,4.84'"
+    )
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """The great-circle distance between two points, in kilometres (:func:`formation.geo.haversine_km`).
+
+    >>> round(distance_km(locate("75001"), locate("69001")))
+    392
+    """
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+_CHIEF_TOWNS = {d.code: Point(d.latitude, d.longitude, d.chief_town) for d in DEPARTMENTS}
+
+
+def _session_point(session: Session) -> Point | None:
+    place = session.place
+    if place is None:
+        return None
+    if place.latitude is not None and place.longitude is not None:
+        return Point(place.latitude, place.longitude)
+    return _CHIEF_TOWNS.get(place.department)
+
+
+# -- needs -----------------------------------------------------------------------------------
+
+
+def _day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_date(value, attribute.name)
+
+
+@attrs.frozen
+class Period:
+    """Days a holder is free, ``start`` to ``end`` inclusive."""
+
+    start: date = attrs.field(validator=_day)
+    end: date = attrs.field(validator=_day)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidValue(f"a period ends on or after its start, got {self.start}..{self.end}")
+
+    def covers(self, start: date, end: date) -> bool:
+        """Whether ``start..end`` lies inside this period."""
+        return self.start <= start and end <= self.end
+
+
+_FORMACODE = re.compile(r"^\d{5}$")
+
+
+def _themes(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or not value:
+        raise InvalidValue(f"themes must be a non-empty tuple of Formacodes or words, got {value!r}")
+    for theme in value:
+        if not isinstance(theme, str) or not theme.strip():
+            raise InvalidValue(f"a theme is a Formacode or free text, got {theme!r}")
+    return tuple(t.strip() for t in value)
+
+
+def _periods(value: object) -> tuple[Period, ...]:
+    if not isinstance(value, (tuple, list)) or not all(isinstance(p, Period) for p in value):
+        raise InvalidValue(f"free_periods must be a tuple of Period, got {value!r}")
+    return tuple(sorted(value, key=lambda p: (p.start, p.end)))
+
+
+def _radius(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 2000:
+        raise InvalidValue(f"radius_km must be a number of km above 0 and at most 2000, got {value!r}")
+
+
+def _budget(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Euros) or value.cents < 0:
+        raise InvalidValue(f"budget must be non-negative Euros, got {value!r}")
+
+
+def _flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"{attribute.name} must be a bool, got {value!r}")
+
+
+@attrs.frozen
+class Needs:
+    """What a holder wants.
+
+    Attributes:
+        themes: what to learn: Formacodes (``"15234"``) or free text (``"anglais"``); an offer
+            matching any of them is a candidate.
+        near: where the holder is, or ``None``: a place anywhere (or ``distance_only``).
+        radius_km: how far they will travel from ``near``.
+        distance_only: only trainings at a distance (``near`` is then not needed).
+        accept_distance: with ``near``, also trainings at a distance (default yes).
+        free_periods: the periods they are free; a dated session must lie inside one.
+            Empty: any time.
+        outside_working_time: the training is followed outside working time (no employer
+            consent needed); ``False``: during working time, the employer must be asked in time.
+        budget: the most they accept to pay by card (the flat participation included).
+        job_seeker: the holder is a job seeker (no flat participation).
+    """
+
+    themes: tuple[str, ...] = attrs.field(converter=_themes)
+    near: Point | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Point)))
+    radius_km: float = attrs.field(default=30, validator=_radius)
+    distance_only: bool = attrs.field(default=False, validator=_flag)
+    accept_distance: bool = attrs.field(default=True, validator=_flag)
+    free_periods: tuple[Period, ...] = attrs.field(default=(), converter=_periods)
+    outside_working_time: bool = attrs.field(default=True, validator=_flag)
+    budget: Euros = attrs.field(default=Euros(0), validator=_budget)
+    job_seeker: bool = attrs.field(default=False, validator=_flag)
+
+    def __attrs_post_init__(self) -> None:
+        if self.distance_only and self.near is not None:
+            raise InvalidValue("distance_only needs no place: give near=None")
+
+    @property
+    def formacodes(self) -> tuple[str, ...]:
+        """The themes that are Formacodes."""
+        return tuple(t for t in self.themes if _FORMACODE.match(t))
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The themes that are free text."""
+        return tuple(t for t in self.themes if not _FORMACODE.match(t))
+
+
+# -- reasons and recommendations -----------------------------------------------------------
+
+
+@enum.unique
+class Fit(enum.Enum):
+    """Whether a reason speaks for or against a session."""
+
+    FITS = "fits"  # a reason to choose it
+    NOTE = "note"  # something to know
+    SHORT = "short"  # it falls short; with blocking=True the holder cannot book it
+
+
+@attrs.frozen
+class Reason:
+    """One reason a session fits the needs or falls short, in French and English.
+
+    Attributes:
+        code: a stable identifier (``"funding.fully_covered"``).
+        fit: for, neutral or against.
+        fr, en: the sentence.
+        blocking: the holder cannot book the session for this reason.
+    """
+
+    code: str
+    fit: Fit
+    fr: str
+    en: str
+    blocking: bool = False
+
+    def text(self, lang: str = "fr") -> str:
+        """The sentence in ``lang`` (``"fr"`` or ``"en"``)."""
+        return self.fr if lang == "fr" else self.en
+
+
+@attrs.frozen
+class Recommendation:
+    """One session recommended for the needs.
+
+    Attributes:
+        offer, session: what is recommended.
+        plan: its funding plan, or ``None`` when no plan is possible (see the reasons).
+        score: its ranking score, from 0 to 1 (weighted mean of :attr:`components`).
+        components: each component of the score (name, value from 0 to 1), in the order of
+            :class:`RankingWeights`.
+        reasons: why it fits or falls short.
+        bookable: whether the holder can book it; ``False`` only with ``include_unbookable``.
+        distance_km: how far it is from the holder (``None`` at a distance or without a place).
+        rating_mean: its offer's exact mean rating, ``None`` when not rated.
+        rating_count: how many holders rated it.
+    """
+
+    offer: Offer
+    session: Session
+    plan: FundingPlan | None
+    score: float
+    components: tuple[tuple[str, float], ...]
+    reasons: tuple[Reason, ...]
+    bookable: bool
+    distance_km: float | None = None
+    rating_mean: Fraction | None = None
+    rating_count: int = 0
+
+    def component(self, name: str) -> float:
+        """One component of the score (``"rating"``, ``"cost"``, ``"distance"``…)."""
+        for key, value in self.components:
+            if key == name:
+                return value
+        raise InvalidValue(f"no score component {name!r}; known: {[k for k, _ in self.components]}")
+
+    def explain(self, lang: str = "fr") -> str:
+        """The reasons as one line each, with the score."""
+        head = (f"{self.offer.title} — score {self.score:.3f}" if lang == "en"
+                else f"{self.offer.title} — score {self.score:.3f}".replace(".", ",", 1))
+        marks = {Fit.FITS: "+", Fit.NOTE: "·", Fit.SHORT: "−"}
+        return "\n".join([head, *(f"  {marks[r.fit]} {r.text(lang)}" for r in self.reasons)])
+
+    @property
+    def blocking(self) -> tuple[Reason, ...]:
+        """The reasons the holder cannot book it."""
+        return tuple(r for r in self.reasons if r.blocking)
+
+
+def _weight(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise InvalidValue(f"weight {attribute.name} must be a non-negative int, got {value!r}")
+
+
+@attrs.frozen
+class RankingWeights:
+    """The weights of the ranking components (see the module docstring); a parameter.
+
+    Attributes:
+        rating, cost, distance, start, theme: each component's weight (non-negative ints,
+            not all zero).
+        horizon_days: the start component reaches 0 this many days ahead.
+    """
+
+    rating: int = attrs.field(default=3, validator=_weight)
+    cost: int = attrs.field(default=3, validator=_weight)
+    distance: int = attrs.field(default=2, validator=_weight)
+    start: int = attrs.field(default=1, validator=_weight)
+    theme: int = attrs.field(default=1, validator=_weight)
+    horizon_days: int = attrs.field(default=365, validator=_weight)
+
+    def __attrs_post_init__(self) -> None:
+        if self.rating + self.cost + self.distance + self.start + self.theme == 0:
+            raise InvalidValue("at least one ranking weight must be positive")
+        if self.horizon_days == 0:
+            raise InvalidValue("horizon_days must be positive")
+
+    def as_mapping(self) -> dict[str, int]:
+        """The component weights by name."""
+        return {"rating": self.rating, "cost": self.cost, "distance": self.distance,
+                "start": self.start, "theme": self.theme}
+
+
+DEFAULT_WEIGHTS = RankingWeights()
+"""The default weights: rating and cost 3, distance 2, start and theme 1 (a choice)."""
+
+
+class _Balance(Protocol):
+    @property
+    def available(self) -> Euros: ...
+
+
+class Funds(Protocol):
+    """What :func:`recommend` reads of an account: a :class:`formation.accounts.Account` has it.
+
+    The rights available are the balance's ``available`` less the top-ups still available.
+    """
+
+    def balance(self, as_of: date | None = None) -> _Balance: ...
+
+    def available_top_ups(self, as_of: date | None = None) -> tuple[TopUp, ...]: ...
+
+
+# -- evaluation of one candidate -------------------------------------------------------------
+
+
+@attrs.frozen
+class _Context:
+    needs: Needs
+    on: date
+    rules: Rules
+    rulebook: Rulebook
+    rights: Euros
+    top_ups: tuple[TopUp, ...]
+    earliest_start: date
+    weights: RankingWeights
+    ratings: Callable[[OfferId], tuple[Fraction | None, int]]
+    prior: RatingPrior
+    keep_unbookable: bool
+    top_up_total: int = attrs.field(init=False)
+    eligibility: dict[tuple[str, date], tuple[Violation, ...]] = attrs.field(
+        factory=dict, eq=False)
+    plans: dict[tuple[int, str, str, str | None], FundingPlan | RuleViolation] = attrs.field(
+        factory=dict, eq=False)
+
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "top_up_total", sum(t.amount.cents for t in self.top_ups))
+
+
+def _funds(account: Funds | Euros, on: date) -> tuple[Euros, tuple[TopUp, ...]]:
+    """The rights available on ``on`` and the top-ups, from an account or a bare balance."""
+    if isinstance(account, Euros):
+        if account.cents < 0:
+            raise InvalidValue(f"a balance is not negative, got {account}")
+        return account, ()
+    top_ups = tuple(account.available_top_ups(on))
+    available = account.balance(on).available
+    rights = available - Euros(sum(t.amount.cents for t in top_ups))
+    return (rights if rights.cents > 0 else Euros(0)), top_ups
+
+
+def _plan(ctx: _Context, offer: Offer, session: Session) -> FundingPlan | RuleViolation:
+    price = session.price_of(offer)
+    certification = offer.certification.key if offer.certification is not None else None
+    earmarked = any(t.earmarked for t in ctx.top_ups)
+    key = (price.cents, offer.action_type.value, offer.offer_id if earmarked else "",
+           certification if earmarked else None)
+    found = ctx.plans.get(key)
+    if found is None:
+        try:
+            found = plan_funding(
+                price, balance=ctx.rights, on=ctx.on, top_ups=ctx.top_ups,
+                job_seeker=ctx.needs.job_seeker, action_type=offer.action_type,
+                rulebook=ctx.rulebook, offer_id=offer.offer_id,
+                certification_code=certification,
+            )
+        except RuleViolation as refused:
+            found = refused
+        ctx.plans[key] = found
+    return found
+
+
+def _money_reasons(plan: FundingPlan, budget: Euros) -> tuple[list[Reason], bool]:
+    reasons: list[Reason] = []
+    card = plan.card_payment
+    if card.cents == 0:
+        reasons.append(Reason("funding.fully_covered", Fit.FITS,
+                              "entièrement financée par vos droits",
+                              "fully covered by your rights"))
+    elif card == plan.participation:
+        reasons.append(Reason(
+            "funding.covered_but_participation", Fit.FITS,
+            f"entièrement financée par vos droits, sauf la participation forfaitaire ({card})",
+            f"fully covered by your rights except the participation ({card})"))
+    else:
+        paid = plan.rights_used + plan.top_ups_used
+        reasons.append(Reason(
+            "funding.partly_covered", Fit.NOTE,
+            f"vos droits et abondements paient {paid}, vous payez {card} par carte",
+            f"your rights and top-ups pay {paid}, you pay {card} by card"))
+    if card > budget:
+        reasons.append(Reason(
+            "funding.over_budget", Fit.SHORT,
+            f"reste à payer {card}, au-delà de votre budget de {budget}",
+            f"{card} left to pay, over your budget of {budget}", blocking=True))
+    return reasons, card <= budget
+
+
+def _weeks(days: int) -> tuple[str, str]:
+    if days < 14:
+        return f"dans {days} jours", f"in {days} days"
+    if days < 60:
+        return f"dans {days // 7} semaines", f"in {days // 7} weeks"
+    return f"dans {days // 30} mois", f"in {days // 30} months"
+
+
+def _km(value: float) -> str:
+    return f"{round(value)} km"
+
+
+def _stars(mean: Fraction, count: int) -> tuple[str, str]:
+    shown = shown_rating(mean)
+    holders_fr = "titulaire" if count == 1 else "titulaires"
+    holders_en = "holder" if count == 1 else "holders"
+    return (f"noté {str(shown).replace('.', ',')} par {count} {holders_fr}",
+            f"rated {shown} by {count} {holders_en}")
+
+
+def _eligibility(ctx: _Context, offer: Offer, session: Session) -> tuple[Violation, ...]:
+    """The offer's eligibility on the session's first day (on ``ctx.on`` when undated)."""
+    day = session.start if session.start is not None else ctx.on
+    key = (offer.offer_id, day)
+    found = ctx.eligibility.get(key)
+    if found is None:
+        found = ctx.eligibility[key] = eligibility_violations(offer, day, ctx.rulebook)
+    return found
+
+
+@attrs.frozen
+class _Candidate:
+    """A session within reach, with the components that need no funding plan."""
+
+    offer: Offer
+    session: Session
+    km: float | None
+    place_fr: str
+    place_en: str
+    distance: float
+    start: float
+    theme: float
+    rating_mean: Fraction | None
+    rating_count: int
+    rating: float
+    cost_bound: float
+    optimistic: float
+
+
+def _score(weights: RankingWeights, parts: tuple[float, float, float, float, float]) -> float:
+    w = weights
+    total = w.rating + w.cost + w.distance + w.start + w.theme
+    rating, cost, distance, start, theme = parts
+    return round((w.rating * rating + w.cost * cost + w.distance * distance + w.start * start
+                  + w.theme * theme) / total, 9)
+
+
+def _cost_part(extra: int, budget: Euros) -> float:
+    """The cost component: 1 when the holder pays no more than the participation."""
+    if extra <= 0:
+        return 1.0
+    if budget.cents <= 0 or extra > budget.cents:
+        return 0.0
+    return 1.0 - extra / budget.cents
+
+
+def _reach(ctx: _Context, offer: Offer, session: Session) -> _Candidate | None:
+    """The session as a candidate, or ``None`` when it is out of reach of the needs.
+
+    Out of reach: the wrong kind of place or too far (never returned, bookable or not); and,
+    unless ``ctx.keep_unbookable``, full, starting too soon or outside the free periods.
+    """
+    needs = ctx.needs
+    # -- where ------------------------------------------------------------------------------
+    km: float | None = None
+    if session.place is None or offer.modality is Modality.DISTANCE:
+        if not (needs.distance_only or needs.accept_distance or needs.near is None):
+            return None
+        place_fr, place_en, distance_part = "à distance", "at a distance", 1.0
+    else:
+        if needs.distance_only:
+            return None
+        if needs.near is not None:
+            where = _session_point(session)
+            if where is None:
+                return None
+            km = distance_km(needs.near, where)
+            if km > needs.radius_km:
+                return None
+            place_fr, place_en = f"à {_km(km)}", f"{_km(km)} away"
+            distance_part = 1.0 - km / needs.radius_km
+        else:
+            city = session.place.city or session.place.department
+            place_fr, place_en, distance_part = f"à {city}", f"in {city}", 1.0
+    # -- when -------------------------------------------------------------------------------
+    start, end = session.start, session.end
+    if start is None or end is None:
+        start_part = 0.5
+    else:
+        if not ctx.keep_unbookable and (
+            start < ctx.earliest_start
+            or (needs.free_periods
+                and not any(p.covers(start, end) for p in needs.free_periods))
+        ):
+            return None
+        start_part = max(0.0, 1.0 - (start - ctx.on).days / ctx.weights.horizon_days)
+    if session.full and not ctx.keep_unbookable:
+        return None
+    # -- rating, theme, and the best the cost could be ----------------------------------------
+    mean, count = ctx.ratings(offer.offer_id)
+    if mean is None or count <= 0:
+        mean, count = None, 0
+    rating_part = float((bayesian_average(mean, count, ctx.prior) - 1) / 4)
+    theme_part = 1.0 if offer.formacodes and offer.formacodes[0] in needs.formacodes else 0.5
+    least_extra = (session.price_of(offer).cents - ctx.rights.cents - ctx.top_up_total
+                   - ctx.rules.flat_participation.cents)
+    cost_bound = _cost_part(least_extra, needs.budget)
+    optimistic = _score(ctx.weights, (rating_part, cost_bound, distance_part, start_part,
+                                      theme_part))
+    return _Candidate(offer, session, km, place_fr, place_en, distance_part, start_part,
+                      theme_part, mean, count, rating_part, cost_bound, optimistic)
+
+
+def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
+    """The full recommendation of a candidate, or ``None`` when the holder cannot book it
+    (unless ``ctx.keep_unbookable``)."""
+    needs, offer, session = ctx.needs, c.offer, c.session
+    keep = ctx.keep_unbookable
+    reasons: list[Reason] = []
+    bookable = True
+    ineligible = _eligibility(ctx, offer, session)
+    if ineligible:
+        if not keep:
+            return None
+        bookable = False
+        reasons.extend(
+            Reason(v.code, Fit.SHORT, f"non éligible au CPF : {v.message}",
+                   f"not eligible to the CPF: {v.message}", blocking=True)
+            for v in ineligible)
+    # -- when -------------------------------------------------------------------------------
+    start, end = session.start, session.end
+    if start is None or end is None:
+        reasons.append(Reason("dates.unpublished", Fit.NOTE,
+                              f"dates à convenir avec l'organisme, {c.place_fr}",
+                              f"dates to agree with the organism, {c.place_en}"))
+    else:
+        if start < ctx.earliest_start:
+            bookable = False
+            reasons.append(Reason(
+                "dates.too_soon", Fit.SHORT,
+                f"commence le {start:%d/%m/%Y}, trop tôt : une inscription faite le "
+                f"{ctx.on:%d/%m/%Y} permet d'entrer au plus tôt le {ctx.earliest_start:%d/%m/%Y}",
+                f"starts on {start.isoformat()}, too soon: a registration made on "
+                f"{ctx.on.isoformat()} allows a start on {ctx.earliest_start.isoformat()} at "
+                "the earliest", blocking=True))
+        else:
+            when_fr, when_en = _weeks((start - ctx.on).days)
+            reasons.append(Reason("dates.start", Fit.FITS, f"commence {when_fr}, {c.place_fr}",
+                                  f"starts {when_en}, {c.place_en}"))
+        if needs.free_periods and not any(p.covers(start, end) for p in needs.free_periods):
+            bookable = False
+            reasons.append(Reason(
+                "dates.not_free", Fit.SHORT,
+                f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}, hors de vos périodes disponibles",
+                f"from {start.isoformat()} to {end.isoformat()}, outside the periods you are "
+                "free", blocking=True))
+    # -- employer consent -------------------------------------------------------------------
+    if needs.outside_working_time:
+        reasons.append(Reason("consent.not_needed", Fit.FITS,
+                              "hors temps de travail : pas d'accord de l'employeur nécessaire",
+                              "outside working time: no employer consent needed"))
+    elif start is not None and end is not None:
+        due = consent_notice_due_by(start, end, on=ctx.on, rulebook=ctx.rulebook)
+        if ctx.on > due:
+            bookable = False
+            reasons.append(Reason(
+                "consent.too_late", Fit.SHORT,
+                "pendant le temps de travail : l'accord de l'employeur devait être demandé au "
+                f"plus tard le {due:%d/%m/%Y}",
+                f"during working time: the employer had to be asked by {due.isoformat()}",
+                blocking=True))
+        else:
+            reasons.append(Reason(
+                "consent.ask_by", Fit.NOTE,
+                "pendant le temps de travail : demandez l'accord de l'employeur au plus tard "
+                f"le {due:%d/%m/%Y}",
+                f"during working time: ask your employer's consent by {due.isoformat()}"))
+    else:
+        reasons.append(Reason(
+            "consent.ask", Fit.NOTE,
+            f"pendant le temps de travail : demandez l'accord de l'employeur "
+            f"{ctx.rules.consent_notice_days} jours avant l'entrée "
+            f"({ctx.rules.consent_notice_days_long} pour une formation longue)",
+            f"during working time: ask your employer's consent {ctx.rules.consent_notice_days} "
+            f"days before the start ({ctx.rules.consent_notice_days_long} for a long training)"))
+    # -- seats ------------------------------------------------------------------------------
+    if session.full:
+        bookable = False
+        reasons.append(Reason("session.full", Fit.SHORT, "complet : plus aucune place",
+                              "full: no seat left", blocking=True))
+    if not bookable and not keep:
+        return None
+    # -- money ------------------------------------------------------------------------------
+    planned = _plan(ctx, offer, session)
+    plan: FundingPlan | None
+    if isinstance(planned, RuleViolation):
+        plan, cost_part, bookable = None, 0.0, False
+        reasons.extend(
+            Reason(f"funding.{v.code}", Fit.SHORT, f"financement impossible : {v.message}",
+                   f"cannot be funded: {v.message}", blocking=True)
+            for v in planned.violations)
+    else:
+        plan = planned
+        money, affordable = _money_reasons(plan, needs.budget)
+        reasons.extend(money)
+        bookable = bookable and affordable
+        cost_part = _cost_part((plan.card_payment - plan.participation).cents, needs.budget)
+    if not bookable and not keep:
+        return None
+    # -- rating -----------------------------------------------------------------------------
+    if c.rating_mean is not None:
+        fr, en = _stars(c.rating_mean, c.rating_count)
+        reasons.append(Reason("rating.rated", Fit.FITS if c.rating >= 0.75 else Fit.NOTE,
+                              fr, en))
+    else:
+        reasons.append(Reason("rating.none", Fit.NOTE, "pas encore noté", "not rated yet"))
+    parts = (c.rating, cost_part, c.distance, c.start, c.theme)
+    return Recommendation(
+        offer=offer, session=session, plan=plan, score=_score(ctx.weights, parts),
+        components=tuple(zip(("rating", "cost", "distance", "start", "theme"), parts,
+                             strict=True)),
+        reasons=tuple(reasons), bookable=bookable, distance_km=c.km,
+        rating_mean=c.rating_mean, rating_count=c.rating_count,
+    )
+
+
+# -- recommend -------------------------------------------------------------------------------
+
+_PAGE = 100
+
+
+def _departments_within(point: Point, radius_km: float) -> tuple[str, ...]:
+    """The departments whose chief town is within ``radius_km`` of ``point``."""
+    return tuple(sorted(
+        code for code, town in _CHIEF_TOWNS.items() if distance_km(point, town) <= radius_km
+    ))
+
+
+def _queries(needs: Needs, ceiling: Euros | None) -> list[Query]:
+    """The searches whose union holds every candidate: each theme, times each kind of place.
+
+    Near a point, two searches cover the sessions within reach: the index's ``near`` for the
+    sessions whose place has coordinates, and the departments whose chief town is within the
+    radius for those without (which are placed at that chief town).
+    """
+    themes: list[dict[str, Any]] = []
+    if needs.formacodes:
+        themes.append({"formacodes": needs.formacodes})
+    themes.extend({"text": word} for word in needs.words)
+    places: list[dict[str, Any]] = []
+    in_place = (Modality.IN_PERSON, Modality.MIXED)
+    if needs.distance_only:
+        places.append({"modalities": (Modality.DISTANCE,)})
+    elif needs.near is not None:
+        point = needs.near
+        places.append({"near": Near(point.latitude, point.longitude, needs.radius_km),
+                       "modalities": in_place})
+        departments = _departments_within(point, needs.radius_km)
+        if departments:
+            places.append({"departments": departments, "modalities": in_place})
+        if needs.accept_distance:
+            places.append({"modalities": (Modality.DISTANCE,)})
+    else:
+        places.append({})
+    return [
+        Query(**theme, **place, price_max=ceiling, sort=Sort.START_DATE, page_size=_PAGE)
+        for theme in themes for place in places
+    ]
+
+
+def _pages(index: CatalogIndex, query: Query, skip: int = 0) -> Iterator[Hit]:
+    page = 1 + skip // _PAGE
+    skip %= _PAGE
+    while True:
+        results = index.search(attrs.evolve(query, page=page))
+        yield from results.hits[skip:]
+        skip = 0
+        if page * _PAGE >= results.total:
+            return
+        page += 1
+
+
+def _hits(index: CatalogIndex, query: Query, window: tuple[date, date] | None) -> Iterator[Hit]:
+    """Every hit of ``query`` whose session starts in ``window`` (all when ``None``), then
+    every hit without dates.
+
+    With ``Sort.START_DATE`` the sessions without dates come after the dated ones, so they are
+    the last ``undated`` hits of the query without date bounds.
+    """
+    if window is None:
+        yield from _pages(index, query)
+        return
+    yield from _pages(index, attrs.evolve(query, start_from=window[0], start_until=window[1]))
+    everything = index.search(attrs.evolve(query, page_size=1)).total
+    dated = index.search(attrs.evolve(query, start_from=date.min, page_size=1)).total
+    if everything > dated:
+        yield from _pages(index, query, skip=dated)
+
+
+def _window(needs: Needs, earliest: date, on: date, horizon_days: int) -> tuple[date, date]:
+    """The days a bookable session may start: from the earliest start to the end of the last
+    free period (without periods: the ranking horizon)."""
+    if needs.free_periods:
+        first = max(earliest, needs.free_periods[0].start)
+        last = max(p.end for p in needs.free_periods)
+    else:
+        first, last = earliest, on + timedelta(days=horizon_days)
+    return first, max(first, last)
+
+
+def _index_ratings(index: CatalogIndex) -> Callable[[OfferId], tuple[Fraction | None, int]]:
+    """The ratings the index holds, as exact means (a mean of ``count`` reviews of five whole
+    scores has a denominator dividing ``5 × count``, so it is recovered exactly)."""
+    def rating(offer_id: OfferId) -> tuple[Fraction | None, int]:
+        mean, count = index.rating(offer_id)
+        if mean is None or count == 0:
+            return None, 0
+        return Fraction(mean).limit_denominator(5 * count), count
+    return rating
+
+
+def _summary_ratings(
+    ratings: Mapping[OfferId, RatingSummary],
+) -> Callable[[OfferId], tuple[Fraction | None, int]]:
+    def rating(offer_id: OfferId) -> tuple[Fraction | None, int]:
+        summary = ratings.get(offer_id)
+        if summary is None or summary.count == 0:
+            return None, 0
+        return summary.mean(), summary.count
+    return rating
+
+
+def recommend(
+    needs: Needs,
+    account: Funds | Euros,
+    index: CatalogIndex,
+    *,
+    on: date,
+    ratings: Mapping[OfferId, RatingSummary] | None = None,
+    weights: RankingWeights = DEFAULT_WEIGHTS,
+    prior: RatingPrior = DEFAULT_PRIOR,
+    limit: int = 10,
+    include_unbookable: bool = False,
+    calendar: BusinessCalendar | None = None,
+    rulebook: Rulebook | None = None,
+) -> tuple[Recommendation, ...]:
+    """The sessions of ``index`` that best answer ``needs``, best first.
+
+    Args:
+        needs: what the holder wants.
+        account: their account (its available rights and top-ups on ``on``), or just the
+            available rights as ``Euros``.
+        index: the catalogue to search.
+        on: the day of the recommendation (the rules, the deadlines and the seats of that day).
+        ratings: the rating summary of each offer (a :class:`~formation.reviews.ReviewBook`'s
+            :meth:`~formation.reviews.ReviewBook.offer_summaries`); default: the ratings the
+            index holds (:meth:`CatalogIndex.rating`, which a ``ReviewBook`` keeps up to date).
+        weights: the ranking weights.
+        prior: the prior of the Bayesian average that turns a rating into its component.
+        limit: how many bookable sessions to return at most.
+        include_unbookable: also return, after the bookable ones, up to ``limit`` sessions the
+            holder cannot book, each with ``bookable=False`` and its blocking reasons.
+        calendar: the business-day calendar for the registration lead time (default: the
+            metropole's).
+        rulebook: the rules (default :meth:`Rulebook.default`).
+
+    Returns:
+        The recommendations: bookable ones first, ranked by score (then start date, offer and
+        session id), then the unbookable ones if asked for, ranked the same way.
+
+    Only sessions that start within the free periods (without periods: within
+    ``weights.horizon_days`` of ``on``) and sessions without published dates are considered.
+    The result is exactly the ``limit`` best by score: candidates are scored first without
+    their funding plan, with the best cost they could have, and a funding plan is computed only
+    for those whose best possible score can still enter the result.
+
+    Raises:
+        InvalidValue: a bad argument.
+    """
+    check_date(on, "on")
+    if not isinstance(needs, Needs):
+        raise InvalidValue(f"needs must be a Needs, got {needs!r}")
+    if type(limit) is not int or limit < 1:
+        raise InvalidValue(f"limit must be a positive int, got {limit!r}")
+    if not isinstance(weights, RankingWeights):
+        raise InvalidValue(f"weights must be RankingWeights, got {weights!r}")
+    if not isinstance(prior, RatingPrior):
+        raise InvalidValue(f"prior must be a RatingPrior, got {prior!r}")
+    book = rulebook if rulebook is not None else Rulebook.default()
+    rules = book.at(on)
+    rights, top_ups = _funds(account, on)
+    lead = rules.minimum_lead_business_days or 0
+    days = calendar if calendar is not None else BusinessCalendar()
+    earliest = days.add_business_days(on, lead) if lead else on + timedelta(days=1)
+    lookup = _index_ratings(index) if ratings is None else _summary_ratings(ratings)
+    ctx = _Context(
+        needs=needs, on=on, rules=rules, rulebook=book, rights=rights, top_ups=top_ups,
+        earliest_start=earliest, weights=weights, ratings=lookup, prior=prior,
+        keep_unbookable=include_unbookable,
+    )
+    # the most an order can cost: everything the rights, top-ups and budget can pay
+    ceiling = None if include_unbookable else (
+        rights + Euros(ctx.top_up_total) + needs.budget)
+    window = None if include_unbookable else _window(needs, earliest, on, weights.horizon_days)
+    seen: set[str] = set()
+    candidates: list[_Candidate] = []
+    for query in _queries(needs, ceiling):
+        for hit in _hits(index, query, window):
+            session = hit.session
+            if session.session_id in seen:
+                continue
+            seen.add(session.session_id)
+            candidate = _reach(ctx, hit.offer, session)
+            if candidate is not None:
+                candidates.append(candidate)
+    candidates.sort(key=lambda c: (-c.optimistic, *_tie(c.offer, c.session)))
+    bookable: list[Recommendation] = []
+    others: list[Recommendation] = []
+    worst: list[float] = []  # a heap of the `limit` best bookable scores
+    for candidate in candidates:
+        if (not include_unbookable and len(worst) == limit
+                and candidate.optimistic < worst[0]):
+            break  # nothing further can enter the result
+        found = _evaluate(ctx, candidate)
+        if found is None:
+            continue
+        if found.bookable:
+            bookable.append(found)
+            if len(worst) < limit:
+                heapq.heappush(worst, found.score)
+            elif found.score > worst[0]:
+                heapq.heapreplace(worst, found.score)
+        else:
+            others.append(found)
+    bookable.sort(key=_order_key)
+    others.sort(key=_order_key)
+    return tuple(bookable[:limit]) + (tuple(others[:limit]) if include_unbookable else ())
+
+
+def _tie(offer: Offer, session: Session) -> tuple[int, str, str]:
+    start = session.start.toordinal() if session.start is not None else 10**7
+    return (start, offer.offer_id, session.session_id)
+
+
+def _order_key(r: Recommendation) -> tuple[float, int, str, str]:
+    return (-r.score, *_tie(r.offer, r.session))
