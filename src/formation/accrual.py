@@ -57,6 +57,7 @@ __all__ = [
     "WorkYear",
     "annual_credit",
     "ceiling_base",
+    "conversion_day",
     "convert_hours",
     "credit_career",
     "dif_violations",
@@ -332,7 +333,7 @@ def convert_hours(account: Account, rulebook: Rulebook | None = None) -> tuple[E
     on the conversion day; with nothing left to convert it appends nothing.
     """
     book = rulebook or Rulebook.default()
-    on = _conversion_day(book)
+    on = conversion_day(book)
     held = account.hours(as_of=on)
     entries = []
     for source, hours in ((Source.RIGHTS, held.cpf), (Source.DIF, held.dif)):
@@ -349,7 +350,9 @@ def convert_hours(account: Account, rulebook: Rulebook | None = None) -> tuple[E
     return tuple(entries)
 
 
-def _conversion_day(book: Rulebook) -> date:
+def conversion_day(rulebook: Rulebook | None = None) -> date:
+    """The day CPF and DIF hours were converted into euros (1 January 2019)."""
+    book = rulebook or Rulebook.default()
     for value in book.history("hours_conversion_on"):
         if isinstance(value.value, date):
             return value.value
@@ -424,7 +427,7 @@ def enter_dif(
             raise RuleViolation(violations)
     entries = [Entry(entry_id, EntryKind.DIF, Euros(0), on, Source.DIF, hours=entered,
                      note=f"{entered} h de DIF saisies")]
-    if on >= _conversion_day(book):
+    if on >= conversion_day(book):
         entries.append(Entry(
             EntryId(f"{entry_id}:conversion"), EntryKind.HOURS_CONVERSION,
             hours_to_euros(entered, on, book), on, Source.DIF, hours=-entered,
@@ -475,7 +478,7 @@ def credit_career(
     if (dif_hours is None) != (dif_entered_on is None):
         raise InvalidValue("give both dif_hours and dif_entered_on, or neither")
     before = account.version
-    conversion = _conversion_day(book)
+    conversion = conversion_day(book)
     if dif_hours is not None and dif_entered_on is not None:
         enter_dif(account, EntryId(f"{account.account_id}:dif"), dif_hours, dif_entered_on, book)
     converted = False
