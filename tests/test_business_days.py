@@ -9,10 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from formation import BusinessCalendar, DayKind, InvalidValue, Territory
+from formation.holiday_rules import HOLIDAY_RULES
 from formation.testing import strategies as fst
 
 FIRST, LAST = date(1950, 1, 1), date(2200, 12, 31)
 METROPOLE = BusinessCalendar()
+
+
+def days_off(cal: BusinessCalendar, year: int) -> set[date]:
+    """The holidays of the year that are not worked, straight from the rules."""
+    return {rule.date_in(year) for rule in HOLIDAY_RULES
+            if rule.applies(year, cal.territory) and rule.key not in cal.worked_holidays}
 
 
 def counted(cal: BusinessCalendar, day: date, kind: DayKind) -> bool:
@@ -20,7 +27,7 @@ def counted(cal: BusinessCalendar, day: date, kind: DayKind) -> bool:
     if kind is DayKind.JOUR_CALENDAIRE:
         return True
     last_weekday = 4 if kind is DayKind.JOUR_OUVRE else 5
-    return day.weekday() <= last_weekday and day not in cal.holidays(day.year)
+    return day.weekday() <= last_weekday and day not in days_off(cal, day.year)
 
 
 def loop_count(cal: BusinessCalendar, start: date, end: date, kind: DayKind) -> int:
@@ -130,6 +137,32 @@ def test_holidays_are_a_read_only_mapping() -> None:
         found[date(2026, 1, 2)] = "x"  # type: ignore[index]
 
 
+def test_an_employer_working_whit_monday_counts_it_as_a_business_day() -> None:
+    # cpf-rules.md 9.4: the journée de solidarité may be Whit Monday; it stays a holiday
+    cal = BusinessCalendar(worked_holidays={"whit_monday"})
+    whit_monday = date(2026, 5, 25)
+    assert cal.is_holiday(whit_monday)
+    assert cal.is_business_day(whit_monday)
+    assert cal.add_business_days(date(2026, 5, 22), 1) == whit_monday
+    assert METROPOLE.add_business_days(date(2026, 5, 22), 1) == date(2026, 5, 26)
+    assert cal != METROPOLE
+    assert cal == BusinessCalendar(worked_holidays=frozenset({"whit_monday"}))
+
+
+def test_a_worked_holiday_on_the_same_day_as_another_leaves_the_day_off() -> None:
+    # Ascension fell on 1 May in 2008: working Ascension does not open 1 May
+    cal = BusinessCalendar(worked_holidays={"ascension"})
+    assert not cal.is_business_day(date(2008, 5, 1))
+    assert cal.is_business_day(date(2026, 5, 14))
+
+
+@pytest.mark.parametrize("worked", [{"labour_day"}, {"good_friday"}, {"nope"}, "whit_monday",
+                                    {1}, None])
+def test_worked_holidays_must_be_known_keys_of_the_territory_and_not_1_may(worked: object) -> None:
+    with pytest.raises(InvalidValue):
+        BusinessCalendar(worked_holidays=worked)  # type: ignore[arg-type]
+
+
 # -- refused input --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("call", [
@@ -165,7 +198,7 @@ def test_the_first_and_last_supported_days_work() -> None:
 
 # -- laws -----------------------------------------------------------------------------------
 
-calendars = fst.business_calendars()
+calendars = fst.business_calendars(worked_holidays=True)
 any_day = fst.calendar_days(FIRST + timedelta(days=400), LAST - timedelta(days=400))
 offsets = st.integers(-250, 250)
 kinds = fst.day_kinds()
@@ -193,15 +226,22 @@ def test_a_nonzero_addition_lands_on_a_business_day(cal: BusinessCalendar, day: 
     result = cal.add_business_days(day, n)
     assert cal.is_business_day(result)
     assert result.weekday() < 5
-    assert not cal.is_holiday(result)
+    assert result not in days_off(cal, result.year)
     assert (result > day) if n > 0 else (result < day)
 
 
-@given(calendars, any_day)
+@given(fst.business_calendars(), any_day)
 def test_weekends_and_holidays_are_never_business_days(cal: BusinessCalendar, day: date) -> None:
     expected = day.weekday() < 5 and day not in cal.holidays(day.year)
     assert cal.is_business_day(day) is expected
     assert cal.is_holiday(day) is (day in cal.holidays(day.year))
+
+
+@given(calendars, any_day)
+def test_worked_holidays_stay_holidays_but_count_as_business_days(cal: BusinessCalendar,
+                                                                  day: date) -> None:
+    assert cal.is_holiday(day) is (day in cal.holidays(day.year))
+    assert cal.is_business_day(day) is (day.weekday() < 5 and day not in days_off(cal, day.year))
 
 
 @given(calendars, any_day, st.integers(-60, 60), kinds)

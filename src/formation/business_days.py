@@ -43,6 +43,7 @@ datetime.date(2026, 12, 26)
 from __future__ import annotations
 
 import enum
+import functools
 from array import array
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -59,6 +60,7 @@ from formation.holiday_rules import (
     LAST_YEAR,
     EasterOffset,
     holidays_in,
+    rule_keys,
 )
 from formation.rulebook import check_date
 from formation.territories import Territory
@@ -106,35 +108,46 @@ class _Table:
     date costs more than the two lookups of an addition).
     """
 
-    __slots__ = ("days", "flags", "kind", "running", "size", "territory")
+    __slots__ = ("days", "flags", "kind", "running", "size", "territory", "worked")
 
-    def __init__(self, territory: Territory, kind: DayKind, flags: bytes) -> None:
+    def __init__(self, territory: Territory, kind: DayKind, worked: frozenset[str],
+                 flags: bytes) -> None:
         self.territory = territory
         self.kind = kind
+        self.worked = worked
         self.flags = flags
-        self.running = array("l", accumulate(flags, initial=0))
-        self.days: tuple[date, ...] = tuple(
-            map(date.fromordinal, compress(range(_FIRST, _LAST + 1), flags)))
+        self.running = array("i", accumulate(flags, initial=0))
+        self.days: tuple[date, ...] = tuple(compress(_all_days(), flags))
         self.size = len(self.days)
 
-    def __reduce__(self) -> tuple[object, tuple[Territory, DayKind]]:
+    def __reduce__(self) -> tuple[object, tuple[Territory, DayKind, frozenset[str]]]:
         # pickled and copied by reference: the tables are rebuilt (or found) on the other side
-        return _table, (self.territory, self.kind)
+        return _table, (self.territory, self.kind, self.worked)
 
 
+_NONE: frozenset[str] = frozenset()
+# Built on first use, never changed. The tables of calendars without worked holidays (at most
+# two per territory) are kept for the life of the process; those with worked holidays in a small
+# least-recently-used cache, so that many variants cannot pile up.
 _HOLIDAY_FLAGS: dict[Territory, bytes] = {}
 _TABLES: dict[tuple[Territory, DayKind], _Table] = {}
 
 
-def _holiday_flags(territory: Territory) -> bytes:
-    """One byte per day of 1950–2200: 1 on the territory's public holidays."""
-    flags = _HOLIDAY_FLAGS.get(territory)
+@functools.cache
+def _all_days() -> tuple[date, ...]:
+    """Every day of 1950–2200 as a date, made once and shared by every table."""
+    return tuple(map(date.fromordinal, range(_FIRST, _LAST + 1)))
+
+
+def _holiday_flags(territory: Territory, worked: frozenset[str] = _NONE) -> bytes:
+    """One byte per day of 1950–2200: 1 on the territory's public holidays not ``worked``."""
+    flags = None if worked else _HOLIDAY_FLAGS.get(territory)
     if flags is None:
         found = bytearray(_SPAN)
         years = range(FIRST_YEAR, LAST_YEAR + 1)
         easters = [easter(year, EASTER_WESTERN).toordinal() - _FIRST for year in years]
         for rule in HOLIDAY_RULES:
-            if territory not in rule.territories:
+            if territory not in rule.territories or rule.key in worked:
                 continue
             last = LAST_YEAR if rule.until is None else min(rule.until, LAST_YEAR)
             for year in range(max(rule.since, FIRST_YEAR), last + 1):
@@ -143,22 +156,32 @@ def _holiday_flags(territory: Territory) -> bytes:
                     found[easters[year - FIRST_YEAR] + when.days] = 1
                 else:
                     found[date(year, when.month, when.day).toordinal() - _FIRST] = 1
-        flags = _HOLIDAY_FLAGS.setdefault(territory, bytes(found))
+        flags = bytes(found)
+        if not worked:
+            flags = _HOLIDAY_FLAGS.setdefault(territory, flags)
     return flags
 
 
-def _table(territory: Territory, kind: DayKind) -> _Table:
+def _build(territory: Territory, kind: DayKind, worked: frozenset[str]) -> _Table:
+    week = _WEEK[kind]
+    start = date.fromordinal(_FIRST).weekday()
+    weeks = (week[start:] + week[:start]) * (_SPAN // 7 + 1)
+    # each byte is 0 or 1: a bitwise "and not" on the whole span at once
+    counted = (int.from_bytes(weeks[:_SPAN], "big")
+               & ~int.from_bytes(_holiday_flags(territory, worked), "big"))
+    return _Table(territory, kind, worked, counted.to_bytes(_SPAN, "big"))
+
+
+_build_worked = functools.lru_cache(maxsize=16)(_build)
+
+
+def _table(territory: Territory, kind: DayKind, worked: frozenset[str] = _NONE) -> _Table:
     """The tables of ``territory`` for ``kind``, built on first use (a few milliseconds)."""
+    if worked:
+        return _build_worked(territory, kind, worked)
     table = _TABLES.get((territory, kind))
     if table is None:
-        week = _WEEK[kind]
-        start = date.fromordinal(_FIRST).weekday()
-        weeks = (week[start:] + week[:start]) * (_SPAN // 7 + 1)
-        # each byte is 0 or 1: a bitwise "and not" on the whole span at once
-        counted = (int.from_bytes(weeks[:_SPAN], "big")
-                   & ~int.from_bytes(_holiday_flags(territory), "big"))
-        table = _TABLES.setdefault(
-            (territory, kind), _Table(territory, kind, counted.to_bytes(_SPAN, "big")))
+        table = _TABLES.setdefault((territory, kind), _build(territory, kind, _NONE))
     return table
 
 
@@ -191,6 +214,17 @@ def _check_territory(_: object, __: object, territory: object) -> None:
         raise InvalidValue(f"territory must be a Territory ({accepted}), got {territory!r}")
 
 
+def _worked_keys(keys: object) -> frozenset[str]:
+    if isinstance(keys, str) or not isinstance(keys, (set, frozenset, list, tuple)):
+        raise InvalidValue(
+            f"worked_holidays is a set of holiday keys such as {{'whit_monday'}}, got {keys!r}")
+    found = frozenset(keys)
+    for key in found:
+        if not isinstance(key, str):
+            raise InvalidValue(f"a holiday key is a str such as 'whit_monday', got {key!r}")
+    return found
+
+
 def _check_kind(kind: object) -> DayKind:
     if not isinstance(kind, DayKind):
         raise InvalidValue(f"kind must be a DayKind, got {kind!r}")
@@ -207,6 +241,12 @@ class BusinessCalendar:
     Attributes:
         territory: whose public holidays apply (default: metropolitan France, the national list
             of article L3133-1).
+        worked_holidays: the keys (``HolidayRule.key``, see ``holiday_rules.rule_keys``) of
+            holidays an employer works, such as ``{"whit_monday"}`` when its journée de
+            solidarité is Whit Monday (L3133-7, L3133-8; ``cpf-rules.md`` 9.4 asks for this
+            override). They stay public holidays (:meth:`holidays`, :meth:`is_holiday`) but
+            count as jours ouvrés and ouvrables. Default: none, every holiday is off. 1 May
+            cannot be worked this way (L3133-4, L3133-8).
 
     >>> cal = BusinessCalendar(Territory.ALSACE_MOSELLE)
     >>> cal.holidays(2026)[date(2026, 12, 26)]
@@ -218,11 +258,24 @@ class BusinessCalendar:
     """
 
     territory: Territory = attrs.field(default=Territory.METROPOLE, validator=_check_territory)
+    worked_holidays: frozenset[str] = attrs.field(default=_NONE, converter=_worked_keys,
+                                                  kw_only=True)
     # the shared, immutable jour ouvré tables of the territory: derived, not part of the value
     _ouvre: _Table = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_ouvre", _table(self.territory, DayKind.JOUR_OUVRE))
+        known = rule_keys(self.territory)
+        for key in sorted(self.worked_holidays):
+            if key == "labour_day":
+                raise InvalidValue(
+                    "1 May (labour_day) cannot be a worked holiday: it is the one day off by "
+                    "law (L3133-4) and never the journée de solidarité (L3133-8)")
+            if key not in known:
+                raise InvalidValue(
+                    f"unknown holiday key {key!r} for {self.territory.value}; accepted: "
+                    f"{', '.join(sorted(known - {'labour_day'}))}")
+        object.__setattr__(self, "_ouvre",
+                           _table(self.territory, DayKind.JOUR_OUVRE, self.worked_holidays))
 
     # -- holidays --------------------------------------------------------------------------
 
@@ -244,7 +297,10 @@ class BusinessCalendar:
     # -- jours ouvrés ----------------------------------------------------------------------
 
     def is_business_day(self, day: date) -> bool:
-        """Whether ``day`` is a *jour ouvré*: Monday to Friday and not a public holiday."""
+        """Whether ``day`` is a *jour ouvré*: Monday to Friday and not a public holiday.
+
+        A holiday listed in ``worked_holidays`` is a business day on a weekday.
+        """
         return self._ouvre.flags[_index(day, "day")] == 1
 
     def add_business_days(self, day: date, n: int) -> date:
@@ -329,7 +385,7 @@ class BusinessCalendar:
         index = _index(day, "day")
         if _check_kind(kind) is DayKind.JOUR_CALENDAIRE:
             return True
-        return _table(self.territory, kind).flags[index] == 1
+        return _table(self.territory, kind, self.worked_holidays).flags[index] == 1
 
     def add_days(self, day: date, n: int, kind: DayKind = DayKind.JOUR_OUVRE) -> date:
         """The n-th day of ``kind`` strictly after ``day`` (before if ``n < 0``); ``day`` if 0.
@@ -351,7 +407,7 @@ class BusinessCalendar:
             return day + timedelta(days=n)
         if n == 0:
             return day
-        table = _table(self.territory, kind)
+        table = _table(self.territory, kind, self.worked_holidays)
         k = table.running[index + 1] + n - 1 if n > 0 else table.running[index] + n
         if not 0 <= k < table.size:
             raise _out_of_range(day, n, kind)
@@ -371,7 +427,7 @@ class BusinessCalendar:
         j = _index(end, "end")
         if _check_kind(kind) is DayKind.JOUR_CALENDAIRE:
             return j - i
-        running = _table(self.territory, kind).running
+        running = _table(self.territory, kind, self.worked_holidays).running
         if j >= i:
             return running[j + 1] - running[i + 1]
         return running[j] - running[i]

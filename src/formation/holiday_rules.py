@@ -62,6 +62,7 @@ __all__ = [
     "LAST_YEAR",
     "check_year",
     "holidays_in",
+    "rule_keys",
 ]
 
 FIRST_YEAR = 1950
@@ -230,3 +231,12 @@ def holidays_in(year: int, territory: Territory) -> tuple[tuple[date, str], ...]
             if rule.name not in found:
                 found.append(rule.name)
     return tuple((day, " ; ".join(names[day])) for day in sorted(names))
+
+
+def rule_keys(territory: Territory) -> frozenset[str]:
+    """The keys of the holidays observed in ``territory`` in at least one year.
+
+    >>> sorted(rule_keys(Territory.ALSACE_MOSELLE) - rule_keys(Territory.METROPOLE))
+    ['good_friday', 'saint_stephen']
+    """
+    return frozenset(rule.key for rule in HOLIDAY_RULES if territory in rule.territories)

@@ -24,9 +24,15 @@ def territories() -> st.SearchStrategy[Territory]:
     return st.sampled_from(list(Territory))
 
 
-def business_calendars() -> st.SearchStrategy[BusinessCalendar]:
-    """The calendar of any territory."""
-    return territories().map(BusinessCalendar)
+def business_calendars(worked_holidays: bool = False) -> st.SearchStrategy[BusinessCalendar]:
+    """The calendar of any territory; with ``worked_holidays``, Whit Monday or Ascension worked."""
+    if not worked_holidays:
+        return territories().map(BusinessCalendar)
+
+    # a few variants only: each one builds its own tables (a few milliseconds, about 1 MB)
+    variants = [frozenset(), frozenset({"whit_monday"}), frozenset({"ascension", "whit_monday"})]
+    return st.builds(lambda territory, worked: BusinessCalendar(territory, worked_holidays=worked),
+                     territories(), st.sampled_from(variants))
 
 
 def day_kinds() -> st.SearchStrategy[DayKind]:
