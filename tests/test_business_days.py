@@ -209,6 +209,20 @@ def test_counting_to_the_day_added_gives_back_n(cal: BusinessCalendar, day: date
     assert cal.count_business_days(day, cal.add_business_days(day, n)) == n
 
 
+@given(calendars, fst.calendar_days(), st.integers(-100_000, 100_000), kinds)
+def test_the_law_holds_for_any_n_up_to_the_ends_of_the_supported_years(
+        cal: BusinessCalendar, day: date, n: int, kind: DayKind) -> None:
+    try:
+        result = cal.add_days(day, n, kind)
+    except InvalidValue:
+        # only when the result would fall outside 1950–2200
+        first, last = cal.count_days(day, FIRST, kind), cal.count_days(day, LAST, kind)
+        assert n < first or n > last
+    else:
+        assert FIRST <= result <= LAST
+        assert cal.count_days(day, result, kind) == n
+
+
 @given(calendars, any_day, offsets, kinds)
 def test_the_law_holds_for_every_kind_of_day(cal: BusinessCalendar, day: date, n: int,
                                              kind: DayKind) -> None:
