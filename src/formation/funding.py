@@ -29,13 +29,15 @@ is paid 900 € by rights and 100 € by card; with a balance of 950 € it is s
 >>> str(plan.rights_used), str(plan.card_payment), str(plan.participation)
 ('900,00 €', '100,00 €', '100,00 €')
 
-Rules that no source settles are documented choices, and each is a rulebook parameter you may
-override (:meth:`formation.Rulebook.with_change`): the order among funders
-(``top_up_priority``), and whether a light-vehicle licence needs its minimum co-funding drawn
-before the rights (``light_driving_licence_min_cofunding``). Two more are choices of this
-module, stated where they apply: an exempting top-up exempts only when the plan actually draws
-on it, and the minimum co-funding of a light-vehicle licence is drawn from third-party top-ups
-before the rights, so that the plan meets the condition it checks.
+Every number comes from the rulebook of the order's day. Those the sources do not settle are
+plausible or unverified parameters that you may override with
+:meth:`formation.Rulebook.with_change`: the order among funders (``top_up_priority``), the
+per-action caps and the licence's minimum co-funding (``rights_cap_*``,
+``light_driving_licence_min_cofunding``, from secondary reports of the decree). Two choices of
+this module are stated where they apply (:func:`plan_funding`): an exempting top-up exempts
+only when the plan actually draws on it, and the minimum co-funding of a light-vehicle licence
+is drawn from third-party top-ups before the rights, so that the plan meets the condition it
+checks.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ __all__ = [
     "FundingPlan",
     "LineKind",
     "PricedOption",
+    "funder_label",
     "funding_violations",
     "plan_funding",
     "rights_cap",
@@ -766,7 +769,7 @@ _KIND_LABELS: Mapping[str, Mapping[LineKind, str]] = {
         LineKind.RIGHTS: "Droits CPF",
         LineKind.TOP_UP: "Abondement",
         LineKind.PARTICIPATION: "Participation forfaitaire (carte)",
-        LineKind.HOLDER_COMPLEMENT: "Reste à charge (carte)",
+        LineKind.HOLDER_COMPLEMENT: "Complément du titulaire (carte)",
         LineKind.NOT_FUNDABLE: "Options non finançables (carte)",
     },
     "en": {
@@ -777,6 +780,11 @@ _KIND_LABELS: Mapping[str, Mapping[LineKind, str]] = {
         LineKind.NOT_FUNDABLE: "Options not fundable (card)",
     },
 }
+
+
+def funder_label(funder: Funder, lang: str) -> str:
+    """A funder's name in French (``"fr"``) or English (``"en"``)."""
+    return funder.label_fr if lang == "fr" else _FUNDER_EN[funder]
 
 
 def _day(day: date, lang: str) -> str:
@@ -805,7 +813,7 @@ def _rule(plan: FundingPlan, line: FundingLine, lang: str) -> str:
                 else f"the fundable price, within the balance ({plan.balance})")
     if kind is LineKind.TOP_UP:
         assert line.funder is not None  # a top-up line always names its funder
-        name = line.funder.label_fr if fr else _FUNDER_EN[line.funder]
+        name = funder_label(line.funder, lang)
         ref = f" [{line.reference}]" if line.reference else ""
         if "light_driving_licence_min_cofunding" in line.parameters:
             return (f"{name}{ref} : cofinancement tiers exigé pour le permis léger, puis "
@@ -848,8 +856,7 @@ def _exemption_text(plan: FundingPlan, lang: str) -> tuple[str, tuple[str, ...]]
                  if fr else "No flat participation: the holder is a job seeker"),
                 ("flat_participation_job_seeker_exempt",))
     if plan.exemption is Exemption.FUNDER and plan.exempting_funder is not None:
-        name = (plan.exempting_funder.label_fr if fr
-                else _FUNDER_EN[plan.exempting_funder])
+        name = funder_label(plan.exempting_funder, lang)
         params: tuple[str, ...] = ("flat_participation_exempting_funders",)
         if plan.exempting_funder is Funder.AT_MP:
             params += ("at_mp_min_incapacity_percent",)
@@ -892,6 +899,9 @@ def _explain(plan: FundingPlan, lang: str) -> str:
                    f"{_rule(plan, line, lang)}")
         out.extend(cite(line.parameters))
     exemption = _exemption_text(plan, lang)
+    if exemption is None and not plan.flat_participation and plan.price:
+        exemption = (("Pas de participation forfaitaire à cette date" if fr
+                      else "No flat participation on that day"), ("flat_participation",))
     if exemption is not None:
         out.append("  " + exemption[0])
         out.extend(cite(exemption[1]))

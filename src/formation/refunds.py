@@ -47,7 +47,7 @@ import attrs
 
 from formation.errors import InvalidValue
 from formation.funders import Funder
-from formation.funding import FundingPlan, LineKind
+from formation.funding import FundingPlan, LineKind, funder_label
 from formation.money import Euros, allocate
 from formation.rulebook import Rulebook, check_date
 
@@ -189,7 +189,7 @@ class Refund:
         for line in self.lines:
             source = _SOURCES[lang][line.kind]
             if line.funder is not None:
-                source += f" ({line.funder.label_fr if fr else line.funder.name.lower()})"
+                source += f" ({funder_label(line.funder, lang)})"
             out.append(
                 f"  {source} : payé {line.paid}, rendu {line.refunded}, conservé {line.kept}"
                 if fr else
@@ -212,7 +212,7 @@ _ENDINGS = {
 _SOURCES = {
     "fr": {LineKind.RIGHTS: "Droits CPF", LineKind.TOP_UP: "Abondement",
            LineKind.PARTICIPATION: "Participation forfaitaire (carte)",
-           LineKind.HOLDER_COMPLEMENT: "Reste à charge (carte)",
+           LineKind.HOLDER_COMPLEMENT: "Complément du titulaire (carte)",
            LineKind.NOT_FUNDABLE: "Options non finançables (carte)"},
     "en": {LineKind.RIGHTS: "CPF rights", LineKind.TOP_UP: "Top-up",
            LineKind.PARTICIPATION: "Flat participation (card)",
