@@ -9,6 +9,8 @@ funding plans, bookings and their deadlines in business days, reviews). Import i
 
 from __future__ import annotations
 
+import importlib
+
 from formation.accounts import Account, Balance, BookingFunds
 from formation.accrual import (
     WorkYear,
@@ -19,6 +21,19 @@ from formation.accrual import (
     hours_credit,
 )
 from formation.actions import ActionType
+from formation.bookings import (
+    Actor,
+    Booking,
+    BookingStatus,
+    Fault,
+    Movement,
+    MovementKind,
+    Operation,
+    Proposal,
+    Role,
+    Transition,
+    lapse_overdue,
+)
 from formation.business_days import BusinessCalendar, DayKind
 from formation.catalog import (
     Certification,
@@ -31,6 +46,14 @@ from formation.catalog import (
     Registry,
     Session,
 )
+from formation.consent import (
+    ConsentRequest,
+    ConsentStatus,
+    answer_consent,
+    consent_status,
+    request_consent,
+)
+from formation.deadlines import Deadlines, deadlines
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -62,22 +85,41 @@ from formation.topups import TopUp
 
 __version__ = "0.1.0"
 
+# Adapters sit above the core: they are loaded on first use, so that ``import formation`` (the
+# core) never imports them (tests/test_layering.py) while ``fm.MemoryStore`` still works.
+_ADAPTERS = {"MemoryStore": "formation.adapters.memory"}
+
+
+def __getattr__(name: str) -> object:
+    module = _ADAPTERS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'formation' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
 __all__ = [
     "Account",
     "ActionType",
+    "Actor",
     "Balance",
+    "Booking",
     "BookingFunds",
+    "BookingStatus",
     "BusinessCalendar",
     "Certification",
     "Confidence",
     "ConflictError",
+    "ConsentRequest",
+    "ConsentStatus",
     "DayKind",
+    "Deadlines",
     "DuplicateEntry",
     "Ending",
     "Entry",
     "EntryKind",
     "Euros",
     "Exemption",
+    "Fault",
     "FormationError",
     "Funder",
     "FundingLine",
@@ -90,19 +132,25 @@ __all__ = [
     "InvalidValue",
     "Ledger",
     "LineKind",
+    "MemoryStore",
     "Modality",
+    "Movement",
+    "MovementKind",
     "NotAuthorized",
     "NotFound",
     "Offer",
+    "Operation",
     "Option",
     "Organism",
     "ParameterValue",
     "Place",
+    "Proposal",
     "QualiopiCertification",
     "Recognition",
     "Refund",
     "RefundLine",
     "Registry",
+    "Role",
     "RuleViolation",
     "Rulebook",
     "Rules",
@@ -110,17 +158,23 @@ __all__ = [
     "Source",
     "Territory",
     "TopUp",
+    "Transition",
     "Violation",
     "WorkYear",
     "__version__",
     "allocate",
     "annual_credit",
+    "answer_consent",
+    "consent_status",
     "credit_career",
+    "deadlines",
     "enter_dif",
     "explain_annual_credit",
     "funding_violations",
     "hours_credit",
+    "lapse_overdue",
     "plan_funding",
     "refund_plan",
+    "request_consent",
     "territory_for_department",
 ]
