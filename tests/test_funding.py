@@ -335,6 +335,10 @@ def test_a_plan_built_by_hand_must_sum_to_its_price() -> None:
         FundingLine(LineKind.TOP_UP, E(10))  # a top-up line names its funder
     with pytest.raises(InvalidValue):
         FundingLine(LineKind.RIGHTS, Euros(0))
+    with pytest.raises(InvalidValue):
+        FundingLine(LineKind.RIGHTS, E(10), funder="employeur")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue):
+        FundingLine(LineKind.RIGHTS, E(10), parameters=("no_such_parameter",))
 
 
 def test_explain_in_french_and_english_cites_the_rules() -> None:

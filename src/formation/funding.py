@@ -54,7 +54,7 @@ from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.funders import Funder
 from formation.ids import OfferId
 from formation.money import Euros
-from formation.rulebook import Rulebook, Rules, check_date
+from formation.rulebook import PARAMETER_NAMES, Rulebook, Rules, check_date
 from formation.topups import TopUp
 
 __all__ = [
@@ -127,8 +127,9 @@ def _parameters(value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (tuple, list)):
         raise InvalidValue(f"parameters must be a tuple of rulebook parameter names, got {value!r}")
     for name in value:
-        if not isinstance(name, str) or not name:
-            raise InvalidValue(f"parameter names are non-empty strings, got {name!r}")
+        if name not in PARAMETER_NAMES:
+            raise InvalidValue(f"parameters names rulebook parameters, got {name!r}; known: "
+                               + ", ".join(PARAMETER_NAMES))
     return tuple(value)
 
 
@@ -154,7 +155,9 @@ class FundingLine:
     def __attrs_post_init__(self) -> None:
         if self.amount.cents == 0:
             raise InvalidValue(f"a funding line has a positive amount, got {self.amount}")
-        if (self.kind is LineKind.TOP_UP) != isinstance(self.funder, Funder):
+        if self.funder is not None and not isinstance(self.funder, Funder):
+            raise InvalidValue(f"funder must be a Funder or None, got {self.funder!r}")
+        if (self.kind is LineKind.TOP_UP) != (self.funder is not None):
             raise InvalidValue(
                 f"a top-up line names its Funder and no other line does; got kind "
                 f"{self.kind.name} with funder {self.funder!r}")
