@@ -21,7 +21,10 @@ the *default* date of the journée de solidarité, a worked day, until the law n
 holidays (then article L222-1, now L3133-1): a company could, and many did, keep it off. Today
 an employer may still place the journée de solidarité on Whit Monday, and it stays a holiday in
 our calendar, so we treat 2005–2007 the same way. workalendar agrees; the ``holidays`` package
-leaves those three years out.
+leaves those three years out. Sources: ``cpf-rules.md`` 9.4 and 13;
+https://fscf.asso.fr/actualites/le-lundi-de-pentecote-est-il-reellement-un-jour-ferie ("le
+lundi de Pentecôte conserve sa nature de jour férié"). An employer that works it passes
+``worked_holidays={"whit_monday"}`` to ``BusinessCalendar``.
 
 **Saint-Martin commemorates the abolition of slavery on 27 May from 2012 to 2017 and on 28 May
 from 2018.** Decree n° 2012-553 set 27 May (the Guadeloupe date). The collectivity voted for
@@ -29,11 +32,19 @@ from 2018.** Decree n° 2012-553 set 27 May (the Guadeloupe date). The collectiv
 meant to record it was published with "28 mars" by mistake, so 27 May was kept in 2017; from
 2018 the interministerial circulars on slavery commemorations allowed 28 May and the prefecture
 of Saint-Barthélemy and Saint-Martin declared 28 May the holiday under L3422-2 (2018, 2019, and
-it was observed on 28 May in 2024). The ``holidays`` package says 28 May from 2012.
+it was observed on 28 May in 2024). The ``holidays`` package says 28 May from 2012; the 2019 text
+of L3422-2 quoted by ``cpf-rules.md`` 9.3 says 27 May. Sources: decree n° 2012-553
+(http://logbook.memoirestbarth.com/st-barth/9-octobre-officiellement-jour-ferie-ile-saint-barthelemy/),
+https://www.stmartinweek.fr/2017/05/30/abolition-de-lesclavage-a-st-martin-27-28-mai/14288,
+http://soualigapost.com/fr/comment/18526 (2018),
+http://soualigapost.fr/fr/actualite/29562/culture/labolition-de-lesclavage-%C3%A0-saint-martin-comm%C3%A9mor%C3%A9e-un-28-mai-pour-la
+(2019), https://www.faxinfo.fr/societe-176eme-anniversaire-de-labolition-de-lesclavage/ (2024).
 
-Not modelled: Mayotte's Muslim holidays (set by agreement or custom, dates vary), the
-journée de solidarité of a given employer, and the holidays of Saint-Pierre-et-Miquelon,
-Wallis-et-Futuna, French Polynesia and New Caledonia.
+Good Friday is a customary holiday in Martinique as in Guadeloupe (``cpf-rules.md`` 13); the
+``holidays`` package lists it for Guadeloupe only.
+
+Not modelled: Mayotte's Muslim holidays (set by agreement or custom, dates vary), and the
+holidays of Saint-Pierre-et-Miquelon, Wallis-et-Futuna, French Polynesia and New Caledonia.
 
 >>> for day, name in holidays_in(2026, Territory.ALSACE_MOSELLE)[:3]:
 ...     print(day, name)
