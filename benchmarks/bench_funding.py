@@ -12,7 +12,7 @@ order before timing.
 Timed, on the same orders in the same process:
 
 - the *typical order*: 1 800 € with 1 200 € of rights and two top-ups (OPCO 300 €, region
-  400 €), ordered on 10 March 2026 — rights, two top-ups, the participation and a complement;
+  400 €), ordered on 10 March 2026 — four lines: rights, the two top-ups, the participation;
 - a *mixed set* of seeded random orders (2019–2027, 0 to 2 top-ups, every action type that has
   no licence condition).
 

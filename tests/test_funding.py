@@ -7,6 +7,7 @@ obeys, over the situations of ``formation.testing.strategies.funding_situations`
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -453,3 +454,72 @@ def test_more_rights_never_make_the_holder_pay_more_by_card_except_a_lost_exempt
     lost = poorer.exemption is Exemption.FUNDER and richer.exemption is None
     allowance = richer.participation if lost else Euros(0)
     assert richer.card_payment <= poorer.card_payment + allowance
+
+
+# -- a differential check against the formula written plainly ----------------------------
+
+
+def reference(situation: FundingSituation) -> tuple[Euros, dict[Funder, Euros], Euros, Euros]:
+    """cpf-rules.md section 4, in Decimal euros, with the two documented choices of the module:
+    an exempting top-up exempts when drawn; a licence's minimum co-funding is drawn first."""
+    rules = BOOK.at(situation.on)
+    tops = sorted(situation.applicable_top_ups(),
+                  key=lambda t: list(rules.top_up_priority).index(t.funder))
+    price = situation.price.to_decimal()
+    card_only = sum((o.price.to_decimal() for o in situation.options if not o.cpf_fundable),
+                    Decimal(0))
+    fundable = price - card_only
+    caps = {ActionType.RS: rules.rights_cap_rs,
+            ActionType.SKILLS_ASSESSMENT: rules.rights_cap_skills_assessment,
+            ActionType.DRIVING_LICENCE_LIGHT: rules.rights_cap_light_driving_licence}
+    cap = caps.get(situation.action_type)
+    minimum = rules.light_driving_licence_min_cofunding
+    reserve = (minimum.to_decimal() if minimum is not None and not situation.job_seeker
+               and situation.action_type is ActionType.DRIVING_LICENCE_LIGHT else Decimal(0))
+
+    def split(participation: Decimal) -> tuple[Decimal, list[Decimal]]:
+        room = fundable - participation
+        uses = [Decimal(0)] * len(tops)
+        want = min(reserve, room)
+        for i, top in enumerate(tops):
+            if top.funder is not Funder.HOLDER and want > 0:
+                uses[i] = min(top.amount.to_decimal(), want)
+                want -= uses[i]
+        rights = min(situation.balance.to_decimal(), room - sum(uses, Decimal(0)))
+        if cap is not None:
+            rights = min(rights, cap.to_decimal())
+        gap = room - sum(uses, Decimal(0)) - rights
+        for i, top in enumerate(tops):
+            take = min(top.amount.to_decimal() - uses[i], gap)
+            uses[i] += take
+            gap -= take
+        return rights, uses
+
+    in_force = rules.flat_participation.to_decimal()
+    exempting = set(rules.flat_participation_exempting_funders)
+    if (situation.at_mp_incapacity_percent is not None
+            and situation.at_mp_incapacity_percent < rules.at_mp_min_incapacity_percent):
+        exempting.discard(Funder.AT_MP)
+    if situation.job_seeker or situation.employer_co_funding:
+        participation = Decimal(0)
+    else:
+        participation = min(in_force, fundable)
+    rights, uses = split(participation)
+    if participation:
+        free_rights, free_uses = split(Decimal(0))
+        if any(u and t.funder in exempting for t, u in zip(tops, free_uses, strict=True)):
+            participation, rights, uses = Decimal(0), free_rights, free_uses
+    by_funder: dict[Funder, Euros] = {}
+    for top, used in zip(tops, uses, strict=True):
+        if used:
+            by_funder[top.funder] = by_funder.get(top.funder, Euros(0)) + Euros.parse(str(used))
+    card = price - rights - sum(uses, Decimal(0))
+    return (Euros.parse(str(rights)), by_funder, Euros.parse(str(participation)),
+            Euros.parse(str(card)))
+
+
+@given(fst.funding_situations())
+def test_plans_match_the_formula_written_plainly(situation: FundingSituation) -> None:
+    result = situation.plan()
+    assert (result.rights_used, dict(result.top_ups_by_funder), result.participation,
+            result.card_payment) == reference(situation)
