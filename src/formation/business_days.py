@@ -261,8 +261,10 @@ class BusinessCalendar:
     territory: Territory = attrs.field(default=Territory.METROPOLE, validator=_check_territory)
     worked_holidays: frozenset[str] = attrs.field(default=_NONE, converter=_worked_keys,
                                                   kw_only=True)
-    # the shared, immutable jour ouvré tables of the territory: derived, not part of the value
-    _ouvre: _Table = attrs.field(init=False, repr=False, eq=False, hash=False)
+    # the shared, immutable jour ouvré tables of the territory, found on first use: derived, not
+    # part of the value (set once with object.__setattr__, as attrs allows for frozen classes)
+    _ouvre: _Table | None = attrs.field(init=False, default=None, repr=False, eq=False,
+                                        hash=False)
 
     def __attrs_post_init__(self) -> None:
         known = rule_keys(self.territory) if self.worked_holidays else _NONE
@@ -275,8 +277,14 @@ class BusinessCalendar:
                 raise InvalidValue(
                     f"unknown holiday key {key!r} for {self.territory.value}; accepted: "
                     f"{', '.join(sorted(known - {'labour_day'}))}")
-        object.__setattr__(self, "_ouvre",
-                           _table(self.territory, DayKind.JOUR_OUVRE, self.worked_holidays))
+
+    def _tables(self) -> _Table:
+        """The jour ouvré tables, built (or found) and kept on first use."""
+        table = self._ouvre
+        if table is None:
+            table = _table(self.territory, DayKind.JOUR_OUVRE, self.worked_holidays)
+            object.__setattr__(self, "_ouvre", table)
+        return table
 
     # -- holidays --------------------------------------------------------------------------
 
@@ -302,7 +310,7 @@ class BusinessCalendar:
 
         A holiday listed in ``worked_holidays`` is a business day on a weekday.
         """
-        return self._ouvre.flags[_index(day, "day")] == 1
+        return self._tables().flags[_index(day, "day")] == 1
 
     def add_business_days(self, day: date, n: int) -> date:
         """The n-th business day strictly after ``day`` (before, if ``n < 0``); ``day`` if 0.
@@ -324,15 +332,16 @@ class BusinessCalendar:
         index = day.toordinal() - _FIRST
         if not 0 <= index < _SPAN:
             _index(day, "day")
+        table = self._ouvre or self._tables()
         if n > 0:
-            k = self._ouvre.running[index + 1] + n - 1
+            k = table.running[index + 1] + n - 1
         elif n < 0:
-            k = self._ouvre.running[index] + n
+            k = table.running[index] + n
         else:
             return day
-        if not 0 <= k < self._ouvre.size:
+        if not 0 <= k < table.size:
             raise _out_of_range(day, n, DayKind.JOUR_OUVRE)
-        return self._ouvre.days[k]
+        return table.days[k]
 
     def count_business_days(self, start: date, end: date) -> int:
         """The business days from ``start`` (excluded) to ``end`` (included); negative backward.
@@ -358,7 +367,7 @@ class BusinessCalendar:
         if not (0 <= i < _SPAN and 0 <= j < _SPAN):
             _index(start, "start")
             _index(end, "end")
-        running = self._ouvre.running
+        running = (self._ouvre or self._tables()).running
         if j >= i:
             return running[j + 1] - running[i + 1]
         return running[j] - running[i]
