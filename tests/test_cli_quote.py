@@ -23,6 +23,7 @@ def test_quote_prints_the_moneyvox_example_in_french() -> None:
     code, text = run("quote", "--price", "1000", "--balance", "950", "--on", "2024-06-01")
     assert code == 0
     assert "Plan de financement du 01/06/2024" in text
+    assert "Montant" in text and "1 000,00 €  Total" in text and "100,00 €  dont par carte" in text
     assert "900,00 €  Droits CPF" in text and "100,00 €  Participation forfaitaire" in text
     assert "décret n° 2024-394" in text
 

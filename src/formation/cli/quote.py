@@ -14,10 +14,17 @@ from datetime import date
 from typing import TextIO
 
 from formation.actions import ActionType
-from formation.cli._common import add_output_options, argument, emit_json, parse_date, parse_euros
+from formation.cli._common import (
+    add_output_options,
+    argument,
+    emit_json,
+    parse_date,
+    parse_euros,
+    table,
+)
 from formation.errors import InvalidValue
 from formation.funders import Funder
-from formation.funding import plan_funding
+from formation.funding import FundingPlan, LineKind, funder_label, plan_funding
 from formation.ids import OfferId
 from formation.money import Euros
 from formation.topups import TopUp
@@ -131,5 +138,38 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "explanation": plan.explain(args.lang),
         }, out)
         return 0
-    out.write(plan.explain(args.lang) + "\n")
+    out.write(_summary(plan, args.lang) + "\n\n" + plan.explain(args.lang) + "\n")
     return 0
+
+
+_HEADERS = {"fr": ("Montant", "Source", "Payé par"), "en": ("Amount", "Source", "Paid by")}
+_NAMES = {
+    "fr": {LineKind.RIGHTS: "Droits CPF", LineKind.TOP_UP: "Abondement",
+           LineKind.PARTICIPATION: "Participation forfaitaire",
+           LineKind.HOLDER_COMPLEMENT: "Complément du titulaire",
+           LineKind.NOT_FUNDABLE: "Options non finançables"},
+    "en": {LineKind.RIGHTS: "CPF rights", LineKind.TOP_UP: "Top-up",
+           LineKind.PARTICIPATION: "Flat participation",
+           LineKind.HOLDER_COMPLEMENT: "Holder's complement",
+           LineKind.NOT_FUNDABLE: "Options not fundable"},
+}
+
+
+def _summary(plan: FundingPlan, lang: str) -> str:
+    """The plan as a table: one row per line, then the totals."""
+    fr = lang == "fr"
+    card = "carte" if fr else "card"
+    rows: list[tuple[Euros, str, str]] = []
+    for line in plan.lines:
+        if line.funder is not None:
+            payer = funder_label(line.funder, lang)
+        elif line.kind is LineKind.RIGHTS:
+            payer = "compte CPF" if fr else "CPF account"
+        else:
+            payer = card
+        rows.append((line.amount, _NAMES[lang][line.kind], payer))
+    rows.append((plan.price, "Total", ""))
+    rows.append((plan.card_payment, "dont par carte" if fr else "of which by card", card))
+    width = max(len(str(amount)) for amount, _, _ in rows)
+    return table(_HEADERS[lang], [(str(amount).rjust(width), source, payer)
+                                  for amount, source, payer in rows])
