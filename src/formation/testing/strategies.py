@@ -22,6 +22,7 @@ from formation.actions import ActionType
 from formation.funders import Funder
 from formation.money import Euros
 from formation.testing._accounts import accounts, credit_entries, holders, work_years
+from formation.testing._bookings import booking_statuses, bookings, paris_instants, proposals
 from formation.testing._calendar import (
     business_calendars,
     calendar_days,
@@ -63,6 +64,8 @@ __all__ = [
     "accounts",
     "action_types",
     "aware_instants",
+    "booking_statuses",
+    "bookings",
     "business_calendars",
     "calendar_days",
     "catalogs",
@@ -82,8 +85,10 @@ __all__ = [
     "offers",
     "options",
     "organisms",
+    "paris_instants",
     "places",
     "prices",
+    "proposals",
     "qualiopi_certifications",
     "rating_summaries",
     "registries",
