@@ -47,6 +47,8 @@ def test_holidays_as_json() -> None:
     ("business-days", "add", "2026-01-05", "1", "--kind", "weekly"),
     ("business-days", "add", "1949-12-31", "1"), ("business-days", "add", "2200-12-30", "10"),
     ("business-days", "count", "2026-01-05"), ("business-days",),
+    ("business-days", "add", "2026-05-22", "1", "--worked", "labour_day"),
+    ("business-days", "add", "2026-05-22", "1", "--worked", "whit-monday"),
 ])
 def test_bad_input_exits_2(argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = run(*argv)
@@ -89,3 +91,12 @@ def test_count_one_day_is_singular() -> None:
     code, text = run("business-days", "count", "2026-11-26", "2026-11-27", "--lang", "en")
     assert code == 0
     assert text.endswith("Metropolitan France: 1 business day\n")
+
+
+def test_a_worked_holiday_counts_as_a_business_day() -> None:
+    code, text = run("business-days", "add", "2026-05-22", "1", "--worked", "whit_monday",
+                     "--json")
+    assert code == 0
+    assert json.loads(text)["result"] == "2026-05-25"
+    code, text = run("business-days", "add", "2026-05-22", "1", "--json")
+    assert json.loads(text)["result"] == "2026-05-26"

@@ -1,7 +1,8 @@
 """``formation business-days add DATE N`` and ``... count START END``: deadline arithmetic.
 
-Both take ``--territory T`` (whose holidays apply) and ``--kind`` (``ouvre``: jours ouvrés,
-the default; ``ouvrable``: jours ouvrables; ``calendaire``: calendar days).
+Both take ``--territory T`` (whose holidays apply), ``--kind`` (``ouvre``: jours ouvrés, the
+default; ``ouvrable``: jours ouvrables; ``calendaire``: calendar days) and ``--worked HOLIDAY``
+(a holiday the employer works, such as ``whit_monday``, repeatable).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
                         metavar="KIND",
                         help="ouvre (jours ouvrés, Mon–Fri, the default), ouvrable (jours "
                              "ouvrables, Mon–Sat) or calendaire (every day)")
+    parser.add_argument("--worked", action="append", default=[], metavar="HOLIDAY",
+                        help="a holiday the employer works, by its key (whit_monday, "
+                             "ascension, ...): it then counts as a business day; repeatable")
     add_output_options(parser)
 
 
@@ -106,7 +110,7 @@ def _day(day: date, lang: str) -> str:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     territory: Territory = args.territory
     kind: DayKind = args.kind
-    calendar = BusinessCalendar(territory)
+    calendar = BusinessCalendar(territory, worked_holidays=frozenset(args.worked))
     fr = args.lang == "fr"
     label = territory.label_fr if fr else territory.label_en
     if args.action == "add":
