@@ -139,6 +139,19 @@ def test_the_light_licence_cap_is_900_euros_with_co_funding() -> None:
     assert result.card_payment == E(2000) - E(900) - E(150)
 
 
+def test_the_licence_co_funding_alone_does_not_make_a_plan_capped() -> None:
+    # 1 103,20 € − 103,20 € participation − 100 € co-funding leaves exactly the 900 € cap.
+    exact = plan(Euros(110320), E(5000), date(2026, 3, 2),
+                 action_type=ActionType.DRIVING_LICENCE_LIGHT,
+                 top_ups=[TopUp(Funder.REGION, E(500))])
+    assert exact.rights_used == E(900) and exact.top_ups_used == E(100)
+    assert not exact.capped
+    above = plan(Euros(110321), E(5000), date(2026, 3, 2),
+                 action_type=ActionType.DRIVING_LICENCE_LIGHT,
+                 top_ups=[TopUp(Funder.REGION, E(500))])
+    assert above.capped
+
+
 def test_a_light_licence_without_co_funding_is_refused_from_26_february_2026() -> None:
     # Loi de finances 2026 art. 203: job seekers, or a third party co-funds (100 € minimum).
     with pytest.raises(RuleViolation) as caught:

@@ -281,10 +281,17 @@ class FundingPlan:
     @property
     def capped(self) -> bool:
         """Whether the cap on rights kept the rights from paying more."""
-        if self.rights_cap is None or self.rights_used != self.rights_cap:
+        if (self.rights_cap is None or self.rights_used != self.rights_cap
+                or self.balance <= self.rights_cap):
             return False
-        return self.balance > self.rights_cap and self.holder_complement.cents + sum(
-            line.amount.cents for line in self.top_up_lines) > 0
+        beyond = self.holder_complement.cents + self.top_ups_used.cents
+        if self.action_type is ActionType.DRIVING_LICENCE_LIGHT and (
+                self.exemption is not Exemption.JOB_SEEKER):
+            # The licence's minimum co-funding is drawn before the rights, cap or no cap.
+            minimum = self.rulebook.at(self.on).light_driving_licence_min_cofunding
+            if minimum is not None:
+                beyond -= min(minimum.cents, self.top_ups_used.cents)
+        return beyond > 0
 
     @property
     def rulebook(self) -> Rulebook:
