@@ -427,6 +427,8 @@ class Funds(Protocol):
     def available_top_ups(self, as_of: date | None = None) -> tuple[TopUp, ...]: ...
 
 
+_QUALIOPI_UNKNOWN = "eligibility.qualiopi_missing"
+
 # -- evaluation of one candidate -------------------------------------------------------------
 
 
@@ -443,6 +445,7 @@ class _Context:
     ratings: Callable[[OfferId], tuple[Fraction | None, int]]
     prior: RatingPrior
     keep_unbookable: bool
+    trust_listing: bool
     top_up_total: int = attrs.field(init=False)
     eligibility: dict[tuple[str, date], tuple[Violation, ...]] = attrs.field(
         factory=dict, eq=False)
@@ -602,7 +605,12 @@ def _reach(ctx: _Context, offer: Offer, session: Session) -> _Candidate | None:
             km = distance_km(needs.near, where)
             if km > needs.radius_km:
                 return None
-            place_fr, place_en = f"à {_km(km)}", f"{_km(km)} away"
+            if session.place.latitude is None:
+                name = department(session.place.department).name
+                place_fr = f"en {name} (à {_km(km)} de sa préfecture)"
+                place_en = f"in {name} ({_km(km)} from its chief town)"
+            else:
+                place_fr, place_en = f"à {_km(km)}", f"{_km(km)} away"
             distance_part = 1.0 - km / needs.radius_km
         else:
             city = session.place.city or session.place.department
@@ -644,6 +652,14 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
     reasons: list[Reason] = []
     bookable = True
     ineligible = _eligibility(ctx, offer, session)
+    if ctx.trust_listing and any(v.code == _QUALIOPI_UNKNOWN for v in ineligible):
+        ineligible = tuple(v for v in ineligible if v.code != _QUALIOPI_UNKNOWN)
+        reasons.append(Reason(
+            _QUALIOPI_UNKNOWN, Fit.NOTE,
+            "certification Qualiopi non renseignée par le catalogue (la plateforme ne publie "
+            "que des organismes certifiés)",
+            "Qualiopi certification not given by the catalogue (the platform lists certified "
+            "organisms only)"))
     if ineligible:
         if not keep:
             return None
@@ -805,21 +821,31 @@ def _pages(index: CatalogIndex, query: Query, skip: int = 0) -> Iterator[Hit]:
         page += 1
 
 
-def _hits(index: CatalogIndex, query: Query, window: tuple[date, date] | None) -> Iterator[Hit]:
-    """Every hit of ``query`` whose session starts in ``window`` (all when ``None``), then
-    every hit without dates.
+def _hits(index: CatalogIndex, query: Query, window: tuple[date, date] | None,
+          undated: bool) -> Iterator[Hit]:
+    """Every hit of ``query`` whose session starts in ``window`` (all when ``None``), then,
+    when the catalogue has sessions without dates (``undated``), every such hit.
 
     With ``Sort.START_DATE`` the sessions without dates come after the dated ones, so they are
-    the last ``undated`` hits of the query without date bounds.
+    the hits of the query without date bounds that come after all the dated ones.
     """
     if window is None:
         yield from _pages(index, query)
         return
     yield from _pages(index, attrs.evolve(query, start_from=window[0], start_until=window[1]))
+    if not undated:
+        return
     everything = index.search(attrs.evolve(query, page_size=1)).total
     dated = index.search(attrs.evolve(query, start_from=date.min, page_size=1)).total
     if everything > dated:
         yield from _pages(index, query, skip=dated)
+
+
+def _has_undated(index: CatalogIndex) -> bool:
+    """Whether some session of the catalogue has no dates."""
+    probe = Query(page_size=1)
+    return bool(index.search(probe).total > index.search(
+        attrs.evolve(probe, start_from=date.min)).total)
 
 
 def _window(needs: Needs, earliest: date, on: date, horizon_days: int) -> tuple[date, date]:
@@ -866,6 +892,7 @@ def recommend(
     prior: RatingPrior = DEFAULT_PRIOR,
     limit: int = 10,
     include_unbookable: bool = False,
+    trust_listing: bool = False,
     calendar: BusinessCalendar | None = None,
     rulebook: Rulebook | None = None,
 ) -> tuple[Recommendation, ...]:
@@ -885,6 +912,10 @@ def recommend(
         limit: how many bookable sessions to return at most.
         include_unbookable: also return, after the bookable ones, up to ``limit`` sessions the
             holder cannot book, each with ``bookable=False`` and its blocking reasons.
+        trust_listing: the catalogue is the platform's own listing (the open-data export),
+            which carries no Qualiopi data but holds only offers of certified organisms: an
+            unknown Qualiopi certification (``eligibility.qualiopi_missing``) is then a note,
+            not a reason to leave the offer out. Default ``False``: unknown means not eligible.
         calendar: the business-day calendar for the registration lead time (default: the
             metropole's).
         rulebook: the rules (default :meth:`Rulebook.default`).
@@ -921,16 +952,17 @@ def recommend(
     ctx = _Context(
         needs=needs, on=on, rules=rules, rulebook=book, rights=rights, top_ups=top_ups,
         earliest_start=earliest, weights=weights, ratings=lookup, prior=prior,
-        keep_unbookable=include_unbookable,
+        keep_unbookable=include_unbookable, trust_listing=trust_listing,
     )
     # the most an order can cost: everything the rights, top-ups and budget can pay
     ceiling = None if include_unbookable else (
         rights + Euros(ctx.top_up_total) + needs.budget)
     window = None if include_unbookable else _window(needs, earliest, on, weights.horizon_days)
+    undated = window is not None and _has_undated(index)
     seen: set[str] = set()
     candidates: list[_Candidate] = []
     for query in _queries(needs, ceiling):
-        for hit in _hits(index, query, window):
+        for hit in _hits(index, query, window, undated):
             session = hit.session
             if session.session_id in seen:
                 continue

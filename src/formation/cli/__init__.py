@@ -14,12 +14,20 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from formation import __version__
-from formation.cli import business_days, deadlines, holidays, quote, rights, rules
+from formation.cli import (
+    business_days,
+    deadlines,
+    holidays,
+    quote,
+    recommend,
+    rights,
+    rules,
+)
 from formation.errors import FormationError, InvalidValue
 
 __all__ = ["build_parser", "main", "main_entry"]
 
-COMMANDS = (rules, holidays, business_days, quote, rights, deadlines)
+COMMANDS = (rules, holidays, business_days, quote, rights, deadlines, recommend)
 
 
 def build_parser() -> argparse.ArgumentParser:
