@@ -38,6 +38,7 @@ from formation.bookings import (
     Proposal,
     overdue_lapse,
 )
+from formation.business_days import BusinessCalendar
 from formation.catalog import Modality, Offer, Organism, Session
 from formation.deadlines import deadlines, local_date
 from formation.errors import (
@@ -53,6 +54,7 @@ from formation.funders import Funder
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
 from formation.services import bookings as svc
+from formation.territories import Territory
 
 PARIS = ZoneInfo("Europe/Paris")
 SIRET = "73282932000074"
@@ -656,3 +658,71 @@ BookingMachine.TestCase.settings = settings(max_examples=100, stateful_step_coun
                                             deadline=None)
 TestBookingMachine = BookingMachine.TestCase
 
+
+
+# -- scenarios at the edge of every deadline ---------------------------------------------------------
+
+def _last_minute(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 23, 59, tzinfo=PARIS)
+
+
+@pytest.mark.parametrize(("requested", "territory", "expected"), [
+    # Friday evening before the Easter weekend (Easter Monday 6 April 2026, L3133-1); the
+    # service done, declared on Wednesday 29 April, is validated 5 bd later (1 May a holiday)
+    (at(2026, 4, 3, 19, 30), Territory.METROPOLE,
+     {"answer": date(2026, 4, 8), "accept": date(2026, 4, 14), "start": date(2026, 4, 23),
+      "entry": date(2026, 4, 28), "validated": date(2026, 5, 7), "paid": date(2026, 6, 6)}),
+    # Alsace-Moselle around Good Friday (3 April 2026, L3134-13)
+    (at(2026, 4, 2, 18), Territory.ALSACE_MOSELLE,
+     {"answer": date(2026, 4, 8), "accept": date(2026, 4, 14), "start": date(2026, 4, 23),
+      "entry": date(2026, 4, 28), "validated": date(2026, 5, 7), "paid": date(2026, 6, 6)}),
+    # across 31 December (1 January a holiday everywhere)
+    (at(2026, 12, 30, 22), Territory.METROPOLE,
+     {"answer": date(2027, 1, 4), "accept": date(2027, 1, 8), "start": date(2027, 1, 19),
+      "entry": date(2027, 1, 22), "validated": date(2027, 2, 1), "paid": date(2027, 3, 3)}),
+])
+def test_a_folder_from_request_to_payment_with_every_step_on_its_last_day(
+        requested: datetime, territory: Territory, expected: dict[str, date]) -> None:
+    calendar = BusinessCalendar(territory)
+    store = new_store()
+    folder = svc.book(store, HOLDER, requested, booking_id=BookingId("F1"),
+                      account_id=AccountId("A1"), offer=offer(), session=session(),
+                      calendar=calendar).booking_id
+    due = deadlines(svc.view_booking(store, OPERATOR, folder), calendar)
+    assert due.organism_answer_by == expected["answer"]
+    proposed_at = _last_minute(expected["answer"])
+    # the earliest start counts 11 business days from the proposal
+    start = calendar.add_business_days(expected["answer"], 11)
+    assert start == expected["start"]
+    proposal = Proposal(start=start, end=start + timedelta(days=1), price=Euros.whole(1500))
+    svc.accept(store, ORG, proposed_at, folder, proposal=proposal, calendar=calendar)
+    due = deadlines(svc.view_booking(store, OPERATOR, folder), calendar)
+    assert (due.holder_acceptance_by, due.earliest_start) == (expected["accept"], start)
+    svc.accept(store, HOLDER, _last_minute(expected["accept"]), folder, calendar=calendar)
+    due = deadlines(svc.view_booking(store, OPERATOR, folder), calendar)
+    assert due.entry_declaration_by == expected["entry"]
+    svc.declare_entry(store, ORG, _last_minute(expected["entry"]), folder, start,
+                      calendar=calendar)
+    end_declared = _last_minute(calendar.add_business_days(expected["entry"], 1))
+    svc.declare_service_done(store, ORG, end_declared, folder, 100, exit_on=start,
+                             calendar=calendar)
+    due = deadlines(svc.view_booking(store, OPERATOR, folder), calendar)
+    assert due.service_done_validated_on == expected["validated"]
+    day_before = _last_minute(expected["validated"] - timedelta(days=1))
+    assert svc.lapse_overdue(store, OPERATOR, day_before, calendar=calendar) == ()
+    (validated,) = svc.lapse_overdue(store, OPERATOR,
+                                     at(*expected["validated"].timetuple()[:3], 0, 1),
+                                     calendar=calendar)
+    assert deadlines(validated, calendar).payment_by == expected["paid"]
+    paid = svc.record_payment(store, OPERATOR, _last_minute(expected["paid"]), folder)
+    assert paid.status is BookingStatus.SERVICE_DONE_VALIDATED and paid.paid_at is not None
+    assert balance(store) == (60320, 0, 60320)
+
+
+def test_one_minute_late_the_organism_cannot_answer_and_the_folder_lapses() -> None:
+    store = new_store()
+    folder = booked(store)  # Monday 2 March 2026: answer by Wednesday 4
+    with pytest.raises(RuleViolation):
+        svc.accept(store, ORG, at(2026, 3, 5, 0, 0), folder, proposal=PROPOSAL)
+    (lapsed,) = svc.lapse_overdue(store, OPERATOR, at(2026, 3, 5, 0, 0))
+    assert lapsed.status is BookingStatus.REJECTED_WITHOUT_OF_SUITE
