@@ -350,7 +350,6 @@ _BY_FUNDER, _HOLDER = Exemption.FUNDER, Funder.HOLDER
 # plan_funding builds records whose invariants it guarantees by construction, so it bypasses
 # the validators (which run for every record built by callers).
 _new = object.__new__
-_set = object.__setattr__
 
 
 def _slot(cls: type, name: str) -> Any:
@@ -413,11 +412,12 @@ def funding_violations(
     plausible, overridable) of third-party top-ups (loi de finances 2026, art. 203).
     ``top_ups`` are those that apply to the order (earmarks already matched).
     """
+    _check_euros(price, "price")
     rules = (rulebook if rulebook is not None else _default()).at(on)
-    return _violations(rules, price, on, top_ups, job_seeker, action_type)
+    return _violations(rules, on, top_ups, job_seeker, action_type)
 
 
-def _violations(rules: Rules, price: Euros, on: date, usable: Sequence[TopUp], job_seeker: bool,
+def _violations(rules: Rules, on: date, usable: Sequence[TopUp], job_seeker: bool,
                 action_type: ActionType) -> tuple[Violation, ...]:
     found: list[Violation] = []
     if action_type not in rules.eligible_action_types:
@@ -430,8 +430,9 @@ def _violations(rules: Rules, price: Euros, on: date, usable: Sequence[TopUp], j
             if top_up.earmarked:
                 found.append(Violation(
                     "funding.earmark_not_in_force",
-                    f"a top-up from {top_up.funder.label_fr} is earmarked, but earmarking only "
-                    f"exists from 17 April 2025 (order of {on.isoformat()})",
+                    f"a top-up from {top_up.funder.label_fr} is earmarked, but earmarking is not "
+                    f"in force on {on.isoformat()} (it exists from 17 April 2025, décret du 14 "
+                    "avril 2025)",
                     top_up.reference or top_up.funder.value))
     minimum = rules.light_driving_licence_min_cofunding
     if (action_type is ActionType.DRIVING_LICENCE_LIGHT and minimum is not None
@@ -440,7 +441,7 @@ def _violations(rules: Rules, price: Euros, on: date, usable: Sequence[TopUp], j
         if third_party < minimum.cents:
             found.append(Violation(
                 "funding.driving_licence_cofunding",
-                f"from 26 February 2026 a light-vehicle driving licence is funded by CPF rights "
+                f"on {on.isoformat()} a light-vehicle driving licence is funded by CPF rights "
                 f"only for a job seeker or with at least {minimum} of third-party co-funding; "
                 f"the top-ups that apply bring {Euros(third_party)} (loi de finances 2026, "
                 "art. 203)", action_type.value))
@@ -561,7 +562,7 @@ def plan_funding(
     licence = action_index == _LICENCE_INDEX and prepared.min_cofunding is not None
     if (action_type not in prepared.eligible or licence
             or (earmarked and not rules.top_up_earmarking_allowed)):
-        violations = _violations(rules, price, on, usable, job_seeker, action_type)
+        violations = _violations(rules, on, usable, job_seeker, action_type)
         if violations:
             raise RuleViolation(violations)
 
@@ -617,8 +618,8 @@ def plan_funding(
             lines.append(_make_line(
                 _TOP_UP, top_up.amount if used == top_up.amount.cents else used,
                 top_up.funder, top_up.reference,
-                _P_LICENCE if reserve else (_P_TOP_UP_EARMARK if earmarked and (top_up.earmarked)
-                                            else _P_TOP_UP)))
+                _P_LICENCE if reserve else (
+                    _P_TOP_UP_EARMARK if earmarked and top_up.earmarked else _P_TOP_UP)))
     if participation:
         lines.append(_make_line(_PARTICIPATION, prepared.flat_participation
                                 if participation == in_force else participation, None, "",
