@@ -310,6 +310,26 @@ _RIGHTS = 0
 _TOP_UPS = 1
 _HELD_RIGHTS = 2
 _HELD_TOP_UPS = 3
+# The hot path tells kinds apart by value: (component if rights, component if top-up, sign).
+_EFFECT: dict[str, tuple[int, int, int]] = {
+    EntryKind.HOLD.value: (_HELD_RIGHTS, _HELD_TOP_UPS, 1),
+    EntryKind.RELEASE.value: (_HELD_RIGHTS, _HELD_TOP_UPS, -1),
+    EntryKind.DEBIT.value: (_RIGHTS, _TOP_UPS, -1),
+    EntryKind.TOP_UP.value: (_TOP_UPS, _TOP_UPS, 1),
+    EntryKind.CORRECTIVE_TOP_UP.value: (_TOP_UPS, _TOP_UPS, 1),
+    **{k.value: (_RIGHTS, _TOP_UPS, 1) for k in (
+        EntryKind.ANNUAL_CREDIT, EntryKind.HOURS_CREDIT, EntryKind.HOURS_CONVERSION,
+        EntryKind.DIF, EntryKind.REFUND, EntryKind.CORRECTION)},
+}
+_CREDIT_V = frozenset(k.value for k in _CREDITS)
+_TOP_UP_V = frozenset({EntryKind.TOP_UP.value, EntryKind.CORRECTIVE_TOP_UP.value})
+_FREE_V = _CREDIT_V - {EntryKind.HOURS_CONVERSION.value}
+_CONVERSION_V = EntryKind.HOURS_CONVERSION.value
+_HOLD_V = EntryKind.HOLD.value
+_RELEASE_V = EntryKind.RELEASE.value
+_DEBIT_V = EntryKind.DEBIT.value
+_REFUND_V = EntryKind.REFUND.value
+_CORRECTION_V = EntryKind.CORRECTION.value
 
 
 def _deltas(entry: Entry) -> tuple[int, int, int, int]:
@@ -396,8 +416,9 @@ class Ledger:
         # per effective day (ordinal): the sum of the deltas of that day's entries
         self._days: list[int] = []
         self._day_totals: dict[int, list[int]] = {}
-        # prefix sums over self._days, valid for the first len(self._cum) days
-        self._cum: list[tuple[int, int, int, int]] = []
+        # prefix sums over self._days, valid for the first len(self._cum) days (rows of
+        # (rights, top_ups, held rights, held top-ups), private and only read by copy)
+        self._cum: list[list[int]] = []
         # top-ups: entry, current pool and held, and dated moves for as-of queries
         self._top_ups: dict[str, Entry] = {}
         self._pot_pool: dict[str, int] = {}
@@ -605,7 +626,8 @@ class Ledger:
             return (0, 0, 0, 0)
         if index >= len(self._cum):
             self._rebuild()
-        return self._cum[index]
+        row = self._cum[index]
+        return (row[0], row[1], row[2], row[3])
 
     def _rebuild(self) -> None:
         cum = self._cum
@@ -618,167 +640,182 @@ class Ledger:
             t += d[1]
             hr += d[2]
             ht += d[3]
-            cum.append((r, t, hr, ht))
+            cum.append([r, t, hr, ht])
 
     def _check(self, entry: Entry) -> None:
-        kind = entry.kind
+        # The hot path: kinds are told apart by their string value (cheap to hash).
+        kind = entry.kind._value_
+        if kind in _FREE_V:  # credits and DIF hours only add: nothing to check
+            return
         ordinal = entry.effective.toordinal()
-        if kind.is_top_up or kind is EntryKind.ANNUAL_CREDIT:
+        if kind == _CONVERSION_V:
+            self._check_conversion(entry, ordinal)
             return
-        if kind in (EntryKind.HOURS_CREDIT, EntryKind.DIF):
-            return
-        if kind is EntryKind.HOURS_CONVERSION:
-            key = _hours_key(entry)
-            last = self._last_spend.get(key)
-            if last is not None and ordinal < last:
+        top_up = entry.top_up
+        pot = top_up or ""
+        if top_up is not None:
+            found = self._top_ups.get(top_up)
+            if found is None:
                 raise InvalidValue(
-                    f"conversion {entry.entry_id!r} on {entry.effective} is dated before the "
-                    f"last conversion of the same hours ({date.fromordinal(last)})"
+                    f"entry {entry.entry_id!r} draws on top-up {top_up!r}, which is not on "
+                    "this ledger"
                 )
-            hours = self.hours(entry.effective)
-            have_hours = hours.dif if entry.source is Source.DIF else hours.cpf
-            if -entry.hours > have_hours:
-                raise InsufficientCredit(
-                    f"conversion {entry.entry_id!r} takes {-entry.hours} h but only {have_hours} h "
-                    f"of {entry.source.value} are held on {entry.effective}"
+            if found.source is not entry.source:
+                raise InvalidValue(
+                    f"entry {entry.entry_id!r} names {entry.source} but top-up {top_up!r} "
+                    f"comes from {found.source}"
                 )
-            return
-        pot = entry.top_up or ""
-        if pot and pot not in self._top_ups:
-            raise InvalidValue(
-                f"entry {entry.entry_id!r} draws on top-up {pot!r}, which is not on this ledger"
-            )
-        if pot and self._top_ups[pot].source is not entry.source:
-            raise InvalidValue(
-                f"entry {entry.entry_id!r} names {entry.source} but top-up {pot!r} comes "
-                f"from {self._top_ups[pot].source}"
-            )
         cents = entry.amount.cents
-        spends = kind is EntryKind.HOLD or kind is EntryKind.DEBIT or (
-            kind is EntryKind.CORRECTION and cents < 0
-        )
-        if spends or kind is EntryKind.RELEASE or kind is EntryKind.REFUND:
-            last = self._last_spend.get(pot)
-            if last is not None and ordinal < last:
-                raise InvalidValue(
-                    f"{kind.value} {entry.entry_id!r} on {entry.effective} is dated before the "
-                    f"last hold, release, debit, refund or correction of the same money "
-                    f"({date.fromordinal(last)}); only credits may be back-dated"
-                )
-        booking = entry.booking or ""
-        if kind is EntryKind.RELEASE:
-            held = self._booking_held.get((booking, pot), 0)
+        if kind == _CORRECTION_V and cents > 0:
+            return  # a positive correction only adds, like a credit: it may be back-dated
+        last = self._last_spend.get(pot)
+        if last is not None and ordinal < last:
+            raise InvalidValue(
+                f"{kind} {entry.entry_id!r} on {entry.effective} is dated before the last "
+                f"hold, release, debit, refund or correction of the same money "
+                f"({date.fromordinal(last)}); only credits may be back-dated"
+            )
+        if kind == _RELEASE_V:
+            held = self._booking_held.get((entry.booking or "", pot), 0)
             if cents > held:
                 raise InvalidValue(
-                    f"release {entry.entry_id!r} of {entry.amount} for booking {booking!r} is "
-                    f"more than it holds of {_pot_name(pot)} ({Euros(held)})"
+                    f"release {entry.entry_id!r} of {entry.amount} for booking "
+                    f"{entry.booking!r} is more than it holds of {_pot_name(pot)} "
+                    f"({Euros(held)})"
                 )
             return
-        if kind is EntryKind.REFUND:
-            debited = self._booking_debited.get((booking, pot), 0)
+        if kind == _REFUND_V:
+            debited = self._booking_debited.get((entry.booking or "", pot), 0)
             if cents > debited:
                 raise InvalidValue(
-                    f"refund {entry.entry_id!r} of {entry.amount} for booking {booking!r} is "
-                    f"more than was debited of {_pot_name(pot)} and not refunded "
-                    f"({Euros(debited)})"
+                    f"refund {entry.entry_id!r} of {entry.amount} for booking "
+                    f"{entry.booking!r} is more than was debited of {_pot_name(pot)} and not "
+                    f"refunded ({Euros(debited)})"
                 )
             return
-        if not spends:
-            return
-        # a spending movement: the money of its pot, on its day, must cover it
-        if pot:
-            have = self.top_up_available(EntryId(pot), entry.effective).cents
+        if kind == _CORRECTION_V:
+            cents = -cents
+        # a hold, a debit or a negative correction: the money of its pot that day must cover it
+        if top_up is not None:
+            have = self.top_up_available(top_up, entry.effective).cents
         else:
-            have = self.rights_available(entry.effective).cents
-        need = abs(cents)
-        if need > have:
+            days = self._days
+            if days and ordinal >= days[-1]:
+                totals = self._totals
+                have = totals[_RIGHTS] - totals[_HELD_RIGHTS]
+            else:
+                at = self._totals_at(ordinal)
+                have = at[_RIGHTS] - at[_HELD_RIGHTS]
+        if cents > have:
             raise InsufficientCredit(
-                f"{kind.value} {entry.entry_id!r} of {Euros(need)} on {entry.effective} is more "
+                f"{kind} {entry.entry_id!r} of {Euros(cents)} on {entry.effective} is more "
                 f"than the {_pot_name(pot)} available that day ({Euros(have)})"
+            )
+
+    def _check_conversion(self, entry: Entry, ordinal: int) -> None:
+        last = self._last_spend.get(_hours_key(entry))
+        if last is not None and ordinal < last:
+            raise InvalidValue(
+                f"conversion {entry.entry_id!r} on {entry.effective} is dated before the "
+                f"last conversion of the same hours ({date.fromordinal(last)})"
+            )
+        hours = self.hours(entry.effective)
+        have = hours.dif if entry.source is Source.DIF else hours.cpf
+        if -entry.hours > have:
+            raise InsufficientCredit(
+                f"conversion {entry.entry_id!r} takes {-entry.hours} h but only {have} h "
+                f"of {_source_name(entry.source)} are held on {entry.effective}"
             )
 
     def _apply(self, entry: Entry) -> int | None:
         """Add an entry to every index; return the previous spending day of its pot."""
         self._entries.append(entry)
         self._by_id[entry.entry_id] = entry
-        kind = entry.kind
-        ordinal = entry.effective.toordinal()
-        deltas = _deltas(entry)
-        totals = self._totals
-        totals[0] += deltas[0]
-        totals[1] += deltas[1]
-        totals[2] += deltas[2]
-        totals[3] += deltas[3]
+        kind = entry.kind._value_
+        top_up = entry.top_up
+        on_rights, on_top_up, sign = _EFFECT[kind]
+        index = on_rights if top_up is None else on_top_up
+        cents = entry.amount.cents
+        delta = cents if sign > 0 else -cents
+        self._totals[index] += delta
         self._cached = None
-        # per-day index
+        # per-day index and prefix sums
+        ordinal = entry.effective.toordinal()
         days = self._days
         day = self._day_totals.get(ordinal)
         if day is None:
-            self._day_totals[ordinal] = list(deltas)
+            fresh = [0, 0, 0, 0]
+            fresh[index] = delta
+            self._day_totals[ordinal] = fresh
             if not days or ordinal > days[-1]:
                 days.append(ordinal)
                 cum = self._cum
                 if len(cum) == len(days) - 1:
-                    r, t, hr, ht = cum[-1] if cum else (0, 0, 0, 0)
-                    cum.append((r + deltas[0], t + deltas[1], hr + deltas[2], ht + deltas[3]))
+                    row = cum[-1].copy() if cum else [0, 0, 0, 0]
+                    row[index] += delta
+                    cum.append(row)
             else:
                 insort(days, ordinal)
                 self._stale_from(ordinal)
         else:
-            day[0] += deltas[0]
-            day[1] += deltas[1]
-            day[2] += deltas[2]
-            day[3] += deltas[3]
+            day[index] += delta
             cum = self._cum
             if ordinal == days[-1] and len(cum) == len(days):
-                r, t, hr, ht = cum[-1]
-                cum[-1] = (r + deltas[0], t + deltas[1], hr + deltas[2], ht + deltas[3])
+                cum[-1][index] += delta
             else:
                 self._stale_from(ordinal)
-        # hours
+        if kind in _CREDIT_V:
+            return self._apply_credit(entry, kind, ordinal)
+        # hold, release, debit, refund, correction
+        pot = top_up or ""
+        last_spend = self._last_spend
+        previous = last_spend.get(pot)
+        # a positive correction is a credit: it leaves the order of spending alone
+        if (delta < 0 or kind != _CORRECTION_V) and (previous is None or ordinal > previous):
+            last_spend[pot] = ordinal
+        if top_up is not None:
+            if index == _TOP_UPS:
+                self._pot_pool[top_up] += delta
+                self._pot_moves[top_up].append((ordinal, delta, 0))
+            else:
+                self._pot_held[top_up] += delta
+                self._pot_moves[top_up].append((ordinal, 0, delta))
+        booking = entry.booking
+        if booking is not None:
+            key = (booking, pot)
+            if kind == _HOLD_V:
+                held = self._booking_held
+                held[key] = held.get(key, 0) + cents
+            elif kind == _RELEASE_V:
+                self._booking_held[key] -= cents
+            elif kind == _DEBIT_V:
+                debited = self._booking_debited
+                debited[key] = debited.get(key, 0) + cents
+            elif kind == _REFUND_V:
+                self._booking_debited[key] -= cents
+        return previous
+
+    def _apply_credit(self, entry: Entry, kind: str, ordinal: int) -> int | None:
         if entry.hours:
             self._hours_moves.append(
                 (ordinal, Source.DIF if entry.source is Source.DIF else Source.RIGHTS, entry.hours)
             )
         if entry.source is Source.DIF and entry.amount.cents:
             self._dif_euros.append((ordinal, entry.amount.cents))
-        # pots
-        previous: int | None = None
-        if kind.is_top_up:
+        if kind in _TOP_UP_V:
             new = entry.entry_id
             self._top_ups[new] = entry
             self._pot_pool[new] = entry.amount.cents
             self._pot_held[new] = 0
             self._pot_moves[new] = [(ordinal, entry.amount.cents, 0)]
             return None
-        if kind.is_credit and kind is not EntryKind.HOURS_CONVERSION:
-            return None
-        if kind is EntryKind.HOURS_CONVERSION:
+        if kind == _CONVERSION_V:
             key = _hours_key(entry)
             previous = self._last_spend.get(key)
-            self._last_spend[key] = max(ordinal, previous or ordinal)
+            if previous is None or ordinal > previous:
+                self._last_spend[key] = ordinal
             return previous
-        pot = entry.top_up or ""
-        previous = self._last_spend.get(pot)
-        self._last_spend[pot] = max(ordinal, previous or ordinal)
-        if pot:
-            pool, held = deltas[1], deltas[3]
-            self._pot_pool[pot] += pool
-            self._pot_held[pot] += held
-            self._pot_moves[pot].append((ordinal, pool, held))
-        booking = entry.booking
-        if booking is not None:
-            key2 = (booking, pot)
-            cents = entry.amount.cents
-            if kind is EntryKind.HOLD:
-                self._booking_held[key2] = self._booking_held.get(key2, 0) + cents
-            elif kind is EntryKind.RELEASE:
-                self._booking_held[key2] -= cents
-            elif kind is EntryKind.DEBIT:
-                self._booking_debited[key2] = self._booking_debited.get(key2, 0) + cents
-            elif kind is EntryKind.REFUND:
-                self._booking_debited[key2] -= cents
-        return previous
+        return None
 
     def _stale_from(self, ordinal: int) -> None:
         index = bisect_right(self._days, ordinal) - 1
@@ -812,10 +849,11 @@ class Ledger:
         if kind.is_credit and kind is not EntryKind.HOURS_CONVERSION:
             return
         key = _hours_key(entry) if kind is EntryKind.HOURS_CONVERSION else entry.top_up or ""
-        if previous_spend is None:
-            self._last_spend.pop(key, None)
-        else:
-            self._last_spend[key] = previous_spend
+        if kind is not EntryKind.CORRECTION or entry.amount.cents < 0:
+            if previous_spend is None:
+                self._last_spend.pop(key, None)
+            else:
+                self._last_spend[key] = previous_spend
         if kind is EntryKind.HOURS_CONVERSION:
             return
         pot = entry.top_up or ""
@@ -839,6 +877,10 @@ class Ledger:
 
 def _hours_key(entry: Entry) -> str:
     return "hours:dif" if entry.source is Source.DIF else "hours:rights"
+
+
+def _source_name(source: Source | Funder) -> str:
+    return str(source.value)
 
 
 def _pot_name(pot: str) -> str:
