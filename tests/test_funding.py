@@ -268,6 +268,8 @@ def test_an_earmarked_top_up_pays_only_for_what_it_names() -> None:
     named = plan(E(1500), E(1000), date(2025, 6, 1), top_ups=[top_up],
                  certification_code="RS6204")
     assert other.top_ups_used == Euros(0)
+    assert "région fléché vers cette formation" in named.explain()
+    assert "Décret du 14 avril 2025" in named.explain()
     assert named.top_ups_used == E(1500) - E(1000) - Euros(10223)
 
 

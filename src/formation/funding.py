@@ -831,6 +831,8 @@ def _rule(plan: FundingPlan, line: FundingLine, lang: str) -> str:
                     "utilisé après les droits (L6323-4 II)" if fr else
                     f"{name}{ref}: third-party co-funding a light-vehicle licence needs, then "
                     "used after the rights (L6323-4 II)")
+        if "top_up_earmarking_allowed" in line.parameters:
+            ref += (" fléché vers cette formation" if fr else " earmarked to this training")
         return (f"{name}{ref} : utilisé après les droits, dans l'ordre de priorité des "
                 "financeurs (L6323-4 II)" if fr else
                 f"{name}{ref}: used after the rights, in the funders' priority order "
