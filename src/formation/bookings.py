@@ -116,6 +116,22 @@ __all__ = [
 ]
 
 
+def _of(kind: type, optional: bool = False) -> Any:
+    """A validator: an instance of ``kind`` (or ``None`` when optional), else ``InvalidValue``."""
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            accepted = kind.__name__ + (" or None" if optional else "")
+            raise InvalidValue(f"{attribute.name} must be a {accepted}, got {value!r}")
+    return check
+
+
+def _optional_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_date(value, attribute.name)
+
+
 def check_instant(value: object, name: str = "at") -> datetime:
     """Return ``value`` if it is an aware ``datetime``, else raise ``InvalidValue``."""
     if not isinstance(value, datetime):
@@ -386,7 +402,7 @@ class Movement:
 
     kind: MovementKind = attrs.field(validator=attrs.validators.instance_of(MovementKind))
     amount: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
-    funder: Funder | None = None
+    funder: Funder | None = attrs.field(default=None, validator=_of(Funder, optional=True))
 
     def __attrs_post_init__(self) -> None:
         if self.amount.cents <= 0:
@@ -405,12 +421,12 @@ def _movements(value: Iterable[Movement]) -> tuple[Movement, ...]:
 class Transition:
     """One entry of a folder's history: who did what, when, why, and the money it moved."""
 
-    operation: Operation
-    actor: Actor
-    at: datetime
-    source: BookingStatus | None
-    target: BookingStatus
-    reason: str = ""
+    operation: Operation = attrs.field(validator=_of(Operation))
+    actor: Actor = attrs.field(validator=_of(Actor))
+    at: datetime = attrs.field(validator=lambda _i, _a, v: check_instant(v))
+    source: BookingStatus | None = attrs.field(validator=_of(BookingStatus, optional=True))
+    target: BookingStatus = attrs.field(validator=_of(BookingStatus))
+    reason: str = attrs.field(default="", validator=_of(str))
     movements: tuple[Movement, ...] = attrs.field(default=(), converter=_movements)
 
 
@@ -526,23 +542,26 @@ class Booking:
     price: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
     requested_at: datetime = attrs.field(validator=lambda _i, _a, v: check_instant(v,
                                                                                   "requested_at"))
-    terms_version: str | None = None
-    action_type: ActionType = ActionType.RNCP
-    certification_code: str | None = None
+    terms_version: str | None = attrs.field(default=None, validator=_of(str, optional=True))
+    action_type: ActionType = attrs.field(default=ActionType.RNCP, validator=_of(ActionType))
+    certification_code: str | None = attrs.field(default=None,
+                                                 validator=_of(str, optional=True))
     funders: frozenset[Funder] = attrs.field(default=frozenset(), converter=_funders)
-    funder_review: bool = False
-    job_seeker: bool = False
-    has_prerequisites: bool = False
-    status: BookingStatus = BookingStatus.NOT_PROCESSED
-    proposal: Proposal | None = None
-    entry_on: date | None = None
-    exit_on: date | None = None
+    funder_review: bool = attrs.field(default=False, validator=_of(bool))
+    job_seeker: bool = attrs.field(default=False, validator=_of(bool))
+    has_prerequisites: bool = attrs.field(default=False, validator=_of(bool))
+    status: BookingStatus = attrs.field(default=BookingStatus.NOT_PROCESSED,
+                                        validator=_of(BookingStatus))
+    proposal: Proposal | None = attrs.field(default=None, validator=_of(Proposal, optional=True))
+    entry_on: date | None = attrs.field(default=None, validator=_optional_day)
+    exit_on: date | None = attrs.field(default=None, validator=_optional_day)
     completion_rate: int | None = attrs.field(default=None, validator=_completion)
-    fault: Fault = Fault.NONE
-    attendance_confirmed: bool = False
-    plan: FundingPlan | None = None
+    fault: Fault = attrs.field(default=Fault.NONE, validator=_of(Fault))
+    attendance_confirmed: bool = attrs.field(default=False, validator=_of(bool))
+    plan: FundingPlan | None = attrs.field(default=None,
+                                           validator=_of(FundingPlan, optional=True))
     history: tuple[Transition, ...] = attrs.field(default=(), converter=_transitions)
-    version: int = 0
+    version: int = attrs.field(default=0, validator=_of(int))
 
     def __attrs_post_init__(self) -> None:
         if self.price.cents < 0:
