@@ -220,15 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     first_after_backdate = statistics.median(rebuilds)
 
     print()
-    print(f"{'measure':<52}{'formation':>14}{'SQLite':>14}{'ratio':>10}")
+    print(f"{'measure':<52}{'formation':>14}{'SQLite':>14}{'ratio':>13}")
     print(f"{'appends a second (in date order)':<52}{ours_append:>14,.0f}{sqlite_append:>14,.0f}"
-          f"{ours_append / sqlite_append:>9.2f}x")
+          f"{ours_append / sqlite_append:>12.2f}x")
     print(f"{'appends a second (1 % back-dated credits)':<52}{ours_append_back:>14,.0f}")
     print(f"{'current balance (repeated read)':<52}{fmt(current_cached):>14}"
-          f"{fmt(sqlite_current):>14}{sqlite_current / current_cached:>9,.0f}x")
+          f"{fmt(sqlite_current):>14}{sqlite_current / current_cached:>12,.0f}x")
     print(f"{'current balance (read after each append)':<52}{fmt(current_after_append):>14}")
     print(f"{'balance as of a random day (median)':<52}{fmt(ours_as_of):>14}"
-          f"{fmt(sqlite_as_of):>14}{sqlite_as_of / ours_as_of:>9,.0f}x")
+          f"{fmt(sqlite_as_of):>14}{sqlite_as_of / ours_as_of:>12,.0f}x")
     print(f"{'first as-of balance after a back-dated credit':<52}{fmt(first_after_backdate):>14}")
     print()
     ok = [

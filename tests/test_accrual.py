@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,8 +17,8 @@ from formation import (
     Account,
     Euros,
     InvalidValue,
-    RuleViolation,
     Rulebook,
+    RuleViolation,
     WorkYear,
     annual_credit,
     credit_career,
@@ -126,16 +127,12 @@ def test_prorated_credit_is_the_share_rounded_up_to_the_cent(work: WorkYear) -> 
 
 @given(fst.work_years(min_year=2019), st.integers(0, 200))
 def test_more_hours_never_earn_less(work: WorkYear, more: int) -> None:
-    import attrs
-
     longer = attrs.evolve(work, hours_worked=Fraction(work.hours_worked) + more)
     assert annual_credit(longer, E(0)) >= annual_credit(work, E(0))
 
 
 @given(fst.work_years(min_year=2019, reinforced=False))
 def test_a_reinforced_status_never_earns_less(work: WorkYear) -> None:
-    import attrs
-
     assert annual_credit(attrs.evolve(work, low_qualified=True), E(0)) >= annual_credit(work, E(0))
 
 
