@@ -58,6 +58,7 @@ from formation.testing._reviews import (
     review_scores,
     reviews,
 )
+from formation.testing._search import nears, queries, query_words
 
 __all__ = [
     "FundingSituation",
@@ -81,6 +82,7 @@ __all__ = [
     "funding_situations",
     "holders",
     "modalities",
+    "nears",
     "offer_options",
     "offers",
     "options",
@@ -90,6 +92,8 @@ __all__ = [
     "prices",
     "proposals",
     "qualiopi_certifications",
+    "queries",
+    "query_words",
     "rating_summaries",
     "registries",
     "review_scores",

@@ -1,0 +1,204 @@
+"""Catalogue search: our in-memory ``CatalogIndex`` against an indexed in-memory SQLite database.
+
+Run: ``.venv/bin/python benchmarks/bench_search.py`` (1 000 000 sessions) or ``--quick``
+(100 000). Both sides get the same sessions from ``formation.testing.synthetic_catalog`` (with
+``synthetic_ratings``), in the same process, and answer the same four queries:
+
+- Q1: region 11 + start between 2027-03-01 and 2027-05-31 + price at most 1 500 €, by price,
+  first page of 20;
+- Q2: the word "anglais" + distance modality, by rating, first page of 20;
+- Q3: Formacode 15234 + region 84 + start in 2027, the total count and the first page (by start
+  date);
+- Q4: the number of sessions per region for the word "anglais".
+
+SQLite holds one row per session (the offer's fields copied in, as a careful engineer would
+denormalize for reads), a row per (session, Formacode) for the theme filter, the composite
+indexes these queries need, and an FTS5 table over the titles. Our side answers with
+``CatalogIndex.search(Query(...))``; for Q1 and Q2 the total is not read, as SQLite's
+``LIMIT 20`` query does not count either (``SearchResults.total`` is counted when read); a
+"Q1+count" line compares both sides with the count as well.
+
+Prints each median, the ratio ours/SQLite (below 1 means faster), the build times and the
+memory our index adds per session (RSS growth while building it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+
+from formation import Euros, Modality
+from formation.search import CatalogIndex, Hit, Query, SearchResults, Sort
+from formation.testing.catalog import synthetic_catalog, synthetic_ratings
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def median_ms(run: Callable[[], object], repeat: int) -> float:
+    run()  # warm the caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def build_sqlite(offers, sessions, ratings):  # type: ignore[no-untyped-def]
+    by_id = {o.offer_id: o for o in offers}
+    rows = []
+    theme_rows = []
+    for rowid, s in enumerate(sessions, start=1):
+        o = by_id[s.offer_id]
+        r = ratings[o.offer_id]
+        place = s.place
+        rows.append((
+            rowid, s.session_id, o.offer_id, o.title, o.formacodes[0],
+            place.region if place else None, place.department if place else None,
+            o.modality.value, s.start.toordinal() if s.start else None,
+            s.price_of(o).cents, o.duration_hours, r.mean, r.count,
+        ))
+        for code in o.formacodes:
+            theme_rows.append((code, place.region if place else None,
+                               s.start.toordinal() if s.start else None, rowid))
+    gc.collect()
+    start = time.perf_counter()
+    db = sqlite3.connect(":memory:")
+    db.executescript("""
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY, session_id TEXT NOT NULL UNIQUE, offer_id TEXT NOT NULL,
+            title TEXT NOT NULL, formacode TEXT, region TEXT, department TEXT, modality TEXT,
+            start_date INTEGER, price_cents INTEGER, duration_hours INTEGER,
+            rating_avg REAL, rating_count INTEGER);
+        CREATE TABLE session_formacodes (
+            formacode TEXT, region TEXT, start_date INTEGER, id INTEGER);
+    """)
+    db.executemany("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO session_formacodes VALUES (?,?,?,?)", theme_rows)
+    db.executescript("""
+        CREATE INDEX s_region_start ON sessions (region, start_date);
+        CREATE INDEX s_region_price ON sessions (region, price_cents, session_id);
+        CREATE INDEX s_modality_rating ON sessions (modality, rating_avg, rating_count);
+        CREATE INDEX sf_code_region_start ON session_formacodes (formacode, region, start_date, id);
+        CREATE VIRTUAL TABLE titles USING fts5 (title, content='sessions', content_rowid='id');
+        INSERT INTO titles (titles) VALUES ('rebuild');
+        ANALYZE;
+    """)
+    db.commit()
+    return db, time.perf_counter() - start
+
+
+SQL = {
+    "Q1": ("SELECT session_id FROM sessions WHERE region = ? AND start_date BETWEEN ? AND ? "
+           "AND price_cents <= ? ORDER BY price_cents, session_id LIMIT 20"),
+    "Q1count": ("SELECT count(*) FROM sessions WHERE region = ? AND start_date BETWEEN ? AND ? "
+                "AND price_cents <= ?"),
+    "Q2": ("SELECT s.session_id FROM titles JOIN sessions s ON s.id = titles.rowid "
+           "WHERE titles MATCH 'anglais' AND s.modality = 'distanciel' "
+           "ORDER BY s.rating_avg IS NULL, s.rating_avg DESC, s.rating_count DESC, "
+           "s.start_date, s.session_id LIMIT 20"),
+    "Q3count": ("SELECT count(*) FROM session_formacodes WHERE formacode = ? AND region = ? "
+                "AND start_date BETWEEN ? AND ?"),
+    "Q3page": ("SELECT s.session_id FROM session_formacodes f JOIN sessions s ON s.id = f.id "
+               "WHERE f.formacode = ? AND f.region = ? AND f.start_date BETWEEN ? AND ? "
+               "ORDER BY f.start_date, s.session_id LIMIT 20"),
+    "Q4": ("SELECT s.region, count(*) FROM titles JOIN sessions s ON s.id = titles.rowid "
+           "WHERE titles MATCH 'anglais' GROUP BY s.region"),
+}
+
+
+def _total_and_page(results: SearchResults) -> tuple[int, tuple[Hit, ...]]:
+    return results.total, results.hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="100 000 sessions instead of 1 000 000")
+    parser.add_argument("--n", type=int, default=None, help="number of sessions")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    n = args.n or (100_000 if args.quick else 1_000_000)
+
+    start = time.perf_counter()
+    offers, sessions = synthetic_catalog(n, seed=42)
+    ratings = synthetic_ratings(offers, seed=42)
+    print(f"{n:,} sessions, {len(offers):,} offers generated in "
+          f"{time.perf_counter() - start:.1f} s")
+
+    gc.collect()
+    before = rss_bytes()
+    start = time.perf_counter()
+    index = CatalogIndex(offers, sessions,
+                         ratings={k: (r.mean, r.count) for k, r in ratings.items()})
+    ours_build = time.perf_counter() - start
+    gc.collect()
+    grown = rss_bytes() - before
+    print(f"our index: built in {ours_build:.2f} s, RSS +{grown / 2**20:.0f} MiB "
+          f"= {grown / n:.0f} bytes per session")
+
+    db, sqlite_build = build_sqlite(offers, sessions, ratings)
+    print(f"SQLite: insert + indexes + FTS5 in {sqlite_build:.2f} s; "
+          f"build ratio ours/SQLite {ours_build / sqlite_build:.2f}")
+
+    d = date.fromordinal
+    q1 = Query(regions=("11",), start_from=date(2027, 3, 1), start_until=date(2027, 5, 31),
+               price_max=Euros.whole(1500), sort=Sort.PRICE_ASC)
+    q1_args = ("11", date(2027, 3, 1).toordinal(), date(2027, 5, 31).toordinal(), 150_000)
+    q2 = Query(text="anglais", modalities=(Modality.DISTANCE,), sort=Sort.RATING)
+    q3 = Query(formacodes=("15234",), regions=("84",), start_from=date(2027, 1, 1),
+               start_until=date(2027, 12, 31))
+    q3_args = ("15234", "84", date(2027, 1, 1).toordinal(), date(2027, 12, 31).toordinal())
+    q4 = Query(text="anglais", facets=("region",))
+    del d
+
+    def sql(name: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        return db.execute(SQL[name], params).fetchall()
+
+    def q1_count() -> int:
+        return index.search(q1).total
+
+    cases: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
+        ("Q1", lambda: index.search(q1).hits, lambda: sql("Q1", q1_args)),
+        ("Q1+count", lambda: (index.search(q1).total),
+         lambda: (sql("Q1", q1_args), sql("Q1count", q1_args))),
+        ("Q2", lambda: index.search(q2).hits, lambda: sql("Q2")),
+        ("Q3", lambda: _total_and_page(index.search(q3)),
+         lambda: (sql("Q3count", q3_args), sql("Q3page", q3_args))),
+        ("Q4", lambda: index.search(q4).facets, lambda: sql("Q4")),
+    ]
+    # the same answers on both sides
+    ours1 = [h.session.session_id for h in index.search(q1).hits]
+    assert ours1 == [r[0] for r in sql("Q1", q1_args)], "Q1 differs"
+    assert index.search(q1).total == sql("Q1count", q1_args)[0][0], "Q1 count differs"
+    ours3 = index.search(q3)
+    assert ours3.total == sql("Q3count", q3_args)[0][0], "Q3 count differs"
+    assert [h.session.session_id for h in ours3.hits] == [r[0] for r in sql("Q3page", q3_args)]
+    ours2 = [h.session.session_id for h in index.search(q2).hits]
+    theirs2 = [r[0] for r in sql("Q2")]
+    ours4 = dict(index.search(q4).facets["region"])
+    theirs4 = {r: c for r, c in sql("Q4") if r is not None}
+    print(f"Q2 same page: {ours2 == theirs2}; Q4 same counts: {ours4 == theirs4} "
+          "(our text also searches certification and organism names)")
+
+    print(f"\n{'query':<9} {'ours ms':>10} {'SQLite ms':>10} {'ratio':>7}")
+    for name, ours, theirs in cases:
+        repeat = args.repeat if name not in ("Q2", "Q4") else max(5, args.repeat // 2)
+        a = median_ms(ours, repeat)
+        b = median_ms(theirs, repeat)
+        print(f"{name:<9} {a:>10.3f} {b:>10.3f} {a / b:>7.2f}")
+    del q1_count
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1327 @@
+"""The catalogue in memory, indexed for search: :class:`CatalogIndex`.
+
+:class:`CatalogIndex` answers a :class:`~formation.query.Query` (whose fields, orders, text
+score and facets :mod:`formation.query` describes) with :class:`~formation.query.SearchResults`,
+and stays right through :meth:`~CatalogIndex.add`, :meth:`~CatalogIndex.remove`,
+:meth:`~CatalogIndex.replace` and :meth:`~CatalogIndex.set_rating` without being rebuilt.
+Source: ``cpf-rules.md`` section 10 (what the platform lets a holder search by).
+
+How it is laid out (pure Python, standard library only), so that a search reads little:
+
+- *columns*: each session has a slot, and arrays of machine ints hold, per slot, the offer's
+  slot, the start day (ordinal), the price in cents, the region and department codes and the
+  coordinates; per offer slot, the modality, registry, action type, hours and rating;
+- *sorted postings*: for the whole catalogue and for every region, department, Formacode,
+  Formacode and region pair and one-degree cell of places, the session slots ordered by start
+  day then session id, with their start days beside them, so that a date range is two
+  bisections; by price then session id for the whole catalogue and every region;
+- *word postings*: for every folded word, the offer slots whose title (weight 3),
+  certification (2) or organism's name (1) holds it, one array per weight.
+
+A search starts from the smallest source that applies (a posting cut to the date range, or the
+offers of the rarest word), filters what is left with the columns, a whole list at a time
+(``map`` and ``itertools.compress`` over the arrays), then ranks: when the order is the
+posting's own (start day, or price), it reads the posting in order and stops as soon as the page
+is full; otherwise it keeps the best ``page × page_size`` with a threshold from
+``heapq.nsmallest``. The total is counted when :attr:`SearchResults.total` is read (before the
+index next changes at the latest): a page alone costs only the page.
+
+Results never depend on the order offers and sessions were added in: every posting is kept in
+the order of its key then of the session id, and every ranking ends with the session id.
+
+>>> from formation.query import Query, Sort
+>>> from formation.testing.catalog import synthetic_catalog
+>>> offers, sessions = synthetic_catalog(400, seed=3)
+>>> index = CatalogIndex(offers, sessions)
+>>> results = index.search(Query(text="anglais", regions=("11",), sort=Sort.PRICE_ASC))
+>>> all("anglais" in hit.offer.title.lower() for hit in results.hits)
+True
+>>> prices = [hit.session.price_of(hit.offer) for hit in results.hits]
+>>> prices == sorted(prices)
+True
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import struct
+import weakref
+from array import array
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from itertools import chain, compress
+from types import MappingProxyType
+from typing import Any
+
+from formation.actions import ActionType
+from formation.catalog import Modality, Offer, Registry, Session
+from formation.eligibility import eligibility_violations
+from formation.errors import DuplicateEntry, InvalidValue, NotFound
+from formation.geo import haversine_km, latitude_span_deg, longitude_span_deg
+from formation.ids import OfferId, SessionId
+from formation.query import (
+    FACETS,
+    PRICE_BANDS,
+    Hit,
+    Near,
+    Query,
+    SearchResults,
+    Sort,
+)
+from formation.rulebook import Rulebook, check_date
+from formation.text import words
+
+__all__ = [
+    "FACETS",
+    "PRICE_BANDS",
+    "CatalogIndex",
+    "Hit",
+    "Near",
+    "Query",
+    "SearchResults",
+    "Sort",
+]
+
+_NODATE = 2**31 - 1  # the start key of a session without dates: after every real day
+_TITLE, _CERTIFICATION, _ORGANISM = 3, 2, 1  # the weights of the text score
+_WEIGHTS = (_TITLE, _CERTIFICATION, _ORGANISM)
+_MAX_SCORE = 1 << 20
+_UNRATED = (1 << 95) - 1  # the rating key of an offer without reviews: after every rated one
+_CELL_DEG = 1.0  # the side of a cell of the grid of places, in degrees
+_BAND_LIMITS = tuple(low for _, low, _ in PRICE_BANDS[1:])
+_BAND_LABELS = tuple(label for label, _, _ in PRICE_BANDS)
+_CHUNK = 128
+_NO_DATES, _UNCHECKED = 2, 3
+_MODALITIES = tuple(Modality)
+_MODALITY_CODE = {m: i for i, m in enumerate(_MODALITIES)}
+_REGISTRIES: tuple[Registry | None, ...] = (None, *Registry)
+_REGISTRY_CODE = {r: i for i, r in enumerate(_REGISTRIES) if r is not None}
+_ACTIONS = tuple(ActionType)
+_ACTION_CODE = {a: i for i, a in enumerate(_ACTIONS)}
+
+_Key = tuple[str, str] | tuple[str, str, str] | tuple[str, int, int] | tuple[str]
+_ALL: tuple[str] = ("*",)
+_Fields = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+class _Sorted:
+    """Session slots kept in order of an integer key, then of session id.
+
+    ``keys[i]`` is the key of ``slots[i]``; a range of keys is found by bisection.
+    """
+
+    __slots__ = ("keys", "slots")
+
+    def __init__(self, typecode: str, keys: Iterable[int] = (), slots: Iterable[int] = ()) -> None:
+        self.keys = array(typecode, keys)
+        self.slots = array("i", slots)
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def _position(self, key: int, sid: str, sids: list[str]) -> int:
+        low = bisect_left(self.keys, key)
+        high = bisect_right(self.keys, key, low)
+        return bisect_left(self.slots, sid, low, high, key=sids.__getitem__)
+
+    def insert(self, slot: int, key: int, sids: list[str]) -> None:
+        at = self._position(key, sids[slot], sids)
+        self.keys.insert(at, key)
+        self.slots.insert(at, slot)
+
+    def remove(self, slot: int, key: int, sids: list[str]) -> None:
+        at = self._position(key, sids[slot], sids)
+        if at >= len(self.slots) or self.slots[at] != slot:  # pragma: no cover - invariant
+            raise RuntimeError(f"search index out of step: slot {slot} not at {at}")
+        del self.keys[at]
+        del self.slots[at]
+
+    def bounds(self, low: int | None, high: int | None) -> tuple[int, int]:
+        """The positions ``[i, j)`` of the keys from ``low`` to ``high`` (inclusive)."""
+        i = 0 if low is None else bisect_left(self.keys, low)
+        j = len(self.keys) if high is None else bisect_right(self.keys, high)
+        return i, max(i, j)
+
+
+def _float_bits(value: float) -> int:
+    """An int that orders like the non-negative float ``value``."""
+    return int(struct.unpack("<q", struct.pack("<d", value))[0])
+
+
+_FIVE_BITS = _float_bits(5.0)
+
+
+def _rating_key(mean: float, count: int) -> int:
+    """An int ordering offers by mean then count of reviews, best first, unrated last."""
+    if count == 0:
+        return _UNRATED
+    return ((_FIVE_BITS - _float_bits(mean)) << 32) | ((1 << 32) - 1 - min(count, 2**32 - 1))
+
+
+class _Plan:
+    """A query compiled against the index: the filters the driver has not applied yet."""
+
+    __slots__ = (
+        "date_high", "date_low", "departments", "durations", "eligible_on", "formacodes",
+        "min_rating", "near", "offer_codes", "price_high", "price_low", "regions", "words",
+    )
+
+    def __init__(self) -> None:
+        self.regions: frozenset[int] | None = None
+        self.departments: frozenset[int] | None = None
+        self.formacodes: frozenset[str] | None = None
+        self.offer_codes: list[tuple[bytearray, frozenset[int]]] = []
+        self.durations: range | None = None
+        self.min_rating: float | None = None
+        self.words: list[tuple[str, bool]] = []  # (word, may be a prefix)
+        self.date_low: int | None = None
+        self.date_high: int | None = None
+        self.price_low: int | None = None
+        self.price_high: int | None = None
+        self.near: Near | None = None
+        self.eligible_on: date | bool = False  # True: each session's own start day
+
+
+_Source = tuple[int, tuple[str, ...], list[tuple[_Sorted, int, int]]]
+
+
+class CatalogIndex:
+    """The catalogue in memory, indexed for :meth:`search` (see the module for the layout).
+
+    Args:
+        offers: the offers (ids unique).
+        sessions: their sessions (ids unique, each of one of the offers).
+        ratings: optional ratings by offer id, as ``(mean, count)`` (see :meth:`set_rating`).
+        rulebook: the rules ``eligible_only`` applies (default: ``Rulebook.default()``).
+
+    Raises:
+        DuplicateEntry: two offers or two sessions with the same id.
+        NotFound: a session of an offer not given.
+    """
+
+    def __init__(self, offers: Iterable[Offer] = (), sessions: Iterable[Session] = (), *,
+                 ratings: Mapping[OfferId, tuple[float | Fraction | None, int]] | None = None,
+                 rulebook: Rulebook | None = None) -> None:
+        if rulebook is not None and not isinstance(rulebook, Rulebook):
+            raise InvalidValue(f"rulebook must be a Rulebook or None, got {rulebook!r}")
+        self._rulebook = rulebook
+        # sessions, by slot
+        self._s_session: list[Session | None] = []
+        self._s_sid: list[str] = []
+        self._s_offer = array("i")
+        self._s_start = array("i")
+        self._s_price = array("q")
+        self._s_region = array("b")
+        self._s_department = array("h")
+        self._s_lat = array("d")
+        self._s_lon = array("d")
+        self._s_eligible = bytearray()  # on its start day: 1 eligible, 0 not, checked lazily
+        self._slot_of: dict[str, int] = {}
+        # offers, by slot
+        self._o_offer: list[Offer | None] = []
+        self._o_modality = bytearray()
+        self._o_registry = bytearray()
+        self._o_action = bytearray()
+        self._o_duration = array("i")
+        self._o_mean = array("d")
+        self._o_rating: list[int] = []
+        self._o_fields: list[_Fields] = []
+        self._o_formacodes: list[frozenset[str]] = []
+        self._o_sessions: list[array[int]] = []
+        self._offer_slot: dict[str, int] = {}
+        self._ratings: dict[str, tuple[float, int]] = {}
+        # code tables
+        self._regions: dict[str, int] = {}
+        self._region_names: list[str] = []
+        self._departments: dict[str, int] = {}
+        self._department_names: list[str] = []
+        # postings
+        self._by_date: dict[_Key, _Sorted] = {_ALL: _Sorted("i")}
+        self._by_price: dict[_Key, _Sorted] = {_ALL: _Sorted("q")}
+        self._terms: dict[tuple[str, int], array[int]] = {}
+        self._term_sessions: dict[str, int] = {}
+        self._vocabulary: list[str] = []
+        self._pending: weakref.WeakSet[SearchResults] = weakref.WeakSet()
+        self._interned: dict[object, Any] = {}
+        for offer_id, (mean, count) in (ratings or {}).items():
+            self._ratings[offer_id] = _check_rating(offer_id, mean, count)
+        self._bulk(list(offers), list(sessions))
+
+    # -- lookups -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        """How many sessions the index holds."""
+        return len(self._slot_of)
+
+    @property
+    def offer_count(self) -> int:
+        """How many offers the index holds."""
+        return len(self._offer_slot)
+
+    def offer(self, offer_id: OfferId) -> Offer:
+        """The offer with this id.
+
+        Raises:
+            NotFound: no such offer.
+        """
+        slot = self._offer_slot.get(offer_id)
+        found = None if slot is None else self._o_offer[slot]
+        if found is None:
+            raise NotFound(f"no offer {offer_id!r} in the index")
+        return found
+
+    def session(self, session_id: SessionId) -> Session:
+        """The session with this id.
+
+        Raises:
+            NotFound: no such session.
+        """
+        slot = self._slot_of.get(session_id)
+        found = None if slot is None else self._s_session[slot]
+        if found is None:
+            raise NotFound(f"no session {session_id!r} in the index")
+        return found
+
+    def sessions_of(self, offer_id: OfferId) -> tuple[Session, ...]:
+        """The sessions of an offer, by session id.
+
+        Raises:
+            NotFound: no such offer.
+        """
+        self.offer(offer_id)
+        found = [self._s_session[s] for s in self._o_sessions[self._offer_slot[offer_id]]]
+        return tuple(sorted((s for s in found if s is not None), key=lambda s: s.session_id))
+
+    def rating(self, offer_id: OfferId) -> tuple[float | None, int]:
+        """The rating the index holds for an offer: ``(mean, count)``, ``(None, 0)`` if none."""
+        mean, count = self._ratings.get(offer_id, (math.nan, 0))
+        return (None if count == 0 else mean), count
+
+    # -- changes -------------------------------------------------------------------------------
+    def set_rating(self, offer_id: OfferId, mean: float | Fraction | None, count: int) -> None:
+        """Give an offer its rating (mean out of 5, number of reviews), in constant time.
+
+        The offer need not be indexed yet: the rating waits for it. ``(None, 0)`` means no
+        review. Searches from now on use it for ``min_rating`` and ``Sort.RATING``. A
+        :class:`~formation.reviews.RatingSummary` gives ``(summary.mean(), summary.count)``.
+
+        Raises:
+            InvalidValue: a mean outside 1–5, a negative count, a mean without reviews.
+        """
+        checked = _check_rating(offer_id, mean, count)
+        self._settle()
+        self._ratings[offer_id] = checked
+        slot = self._offer_slot.get(offer_id)
+        if slot is not None:
+            self._o_mean[slot] = checked[0]
+            self._o_rating[slot] = _rating_key(*checked)
+
+    def add(self, offers: Iterable[Offer] = (), sessions: Iterable[Session] = ()) -> None:
+        """Add new offers and new sessions (of new or already indexed offers).
+
+        Nothing is added when one of them is refused.
+
+        Raises:
+            DuplicateEntry: an offer or session id already in the index, or twice in the call.
+            NotFound: a session of an offer that is neither indexed nor added.
+        """
+        new_offers, new_sessions = list(offers), list(sessions)
+        self._check_new(new_offers, new_sessions)
+        self._settle()
+        for offer in new_offers:
+            self._put_offer(offer)
+        for session in new_sessions:
+            self._put_session(session)
+        self._interned.clear()
+
+    def remove(self, offer_ids: Iterable[OfferId] = (),
+               session_ids: Iterable[SessionId] = ()) -> None:
+        """Remove sessions, and offers with all their sessions.
+
+        Raises:
+            NotFound: an id that is not in the index (then nothing is removed).
+        """
+        gone_offers, gone_sessions = list(offer_ids), list(session_ids)
+        for offer_id in gone_offers:
+            if offer_id not in self._offer_slot:
+                raise NotFound(f"no offer {offer_id!r} in the index")
+        for session_id in gone_sessions:
+            if session_id not in self._slot_of:
+                raise NotFound(f"no session {session_id!r} in the index")
+        self._settle()
+        for session_id in gone_sessions:
+            if session_id in self._slot_of:
+                self._drop_session(self._slot_of[session_id])
+        for offer_id in gone_offers:
+            if offer_id in self._offer_slot:
+                self._drop_offer(self._offer_slot[offer_id])
+
+    def replace(self, offers: Iterable[Offer] = (), sessions: Iterable[Session] = ()) -> None:
+        """Replace indexed offers and sessions by new versions with the same ids.
+
+        A replaced offer keeps its sessions (indexed again with the offer's new title, themes,
+        modality, price…) and its rating; a replaced session may move to another indexed offer.
+
+        Raises:
+            NotFound: an id not in the index, or a session of an unknown offer (then nothing is
+                replaced).
+            DuplicateEntry: the same id twice in the call.
+        """
+        new_offers, new_sessions = list(offers), list(sessions)
+        _unique([o.offer_id for o in new_offers], "offer")
+        _unique([s.session_id for s in new_sessions], "session")
+        for offer in new_offers:
+            if not isinstance(offer, Offer):
+                raise InvalidValue(f"replace() takes Offer records, got {offer!r}")
+            if offer.offer_id not in self._offer_slot:
+                raise NotFound(f"no offer {offer.offer_id!r} in the index to replace")
+        for session in new_sessions:
+            if not isinstance(session, Session):
+                raise InvalidValue(f"replace() takes Session records, got {session!r}")
+            if session.session_id not in self._slot_of:
+                raise NotFound(f"no session {session.session_id!r} in the index to replace")
+            if session.offer_id not in self._offer_slot:
+                raise NotFound(f"session {session.session_id!r} is of offer "
+                               f"{session.offer_id!r}, which is not in the index")
+        self._settle()
+        for offer in new_offers:
+            slot = self._offer_slot[offer.offer_id]
+            kept = [self._s_session[s] for s in self._o_sessions[slot]]
+            self._drop_offer(slot)
+            self._put_offer(offer)
+            for old in kept:
+                if old is not None:
+                    self._put_session(old)
+        for session in new_sessions:
+            self._drop_session(self._slot_of[session.session_id])
+            self._put_session(session)
+        self._interned.clear()
+
+    def _check_new(self, offers: list[Offer], sessions: list[Session]) -> None:
+        for offer in offers:
+            if not isinstance(offer, Offer):
+                raise InvalidValue(f"the index takes Offer records, got {offer!r}")
+        for session in sessions:
+            if not isinstance(session, Session):
+                raise InvalidValue(f"the index takes Session records, got {session!r}")
+        _unique([o.offer_id for o in offers], "offer")
+        _unique([s.session_id for s in sessions], "session")
+        added = set()
+        for offer in offers:
+            if offer.offer_id in self._offer_slot:
+                raise DuplicateEntry(f"offer {offer.offer_id!r} is already in the index")
+            added.add(offer.offer_id)
+        for session in sessions:
+            if session.session_id in self._slot_of:
+                raise DuplicateEntry(f"session {session.session_id!r} is already in the index")
+            if session.offer_id not in added and session.offer_id not in self._offer_slot:
+                raise NotFound(f"session {session.session_id!r} is of offer "
+                               f"{session.offer_id!r}, which is not in the index")
+
+    def _settle(self) -> None:
+        """Count the totals of earlier results before the index changes under them."""
+        if self._pending:
+            for results in list(self._pending):
+                results.total  # noqa: B018 - reading it counts it and keeps it
+            self._pending.clear()
+
+    # -- offers --------------------------------------------------------------------------------
+    def _intern(self, key: object, make: Callable[[], Any]) -> Any:
+        found = self._interned.get(key)
+        if found is None:
+            found = self._interned[key] = make()
+        return found
+
+    def _put_offer(self, offer: Offer) -> int:
+        slot = len(self._o_offer)
+        self._offer_slot[offer.offer_id] = slot
+        self._o_offer.append(offer)
+        self._o_modality.append(_MODALITY_CODE[offer.modality])
+        certification = offer.certification
+        self._o_registry.append(0 if certification is None
+                                else _REGISTRY_CODE[certification.registry])
+        self._o_action.append(_ACTION_CODE[offer.action_type])
+        self._o_duration.append(-1 if offer.duration_hours is None else offer.duration_hours)
+        mean, count = self._ratings.get(offer.offer_id, (math.nan, 0))
+        self._o_mean.append(mean)
+        self._o_rating.append(_rating_key(mean, count))
+        codes = offer.formacodes
+        self._o_formacodes.append(self._intern(codes, lambda: frozenset(codes)))
+        self._o_sessions.append(array("i"))
+        intern = self._intern
+        title, cert, organism = offer.title, certification.title if certification else "", \
+            offer.organism.name
+        fields: _Fields = intern(
+            ("fields", title, cert, organism),
+            lambda: (intern(("w", title), lambda: words(title)),
+                     intern(("w", cert), lambda: words(cert)),
+                     intern(("w", organism), lambda: words(organism))))
+        self._o_fields.append(fields)
+        terms = self._terms
+        for term, weight in _best_weights(fields).items():
+            posting = terms.get((term, weight))
+            if posting is None:
+                posting = terms[(term, weight)] = array("i")
+                if term not in self._term_sessions:
+                    self._term_sessions[term] = 0
+                    insort(self._vocabulary, term)
+            posting.append(slot)  # offer slots only grow: the posting stays sorted
+        return slot
+
+    def _drop_offer(self, slot: int) -> None:
+        for session_slot in list(self._o_sessions[slot]):
+            self._drop_session(session_slot)
+        offer = self._o_offer[slot]
+        assert offer is not None
+        for term, weight in _best_weights(self._o_fields[slot]).items():
+            posting = self._terms[(term, weight)]
+            del posting[bisect_left(posting, slot)]
+        self._o_fields[slot] = ((), (), ())
+        self._o_offer[slot] = None
+        del self._offer_slot[offer.offer_id]
+
+    # -- sessions ------------------------------------------------------------------------------
+    def _code(self, table: dict[str, int], names: list[str], code: str) -> int:
+        found = table.get(code)
+        if found is None:
+            found = table[code] = len(names)
+            names.append(code)
+        return found
+
+    def _put_session(self, session: Session, postings: bool = True) -> None:
+        offer_slot = self._offer_slot[session.offer_id]
+        offer = self._o_offer[offer_slot]
+        assert offer is not None
+        slot = len(self._s_session)
+        self._slot_of[session.session_id] = slot
+        self._s_session.append(session)
+        self._s_sid.append(session.session_id)
+        self._s_offer.append(offer_slot)
+        start = session.start
+        self._s_start.append(_NODATE if start is None else start.toordinal())
+        self._s_price.append(session.price_of(offer).cents)
+        place = session.place
+        if place is None:
+            self._s_region.append(-1)
+            self._s_department.append(-1)
+            self._s_lat.append(math.nan)
+            self._s_lon.append(math.nan)
+        else:
+            self._s_region.append(self._code(self._regions, self._region_names, place.region))
+            self._s_department.append(
+                self._code(self._departments, self._department_names, place.department))
+            self._s_lat.append(math.nan if place.latitude is None else float(place.latitude))
+            self._s_lon.append(math.nan if place.longitude is None else float(place.longitude))
+        self._s_eligible.append(_NO_DATES if start is None else _UNCHECKED)
+        self._o_sessions[offer_slot].append(slot)
+        self._count_terms(offer_slot, 1)
+        if postings:
+            sids = self._s_sid
+            start_key = self._s_start[slot]
+            for key in self._date_keys(slot):
+                posting = self._by_date.get(key)
+                if posting is None:
+                    posting = self._by_date[key] = _Sorted("i")
+                posting.insert(slot, start_key, sids)
+            price = self._s_price[slot]
+            for key in self._price_keys(slot):
+                posting = self._by_price.get(key)
+                if posting is None:
+                    posting = self._by_price[key] = _Sorted("q")
+                posting.insert(slot, price, sids)
+
+    def _count_terms(self, offer_slot: int, change: int) -> None:
+        counts = self._term_sessions
+        for term in _best_weights(self._o_fields[offer_slot]):
+            counts[term] += change
+
+    def _drop_session(self, slot: int) -> None:
+        session = self._s_session[slot]
+        assert session is not None
+        sids = self._s_sid
+        start = self._s_start[slot]
+        for key in self._date_keys(slot):
+            posting = self._by_date[key]
+            posting.remove(slot, start, sids)
+            if not posting and key != _ALL:
+                del self._by_date[key]
+        price = self._s_price[slot]
+        for key in self._price_keys(slot):
+            posting = self._by_price[key]
+            posting.remove(slot, price, sids)
+            if not posting and key != _ALL:
+                del self._by_price[key]
+        offer_slot = self._s_offer[slot]
+        self._o_sessions[offer_slot].remove(slot)
+        self._count_terms(offer_slot, -1)
+        self._s_session[slot] = None
+        del self._slot_of[session.session_id]
+
+    def _date_keys(self, slot: int) -> list[_Key]:
+        offer_slot = self._s_offer[slot]
+        keys: list[_Key] = [_ALL]
+        formacodes = sorted(self._o_formacodes[offer_slot])
+        keys.extend(("f", code) for code in formacodes)
+        region = self._s_region[slot]
+        if region >= 0:
+            region_name = self._region_names[region]
+            keys.append(("r", region_name))
+            keys.append(("d", self._department_names[self._s_department[slot]]))
+            keys.extend(("fr", code, region_name) for code in formacodes)
+            latitude = self._s_lat[slot]
+            if not math.isnan(latitude):
+                keys.append(_cell(latitude, self._s_lon[slot]))
+        return keys
+
+    def _price_keys(self, slot: int) -> list[_Key]:
+        region = self._s_region[slot]
+        if region < 0:
+            return [_ALL]
+        return [_ALL, ("r", self._region_names[region])]
+
+    def _eligible(self, offer: Offer, day: date) -> bool:
+        return not eligibility_violations(offer, day, self._rulebook)
+
+    # -- building at once ------------------------------------------------------------------------
+    def _bulk_offers(self, offers: list[Offer]) -> None:
+        """The offer columns and word postings of a whole catalogue, in one pass each."""
+        first = len(self._o_offer)
+        self._o_offer.extend(offers)
+        self._offer_slot.update((o.offer_id, first + k) for k, o in enumerate(offers))
+        self._o_modality.extend(_MODALITY_CODE[o.modality] for o in offers)
+        self._o_registry.extend(0 if o.certification is None
+                                else _REGISTRY_CODE[o.certification.registry] for o in offers)
+        self._o_action.extend(_ACTION_CODE[o.action_type] for o in offers)
+        self._o_duration.extend(-1 if o.duration_hours is None else o.duration_hours
+                                for o in offers)
+        ratings = self._ratings
+        unrated = (math.nan, 0)
+        found = [ratings.get(o.offer_id, unrated) for o in offers]
+        self._o_mean.extend(mean for mean, _ in found)
+        self._o_rating.extend(_rating_key(mean, count) for mean, count in found)
+        themes: dict[tuple[str, ...], frozenset[str]] = {}
+        self._o_formacodes.extend(
+            themes.get(o.formacodes) or themes.setdefault(o.formacodes, frozenset(o.formacodes))
+            for o in offers)
+        self._o_sessions.extend(array("i") for _ in offers)
+        texts: dict[str, tuple[str, ...]] = {}
+        triples: dict[tuple[str, str, str], _Fields] = {}
+        best: dict[int, list[tuple[str, int]]] = {}
+        terms, counts = self._terms, self._term_sessions
+        for slot, offer in enumerate(offers, start=first):
+            certification = offer.certification
+            key = (offer.title, certification.title if certification else "",
+                   offer.organism.name)
+            fields = triples.get(key)
+            if fields is None:
+                parts = []
+                for text in key:
+                    got = texts.get(text)
+                    if got is None:
+                        got = texts[text] = words(text)
+                    parts.append(got)
+                fields = triples[key] = (parts[0], parts[1], parts[2])
+            self._o_fields.append(fields)
+            pairs = best.get(id(fields))
+            if pairs is None:
+                pairs = best[id(fields)] = list(_best_weights(fields).items())
+            for pair in pairs:
+                posting = terms.get(pair)
+                if posting is None:
+                    posting = terms[pair] = array("i")
+                    if pair[0] not in counts:
+                        counts[pair[0]] = 0
+                posting.append(slot)
+        self._vocabulary = sorted(counts)
+
+    def _bulk_sessions(self, ordered: list[Session]) -> None:
+        """The session columns of a whole catalogue (sessions in id order), in one pass each."""
+        offer_slot, offers = self._offer_slot, self._o_offer
+        self._s_session.extend(ordered)
+        sids = [s.session_id for s in ordered]
+        self._s_sid.extend(sids)
+        self._slot_of.update(zip(sids, range(len(sids)), strict=True))
+        del sids
+        self._s_offer.extend(offer_slot[s.offer_id] for s in ordered)
+        self._s_start.extend(_NODATE if s.start is None else s.start.toordinal() for s in ordered)
+        self._s_eligible.extend(_NO_DATES if s.start is None else _UNCHECKED for s in ordered)
+        base = array("q", (o.price.cents if o is not None else 0 for o in offers))
+        self._s_price.extend(base[o] if s.price is None else s.price.cents
+                             for s, o in zip(ordered, self._s_offer, strict=True))
+        for code in sorted({s.place.region for s in ordered if s.place is not None}):
+            self._code(self._regions, self._region_names, code)
+        for code in sorted({s.place.department for s in ordered if s.place is not None}):
+            self._code(self._departments, self._department_names, code)
+        regions, departments = self._regions, self._departments
+        nan = math.nan
+        places = (s.place for s in ordered)
+        self._s_region.extend(-1 if p is None else regions[p.region] for p in places)
+        places = (s.place for s in ordered)
+        self._s_department.extend(-1 if p is None else departments[p.department] for p in places)
+        places = (s.place for s in ordered)
+        self._s_lat.extend(nan if p is None or p.latitude is None else float(p.latitude)
+                           for p in places)
+        places = (s.place for s in ordered)
+        self._s_lon.extend(nan if p is None or p.longitude is None else float(p.longitude)
+                           for p in places)
+        sessions_of = self._o_sessions
+        for slot, offer in enumerate(self._s_offer):
+            sessions_of[offer].append(slot)
+        counts = self._term_sessions
+        per_fields: dict[int, tuple[_Fields, int]] = {}
+        fields_of = self._o_fields
+        for offer, slots in enumerate(sessions_of):
+            if slots:
+                fields = fields_of[offer]
+                known = per_fields.get(id(fields))
+                per_fields[id(fields)] = (fields, len(slots) + (known[1] if known else 0))
+        for fields, number in per_fields.values():
+            for term in _best_weights(fields):
+                counts[term] += number
+
+    def _bulk(self, offers: list[Offer], sessions: list[Session]) -> None:
+        """Build from scratch: slots in id order, every posting filled in its final order."""
+        self._check_new(offers, sessions)
+        self._bulk_offers(sorted(offers, key=lambda o: o.offer_id))
+        ordered = sorted(sessions, key=lambda s: s.session_id)
+        self._bulk_sessions(ordered)
+        self._interned.clear()
+        count = len(ordered)
+        if not count:
+            return
+        # slots are in session-id order here, so (key, slot) orders as (key, session id)
+        starts, prices = self._s_start, self._s_price
+        # a stable sort of slots by key keeps the slot (session id) order among equal keys
+        by_start = array("i", sorted(range(count), key=starts.__getitem__))
+        by_price = array("i", sorted(range(count), key=prices.__getitem__))
+        start_of, price_of = starts.__getitem__, prices.__getitem__
+        self._by_date[_ALL] = _Sorted("i", map(start_of, by_start), by_start)
+        self._by_price[_ALL] = _Sorted("q", map(price_of, by_price), by_price)
+        regions, departments = self._s_region, self._s_department
+        region_names, department_names = self._region_names, self._department_names
+        for code, slots in _split(by_start, regions, len(region_names)):
+            self._by_date[("r", region_names[code])] = _Sorted("i", map(start_of, slots), slots)
+        for code, slots in _split(by_price, regions, len(region_names)):
+            self._by_price[("r", region_names[code])] = _Sorted("q", map(price_of, slots), slots)
+        for code, slots in _split(by_start, departments, len(department_names)):
+            self._by_date[("d", department_names[code])] = _Sorted(
+                "i", map(start_of, slots), slots)
+        # Formacodes, alone and with the region, and cells of the grid
+        themes: dict[str, list[int]] = {}
+        pairs: dict[tuple[str, int], list[int]] = {}
+        cells: dict[tuple[int, int], list[int]] = {}
+        offer_of, formacodes = self._s_offer, self._o_formacodes
+        lats, lons = self._s_lat, self._s_lon
+        floor, isnan = math.floor, math.isnan
+        for slot in by_start:
+            codes = formacodes[offer_of[slot]]
+            region = regions[slot]
+            for theme in codes:
+                found = themes.get(theme)
+                if found is None:
+                    found = themes[theme] = []
+                found.append(slot)
+            if region >= 0:
+                for theme in codes:
+                    found = pairs.get((theme, region))
+                    if found is None:
+                        found = pairs[(theme, region)] = []
+                    found.append(slot)
+                latitude = lats[slot]
+                if not isnan(latitude):
+                    cell = (floor(latitude / _CELL_DEG), floor(lons[slot] / _CELL_DEG))
+                    found = cells.get(cell)
+                    if found is None:
+                        found = cells[cell] = []
+                    found.append(slot)
+        for theme, slots in themes.items():
+            self._by_date[("f", theme)] = _Sorted("i", map(start_of, slots), slots)
+        for (theme, region), slots in pairs.items():
+            self._by_date[("fr", theme, region_names[region])] = _Sorted(
+                "i", map(start_of, slots), slots)
+        for (i, j), slots in cells.items():
+            self._by_date[("c", i, j)] = _Sorted("i", map(start_of, slots), slots)
+
+    # -- searching -----------------------------------------------------------------------------
+    def search(self, query: Query, *, on: date | None = None) -> SearchResults:
+        """The sessions matching ``query``: one page of hits, the total and the facets.
+
+        Args:
+            query: what to look for.
+            on: the day ``eligible_only`` applies the eligibility rules on; by default each
+                session's own start day (and sessions without dates are then left out).
+
+        Raises:
+            InvalidValue: ``query`` is not a :class:`Query`, ``on`` not a date.
+        """
+        if not isinstance(query, Query):
+            raise InvalidValue(f"search() takes a Query, got {query!r}")
+        if on is not None:
+            check_date(on, "on")
+        plan = self._compile(query, on)
+        if plan is None:
+            return SearchResults(query, (), _empty_facets(query), 0)
+        return self._execute(query, plan)
+
+    def _compile(self, query: Query, on: date | None) -> _Plan | None:
+        """Turn ``query`` into the codes of the index; ``None`` when nothing can match."""
+        plan = _Plan()
+        if query.regions:
+            plan.regions = frozenset(self._regions[r] for r in query.regions
+                                     if r in self._regions)
+            if not plan.regions:
+                return None
+        if query.departments:
+            plan.departments = frozenset(self._departments[d] for d in query.departments
+                                         if d in self._departments)
+            if not plan.departments:
+                return None
+        if query.formacodes:
+            plan.formacodes = frozenset(query.formacodes)
+        if query.modalities:
+            plan.offer_codes.append(
+                (self._o_modality, frozenset(_MODALITY_CODE[m] for m in query.modalities)))
+        if query.registries:
+            plan.offer_codes.append(
+                (self._o_registry, frozenset(_REGISTRY_CODE[r] for r in query.registries)))
+        if query.action_types:
+            plan.offer_codes.append(
+                (self._o_action, frozenset(_ACTION_CODE[a] for a in query.action_types)))
+        if query.duration_min is not None or query.duration_max is not None:
+            plan.durations = range(query.duration_min or 0,
+                                   2**31 - 1 if query.duration_max is None
+                                   else query.duration_max + 1)
+        if query.min_rating is not None:
+            plan.min_rating = float(query.min_rating)
+        found = query.words
+        plan.words = [(word, i == len(found) - 1) for i, word in enumerate(found)]
+        for word, prefix in plan.words:
+            if not self._terms_of(word, prefix):
+                return None
+        if query.start_from is not None or query.start_until is not None:
+            plan.date_low = -1 if query.start_from is None else query.start_from.toordinal()
+            plan.date_high = (_NODATE - 1 if query.start_until is None
+                              else query.start_until.toordinal())
+        if query.price_min is not None or query.price_max is not None:
+            plan.price_low = 0 if query.price_min is None else query.price_min.cents
+            plan.price_high = 2**62 if query.price_max is None else query.price_max.cents
+        plan.near = query.near
+        if query.eligible_only:
+            plan.eligible_on = on if on is not None else True
+        return plan
+
+    def _terms_of(self, word: str, prefix: bool) -> list[str]:
+        """The indexed terms a query word stands for: itself, or those it begins."""
+        if not prefix:
+            return [word] if self._term_sessions.get(word) else []
+        vocabulary, counts = self._vocabulary, self._term_sessions
+        i = bisect_left(vocabulary, word)
+        found = []
+        while i < len(vocabulary) and vocabulary[i].startswith(word):
+            if counts[vocabulary[i]]:
+                found.append(vocabulary[i])
+            i += 1
+        return found
+
+    def _execute(self, query: Query, plan: _Plan) -> SearchResults:
+        needed = query.page * query.page_size
+        sort = query.sort
+        if sort is Sort.RELEVANCE and not plan.words:
+            sort = Sort.START_DATE
+        sources = self._posting_sources(query, plan)
+        driver = min(sources, key=lambda g: g[0])
+        text: tuple[int, str, bool] | None = min(
+            ((sum(self._term_sessions[t] for t in self._terms_of(w, p)), w, p)
+             for w, p in plan.words), default=None)
+        use_text = text is not None and text[0] < driver[0]
+        if not query.facets and not use_text and sort in (
+                Sort.START_DATE, Sort.PRICE_ASC, Sort.PRICE_DESC):
+            walk = self._walk_source(sort, plan, driver, needed)
+            if walk is not None:
+                return self._walk(query, plan, needed, *walk)
+        words_ = list(plan.words)
+        tiers: list[tuple[int, list[int]]]
+        if use_text:
+            assert text is not None
+            tiers = self._text_candidates(plan, text[1], text[2])
+        else:
+            tiers = [(0, self._materialize(driver))]
+            self._cover(plan, driver[1])
+        tiers = [(weight, self._filter(slots, plan)) for weight, slots in tiers]
+        matches = list(chain.from_iterable(slots for _, slots in tiers))
+        facets = self._facets(query, matches)
+        distances = self._distances(matches, plan.near) if plan.near is not None else None
+        score = self._scorer(words_)
+        if sort is Sort.RELEVANCE and use_text and len(words_) == 1:
+            # one word: its weight is the whole score, the same across a tier
+            page: list[int] = []
+            for _, slots in sorted(tiers, key=lambda t: -t[0]):
+                if len(page) >= needed:
+                    break
+                page.extend(self._top(slots, Sort.START_DATE, needed - len(page), score, None))
+        else:
+            page = self._top(matches, sort, needed, score, distances)
+        hits = self._hits(page[needed - query.page_size:needed], plan, score, distances)
+        return SearchResults(query, hits, facets, len(matches))
+
+    # candidate sources ------------------------------------------------------------------------
+    def _posting_sources(self, query: Query, plan: _Plan) -> list[_Source]:
+        """Each filter with sorted postings: (sessions in the date range, what it covers, slices)."""
+        low, high = plan.date_low, plan.date_high
+        out: list[_Source] = []
+
+        def source(keys: Iterable[_Key], covers: tuple[str, ...]) -> None:
+            slices = []
+            size = 0
+            for key in keys:
+                posting = self._by_date.get(key)
+                if posting is not None:
+                    i, j = posting.bounds(low, high)
+                    if j > i:
+                        slices.append((posting, i, j))
+                        size += j - i
+            out.append((size, covers, slices))
+
+        source([_ALL], ("dates",))
+        if query.regions:
+            source([("r", r) for r in query.regions], ("dates", "regions"))
+        if query.departments:
+            source([("d", d) for d in query.departments], ("dates", "departments"))
+        if query.formacodes:
+            source([("f", f) for f in query.formacodes], ("dates", "formacodes"))
+            if query.regions:
+                source([("fr", f, r) for f in query.formacodes for r in query.regions],
+                       ("dates", "formacodes", "regions"))
+        if query.near is not None:
+            source(_cells(query.near), ("dates",))
+        return out
+
+    @staticmethod
+    def _materialize(driver: _Source) -> list[int]:
+        slices = driver[2]
+        if len(slices) == 1:
+            posting, i, j = slices[0]
+            return posting.slots[i:j].tolist()
+        combined = list(chain.from_iterable(p.slots[i:j] for p, i, j in slices))
+        if "formacodes" in driver[1]:
+            combined = list(dict.fromkeys(combined))  # an offer may have several of the codes
+        return combined
+
+    @staticmethod
+    def _cover(plan: _Plan, covers: tuple[str, ...]) -> None:
+        """Drop the filters the driver has applied."""
+        if "dates" in covers:
+            plan.date_low = plan.date_high = None
+        if "regions" in covers:
+            plan.regions = None
+        if "departments" in covers:
+            plan.departments = None
+        if "formacodes" in covers:
+            plan.formacodes = None
+
+    def _text_candidates(self, plan: _Plan, word: str,
+                         prefix: bool) -> list[tuple[int, list[int]]]:
+        """The sessions of the offers having ``word``, by its weight, offer filters applied."""
+        by_offer: dict[int, int] = {}
+        tiers: list[tuple[int, Sequence[int]]] = []
+        terms = self._terms_of(word, prefix)
+        for weight in _WEIGHTS:
+            postings = [p for t in terms if (p := self._terms.get((t, weight)))]
+            if len(terms) == 1:
+                if postings:
+                    tiers.append((weight, postings[0]))
+                continue
+            for posting in postings:  # several terms: an offer counts at its best weight
+                for offer_slot in posting:
+                    if by_offer.get(offer_slot, 0) < weight:
+                        by_offer[offer_slot] = weight
+        if len(terms) > 1:
+            tiers = [(weight, [o for o, w in by_offer.items() if w == weight])
+                     for weight in _WEIGHTS]
+        plan.words = [(w, p) for w, p in plan.words if (w, p) != (word, prefix)]
+        out = []
+        sessions = self._o_sessions
+        for weight, offers in tiers:
+            kept = self._offer_filter(list(offers), plan)
+            out.append((weight, list(chain.from_iterable(map(sessions.__getitem__, kept)))))
+        plan.words = []
+        plan.offer_codes = []
+        plan.durations = None
+        plan.formacodes = None
+        plan.min_rating = None
+        return out
+
+    def _offer_filter(self, offers: list[int], plan: _Plan) -> list[int]:
+        for column, allowed in plan.offer_codes:
+            offers = list(compress(offers, map(allowed.__contains__,
+                                                map(column.__getitem__, offers))))
+        if plan.durations is not None:
+            offers = list(compress(offers, map(plan.durations.__contains__,
+                                                map(self._o_duration.__getitem__, offers))))
+        if plan.formacodes is not None:
+            codes, formacodes = plan.formacodes, self._o_formacodes
+            offers = [o for o in offers if not codes.isdisjoint(formacodes[o])]
+        if plan.min_rating is not None:
+            least, means = plan.min_rating, self._o_mean
+            offers = [o for o in offers if means[o] >= least]
+        fields = self._o_fields
+        for word, prefix in plan.words:
+            offers = [o for o in offers if _weight(fields[o], word, prefix)]
+        return offers
+
+    # filtering --------------------------------------------------------------------------------
+    def _filter(self, slots: list[int], plan: _Plan) -> list[int]:
+        """The slots that pass every filter left in ``plan``, in the same order."""
+        offer_of = self._s_offer
+        if plan.date_low is not None and plan.date_high is not None:
+            days = range(plan.date_low, plan.date_high + 1)
+            slots = list(compress(slots, map(days.__contains__,
+                                              map(self._s_start.__getitem__, slots))))
+        if plan.regions is not None:
+            slots = list(compress(slots, map(plan.regions.__contains__,
+                                              map(self._s_region.__getitem__, slots))))
+        if plan.departments is not None:
+            slots = list(compress(slots, map(plan.departments.__contains__,
+                                              map(self._s_department.__getitem__, slots))))
+        if plan.price_low is not None and plan.price_high is not None:
+            prices = range(plan.price_low, plan.price_high + 1)
+            slots = list(compress(slots, map(prices.__contains__,
+                                              map(self._s_price.__getitem__, slots))))
+        for column, allowed in plan.offer_codes:
+            slots = list(compress(slots, map(allowed.__contains__,
+                                              map(column.__getitem__,
+                                                  map(offer_of.__getitem__, slots)))))
+        if plan.durations is not None:
+            slots = list(compress(slots, map(plan.durations.__contains__,
+                                              map(self._o_duration.__getitem__,
+                                                  map(offer_of.__getitem__, slots)))))
+        if plan.formacodes is not None:
+            codes, formacodes = plan.formacodes, self._o_formacodes
+            slots = [s for s in slots if not codes.isdisjoint(formacodes[offer_of[s]])]
+        if plan.min_rating is not None:
+            least, means = plan.min_rating, self._o_mean
+            slots = [s for s in slots if means[offer_of[s]] >= least]
+        if plan.words:
+            fields = self._o_fields
+            for word, prefix in plan.words:
+                slots = [s for s in slots if _weight(fields[offer_of[s]], word, prefix)]
+        if plan.near is not None:
+            near = plan.near
+            lat, lon, radius = near.latitude, near.longitude, near.radius_km
+            lats, lons = self._s_lat, self._s_lon
+            slots = [s for s in slots
+                     if not math.isnan(lats[s])
+                     and haversine_km(lat, lon, lats[s], lons[s]) <= radius]
+        if plan.eligible_on is not False:
+            slots = self._eligible_filter(slots, plan.eligible_on)
+        return slots
+
+    def _eligible_filter(self, slots: list[int], on: date | bool) -> list[int]:
+        offers, offer_of = self._o_offer, self._s_offer
+        if on is True:
+            flags, starts = self._s_eligible, self._s_start
+            for slot in slots:
+                if flags[slot] == _UNCHECKED:  # checked once, on the session's start day
+                    offer = offers[offer_of[slot]]
+                    assert offer is not None
+                    flags[slot] = self._eligible(offer, date.fromordinal(starts[slot]))
+            return [s for s in slots if flags[s] == 1]
+        assert isinstance(on, date)
+        verdicts: dict[int, bool] = {}
+        out = []
+        for slot in slots:
+            offer_slot = offer_of[slot]
+            verdict = verdicts.get(offer_slot)
+            if verdict is None:
+                offer = offers[offer_slot]
+                assert offer is not None
+                verdict = verdicts[offer_slot] = self._eligible(offer, on)
+            if verdict:
+                out.append(slot)
+        return out
+
+    # reading a sorted posting in order ----------------------------------------------------------
+    def _walk_source(self, sort: Sort, plan: _Plan, driver: _Source,
+                     needed: int) -> tuple[_Sorted, int, int, bool] | None:
+        """A sorted posting to read in the order of ``sort``, stopping when the page is full."""
+        if sort is Sort.START_DATE:
+            if len(driver[2]) > 1:
+                return None
+            self._cover(plan, driver[1])
+            if not driver[2]:
+                return self._by_date[_ALL], 0, 0, False
+            posting, i, j = driver[2][0]
+            return posting, i, j, False
+        size = driver[0]
+        if size <= 4 * _CHUNK:
+            return None  # few candidates: filtering them all and ranking is cheaper
+        key: _Key = _ALL
+        if plan.regions is not None and len(plan.regions) == 1:
+            key = ("r", self._region_names[next(iter(plan.regions))])
+        found = self._by_price.get(key)
+        if found is None:  # pragma: no cover - a known region has a price posting
+            return None
+        posting = found
+        i, j = posting.bounds(plan.price_low, plan.price_high)
+        # the matches expected in the price range if the filters are independent
+        estimate = size * (j - i) / max(1, len(posting))
+        if estimate < 1 or needed * (j - i) / estimate > size:
+            return None
+        plan.price_low = plan.price_high = None
+        if key != _ALL:
+            plan.regions = None
+        return posting, i, j, sort is Sort.PRICE_DESC
+
+    def _walk(self, query: Query, plan: _Plan, needed: int, posting: _Sorted,
+              i: int, j: int, descending: bool) -> SearchResults:
+        slots = posting.slots
+        score = self._scorer(plan.words)
+        found: list[int] = []
+        total: int | None = None
+        if not _has_filters(plan):
+            if descending:
+                position = max(i, j - needed)
+                found = slots[position:j].tolist()[::-1]
+            else:
+                position = min(j, i + needed)
+                found = slots[i:position].tolist()
+            total = j - i
+        else:
+            position = j if descending else i
+            chunk = _CHUNK
+            while len(found) < needed and (position > i if descending else position < j):
+                if descending:
+                    low = max(i, position - chunk)
+                    part = slots[low:position].tolist()[::-1]
+                    position = low
+                else:
+                    high = min(j, position + chunk)
+                    part = slots[position:high].tolist()
+                    position = high
+                found.extend(self._filter(part, plan))
+                chunk = min(chunk * 4, 1 << 16)
+            if position == (i if descending else j):
+                total = len(found)
+        if descending and found:
+            found = self._descending_ties(found, needed, posting, i, position, plan)
+        hits = self._hits(found[needed - query.page_size:needed], plan, score, None)
+        if total is not None:
+            return SearchResults(query, hits, _empty_facets(query), total)
+        seen, low, high = len(found), (i if descending else position), (
+            position if descending else j)
+
+        def count() -> int:
+            step = 1 << 16
+            return seen + sum(len(self._filter(slots[k:min(high, k + step)].tolist(), plan))
+                              for k in range(low, high, step))
+
+        results = SearchResults(query, hits, _empty_facets(query), None, count)
+        self._pending.add(results)
+        return results
+
+    def _descending_ties(self, found: list[int], needed: int, posting: _Sorted, i: int,
+                         position: int, plan: _Plan) -> list[int]:
+        """Read backward, equal prices come by descending session id: put them back in order."""
+        prices, sids = self._s_price, self._s_sid
+        last = prices[found[min(needed, len(found)) - 1]]
+        start = bisect_left(posting.keys, last, i, position)
+        if start < position:  # the rest of the boundary price's run, not read yet
+            found = found + self._filter(posting.slots[start:position].tolist(), plan)
+        return sorted(found, key=lambda s: (-prices[s], sids[s]))
+
+    # ranking, facets, hits ----------------------------------------------------------------------
+    def _scorer(self, query_words: list[tuple[str, bool]]) -> Callable[[int], int]:
+        """The text score of an offer slot, remembered for the search."""
+        if not query_words:
+            return _zero
+        fields = self._o_fields
+        cache: dict[int, int] = {}
+
+        def score(offer_slot: int) -> int:
+            found = cache.get(offer_slot)
+            if found is None:
+                found = cache[offer_slot] = sum(
+                    _weight(fields[offer_slot], w, p) for w, p in query_words)
+            return found
+
+        return score
+
+    def _top(self, matches: list[int], sort: Sort, needed: int, score: Callable[[int], int],
+             distances: dict[int, float] | None) -> list[int]:
+        """The first ``needed`` matches in the order of ``sort``, ties by session id."""
+        if not matches or needed <= 0:
+            return []
+        starts = self._s_start
+        keys: list[Any]
+        if sort is Sort.PRICE_ASC:
+            keys = list(map(self._s_price.__getitem__, matches))
+        elif sort is Sort.PRICE_DESC:
+            keys = [-p for p in map(self._s_price.__getitem__, matches)]
+        elif sort is Sort.START_DATE:
+            keys = list(map(starts.__getitem__, matches))
+        elif sort is Sort.RATING:
+            ratings, offer_of = self._o_rating, self._s_offer
+            keys = [(ratings[offer_of[s]] << 32) | starts[s] for s in matches]
+        elif sort is Sort.DISTANCE:
+            assert distances is not None
+            keys = list(map(distances.__getitem__, matches))
+        else:
+            offer_of = self._s_offer
+            keys = [((_MAX_SCORE - score(offer_of[s])) << 32) | starts[s] for s in matches]
+        sids = self._s_sid
+        if len(keys) > needed:
+            threshold = heapq.nsmallest(needed, keys)[-1]
+            chosen = [k for k, key in enumerate(keys) if key <= threshold]
+        else:
+            chosen = list(range(len(keys)))
+        chosen.sort(key=lambda k: (keys[k], sids[matches[k]]))
+        return [matches[k] for k in chosen[:needed]]
+
+    def _distances(self, matches: list[int], near: Near) -> dict[int, float]:
+        lats, lons = self._s_lat, self._s_lon
+        lat, lon = near.latitude, near.longitude
+        return {s: haversine_km(lat, lon, lats[s], lons[s]) for s in matches}
+
+    def _facets(self, query: Query, matches: list[int]) -> Mapping[str, Mapping[str, int]]:
+        if not query.facets:
+            return _empty_facets(query)
+        out: dict[str, Mapping[str, int]] = {}
+        per_offer: Counter[int] | None = None
+        for name in query.facets:
+            counts: Counter[str] = Counter()
+            if name == "region":
+                names = self._region_names
+                for code, n in Counter(map(self._s_region.__getitem__, matches)).items():
+                    if code >= 0:
+                        counts[names[code]] = n
+            elif name == "price_band":
+                limits = _BAND_LIMITS
+                for band, n in Counter(bisect_right(limits, p) for p in
+                                       map(self._s_price.__getitem__, matches)).items():
+                    counts[_BAND_LABELS[band]] = n
+            else:
+                if per_offer is None:
+                    per_offer = Counter(map(self._s_offer.__getitem__, matches))
+                for offer_slot, n in per_offer.items():
+                    if name == "modality":
+                        counts[_MODALITIES[self._o_modality[offer_slot]].value] += n
+                    elif name == "registry":
+                        registry = _REGISTRIES[self._o_registry[offer_slot]]
+                        if registry is not None:
+                            counts[registry.value] += n
+                    else:
+                        for theme in self._o_formacodes[offer_slot]:
+                            counts[theme] += n
+            out[name] = MappingProxyType(
+                dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))))
+        return MappingProxyType(out)
+
+    def _hits(self, page: Sequence[int], plan: _Plan, score: Callable[[int], int],
+              distances: dict[int, float] | None) -> tuple[Hit, ...]:
+        sessions, offers, offer_of = self._s_session, self._o_offer, self._s_offer
+        near = plan.near
+        hits = []
+        for slot in page:
+            offer_slot = offer_of[slot]
+            distance = None
+            if near is not None:
+                distance = (distances[slot] if distances is not None
+                            else haversine_km(near.latitude, near.longitude,
+                                              self._s_lat[slot], self._s_lon[slot]))
+            hits.append(Hit(offers[offer_slot], sessions[slot],  # type: ignore[arg-type]
+                            float(score(offer_slot)), distance))
+        return tuple(hits)
+
+
+def _check_rating(offer_id: str, mean: float | Fraction | None, count: int) -> tuple[float, int]:
+    if type(count) is not int or count < 0:
+        raise InvalidValue(
+            f"the rating count of {offer_id!r} must be a non-negative int, got {count!r}")
+    if count == 0:
+        if mean is not None:
+            raise InvalidValue(f"the rating of {offer_id!r} has a mean {mean!r} but no review")
+        return math.nan, 0
+    if mean is None:
+        raise InvalidValue(f"the rating of {offer_id!r} has {count} reviews but no mean")
+    if isinstance(mean, bool) or not isinstance(mean, (int, float, Fraction)) or not (
+            1 <= mean <= 5):
+        raise InvalidValue(f"the rating mean of {offer_id!r} must be from 1 to 5, got {mean!r}")
+    return float(mean), count
+
+
+def _best_weights(fields: _Fields) -> dict[str, int]:
+    """Each word of an offer with the weight of the best field holding it."""
+    title, certification, organism = fields
+    out = dict.fromkeys(organism, _ORGANISM)
+    out.update(dict.fromkeys(certification, _CERTIFICATION))
+    out.update(dict.fromkeys(title, _TITLE))
+    return out
+
+
+def _weight(fields: _Fields, word: str, prefix: bool) -> int:
+    """The weight of ``word`` in an offer: 3 title, 2 certification, 1 organism, 0 absent."""
+    for weight, terms in zip(_WEIGHTS, fields, strict=True):
+        if word in terms or (prefix and any(t.startswith(word) for t in terms)):
+            return weight
+    return 0
+
+
+def _split(order: Sequence[int], codes: Sequence[int], size: int) -> list[tuple[int, list[int]]]:
+    """``order`` split by code (``-1`` dropped), each part keeping the order."""
+    buckets: list[list[int]] = [[] for _ in range(size + 1)]  # the last one takes the -1
+    appends = [bucket.append for bucket in buckets]
+    for slot, code in zip(order, map(codes.__getitem__, order), strict=True):
+        appends[code](slot)
+    return [(code, bucket) for code, bucket in enumerate(buckets[:size]) if bucket]
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise DuplicateEntry(f"{what} id {item!r} is given twice")
+        seen.add(item)
+
+
+def _cell(latitude: float, longitude: float) -> tuple[str, int, int]:
+    return ("c", math.floor(latitude / _CELL_DEG), math.floor(longitude / _CELL_DEG))
+
+
+def _cells(near: Near) -> list[_Key]:
+    """The cells of the grid that a circle may touch."""
+    dlat = latitude_span_deg(near.radius_km)
+    dlon = longitude_span_deg(near.latitude, near.radius_km)
+    per_turn = round(360 / _CELL_DEG)
+    rows = range(math.floor((near.latitude - dlat) / _CELL_DEG),
+                 math.floor((near.latitude + dlat) / _CELL_DEG) + 1)
+    if dlon >= 180.0:
+        columns = range(-per_turn // 2, per_turn // 2)
+    else:
+        columns = range(math.floor((near.longitude - dlon) / _CELL_DEG),
+                        math.floor((near.longitude + dlon) / _CELL_DEG) + 1)
+    keys: dict[_Key, None] = {}
+    for i in rows:
+        for raw in columns:
+            j = (raw + per_turn // 2) % per_turn - per_turn // 2  # across the antimeridian
+            keys[("c", i, j)] = None
+    return list(keys)
+
+
+def _has_filters(plan: _Plan) -> bool:
+    return bool(
+        plan.regions is not None or plan.departments is not None or plan.formacodes is not None
+        or plan.offer_codes or plan.durations is not None or plan.min_rating is not None
+        or plan.words or plan.date_low is not None or plan.price_low is not None
+        or plan.near is not None or plan.eligible_on is not False
+    )
+
+
+def _zero(offer_slot: int) -> int:
+    return 0
+
+
+def _empty_facets(query: Query) -> Mapping[str, Mapping[str, int]]:
+    return MappingProxyType({name: MappingProxyType({}) for name in query.facets})

@@ -1,0 +1,542 @@
+"""The catalogue search: the index answers exactly what a plain filter-and-sort answers.
+
+The reference below reads every session, applies the meaning of each ``Query`` field as
+``formation.query`` documents it, sorts with the documented keys and cuts the page; the
+property tests compare it with ``CatalogIndex.search`` on random catalogues and queries, after
+random changes too. Example tests pin each filter and each order on a small hand-made catalogue.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from formation import (
+    ActionType,
+    Certification,
+    DuplicateEntry,
+    Euros,
+    InvalidValue,
+    Modality,
+    NotFound,
+    Offer,
+    Organism,
+    Place,
+    QualiopiCertification,
+    Registry,
+    Session,
+)
+from formation.eligibility import eligibility_violations
+from formation.geo import haversine_km
+from formation.query import PRICE_BANDS, Near, Query, SearchResults, Sort
+from formation.search import CatalogIndex
+from formation.testing import strategies as fst
+from formation.testing.catalog import synthetic_catalog
+from formation.text import words
+
+# -- the reference: a plain filter-and-sort ---------------------------------------------------
+
+Ratings = Mapping[str, tuple[float, int]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return words(text)
+
+
+def _weight(offer: Offer, word: str, prefix: bool) -> int:
+    fields = (offer.title, offer.certification.title if offer.certification else "",
+              offer.organism.name)
+    for weight, text in zip((3, 2, 1), fields, strict=True):
+        found = _words(text)
+        if word in found or (prefix and any(w.startswith(word) for w in found)):
+            return weight
+    return 0
+
+
+def _matches(offer: Offer, session: Session, query: Query, ratings: Ratings,
+             on: date | None) -> bool:
+    place = session.place
+    query_words = query.words
+    for i, word in enumerate(query_words):
+        if not _weight(offer, word, i == len(query_words) - 1):
+            return False
+    if query.regions and (place is None or place.region not in query.regions):
+        return False
+    if query.departments and (place is None or place.department not in query.departments):
+        return False
+    if query.near is not None:
+        if place is None or place.latitude is None or place.longitude is None:
+            return False
+        near = query.near
+        if haversine_km(near.latitude, near.longitude, place.latitude,
+                        place.longitude) > near.radius_km:
+            return False
+    if query.start_from is not None and (session.start is None or session.start < query.start_from):
+        return False
+    if query.start_until is not None and (session.start is None
+                                          or session.start > query.start_until):
+        return False
+    price = session.price_of(offer)
+    if query.price_min is not None and price < query.price_min:
+        return False
+    if query.price_max is not None and price > query.price_max:
+        return False
+    hours = offer.duration_hours
+    if query.duration_min is not None and (hours is None or hours < query.duration_min):
+        return False
+    if query.duration_max is not None and (hours is None or hours > query.duration_max):
+        return False
+    if query.formacodes and not set(query.formacodes) & set(offer.formacodes):
+        return False
+    if query.modalities and offer.modality not in query.modalities:
+        return False
+    if query.registries and (offer.certification is None
+                             or offer.certification.registry not in query.registries):
+        return False
+    if query.action_types and offer.action_type not in query.action_types:
+        return False
+    if query.min_rating is not None:
+        mean, count = ratings.get(offer.offer_id, (math.nan, 0))
+        if count == 0 or mean < query.min_rating:
+            return False
+    if query.eligible_only:
+        day = on if on is not None else session.start
+        if day is None or eligibility_violations(offer, day):
+            return False
+    return True
+
+
+def _score(offer: Offer, query: Query) -> int:
+    query_words = query.words
+    return sum(_weight(offer, w, i == len(query_words) - 1) for i, w in enumerate(query_words))
+
+
+def _key(offer: Offer, session: Session, query: Query, ratings: Ratings) -> tuple[object, ...]:
+    start = session.start.toordinal() if session.start is not None else math.inf
+    sort = query.sort
+    if sort is Sort.RELEVANCE:
+        return (-_score(offer, query), start, session.session_id)
+    if sort is Sort.PRICE_ASC:
+        return (session.price_of(offer).cents, session.session_id)
+    if sort is Sort.PRICE_DESC:
+        return (-session.price_of(offer).cents, session.session_id)
+    if sort is Sort.START_DATE:
+        return (start, session.session_id)
+    if sort is Sort.RATING:
+        mean, count = ratings.get(offer.offer_id, (math.nan, 0))
+        rated = (0, -mean, -count) if count else (1, 0.0, 0)
+        return (*rated, start, session.session_id)
+    assert query.near is not None and session.place is not None
+    near, place = query.near, session.place
+    assert place.latitude is not None and place.longitude is not None
+    return (haversine_km(near.latitude, near.longitude, place.latitude, place.longitude),
+            session.session_id)
+
+
+def _facets(pairs: list[tuple[Offer, Session]], names: Sequence[str]) -> dict[str, dict[str, int]]:
+    out = {}
+    for name in names:
+        counts: Counter[str] = Counter()
+        for offer, session in pairs:
+            if name == "region" and session.place is not None:
+                counts[session.place.region] += 1
+            elif name == "modality":
+                counts[offer.modality.value] += 1
+            elif name == "formacode":
+                counts.update(set(offer.formacodes))
+            elif name == "registry" and offer.certification is not None:
+                counts[offer.certification.registry.value] += 1
+            elif name == "price_band":
+                cents = session.price_of(offer).cents
+                label = next(label for label, low, high in PRICE_BANDS
+                             if low <= cents and (high is None or cents < high))
+                counts[label] += 1
+        out[name] = dict(counts)
+    return out
+
+
+def reference(offers: Sequence[Offer], sessions: Sequence[Session], query: Query,
+              ratings: Ratings | None = None, on: date | None = None
+              ) -> tuple[list[str], int, dict[str, dict[str, int]]]:
+    """The page (session ids), the total and the facets, by reading everything."""
+    ratings = ratings or {}
+    by_id = {o.offer_id: o for o in offers}
+    pairs = [(by_id[s.offer_id], s) for s in sessions
+             if _matches(by_id[s.offer_id], s, query, ratings, on)]
+    pairs.sort(key=lambda pair: _key(pair[0], pair[1], query, ratings))
+    start = (query.page - 1) * query.page_size
+    page = [s.session_id for _, s in pairs[start:start + query.page_size]]
+    return page, len(pairs), _facets(pairs, query.facets)
+
+
+def observed(results: SearchResults) -> tuple[list[str], int, dict[str, dict[str, int]]]:
+    return ([h.session.session_id for h in results.hits], results.total,
+            {name: dict(counts) for name, counts in results.facets.items()})
+
+
+# -- random catalogues with ratings -------------------------------------------------------------
+
+@st.composite
+def rated_catalogs(draw: st.DrawFn, max_offers: int = 6
+                   ) -> tuple[tuple[Offer, ...], tuple[Session, ...], dict[str, tuple[float, int]]]:
+    offers, sessions = draw(fst.catalogs(max_offers=max_offers))
+    ratings = {}
+    for offer in offers:
+        if draw(st.booleans()):
+            ratings[offer.offer_id] = (draw(st.sampled_from((1.0, 3.5, 4.0, 4.5, 5.0))),
+                                       draw(st.integers(1, 3)))
+    return offers, sessions, ratings
+
+
+def _index(offers: Sequence[Offer], sessions: Sequence[Session],
+           ratings: Mapping[str, tuple[float, int]]) -> CatalogIndex:
+    return CatalogIndex(offers, sessions, ratings=ratings)  # type: ignore[arg-type]
+
+
+@given(rated_catalogs(), fst.queries(), st.none() | st.dates(date(2025, 1, 1), date(2029, 1, 1)))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_search_answers_what_a_plain_filter_and_sort_answers(catalog, query, on) -> None:
+    offers, sessions, ratings = catalog
+    index = _index(offers, sessions, ratings)
+    assert observed(index.search(query, on=on)) == reference(offers, sessions, query, ratings, on)
+
+
+@given(rated_catalogs(), st.lists(fst.queries(), min_size=1, max_size=4), st.randoms())
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_search_stays_right_through_additions_removals_replacements_and_ratings(
+        catalog, queries, random) -> None:
+    offers, sessions, ratings = catalog
+    index = _index(offers, sessions, ratings)
+    live_offers = {o.offer_id: o for o in offers}
+    live_sessions = {s.session_id: s for s in sessions}
+    live_ratings = dict(ratings)
+    for query in queries:
+        before = index.search(query)  # its total is counted before the index changes
+        expected = reference(list(live_offers.values()), list(live_sessions.values()), query,
+                             live_ratings)
+        move = random.randrange(5)
+        if move == 0 and live_sessions:
+            gone = random.choice(sorted(live_sessions))
+            index.remove(session_ids=[gone])
+            del live_sessions[gone]
+        elif move == 1 and live_offers:
+            gone = random.choice(sorted(live_offers))
+            index.remove(offer_ids=[gone])
+            del live_offers[gone]
+            live_sessions = {k: s for k, s in live_sessions.items() if s.offer_id != gone}
+        elif move == 2 and live_sessions and live_offers:
+            old = live_sessions[random.choice(sorted(live_sessions))]
+            moved = Session(old.session_id, random.choice(sorted(live_offers)),
+                            old.start and old.start + timedelta(days=3),
+                            old.end and old.end + timedelta(days=3), old.place, old.seats,
+                            Euros(random.randrange(0, 300_000)))
+            index.replace(sessions=[moved])
+            live_sessions[moved.session_id] = moved
+        elif move == 3 and live_offers:
+            old = live_offers[random.choice(sorted(live_offers))]
+            new = Offer(old.offer_id, old.organism, "Anglais " + old.title, old.certification,
+                        tuple(reversed(old.formacodes)), Euros(old.price.cents + 100),
+                        old.duration_hours, old.modality, old.action_type)
+            index.replace(offers=[new])
+            live_offers[new.offer_id] = new
+        elif live_offers:
+            rated = random.choice(sorted(live_offers))
+            live_ratings[rated] = (random.choice((1.0, 4.0, 4.5)), random.randrange(1, 4))
+            index.set_rating(rated, *live_ratings[rated])
+        assert observed(before) == expected
+        now = reference(list(live_offers.values()), list(live_sessions.values()), query,
+                        live_ratings)
+        assert observed(index.search(query)) == now
+
+
+@given(rated_catalogs(), fst.queries(), st.randoms())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_results_do_not_depend_on_the_order_records_were_added_in(catalog, query, random) -> None:
+    offers, sessions, ratings = catalog
+    built = _index(offers, sessions, ratings)
+    shuffled_offers, shuffled_sessions = list(offers), list(sessions)
+    random.shuffle(shuffled_offers)
+    random.shuffle(shuffled_sessions)
+    grown = CatalogIndex(ratings=ratings)  # type: ignore[arg-type]
+    for offer in shuffled_offers:
+        grown.add(offers=[offer])
+    for session in shuffled_sessions:
+        grown.add(sessions=[session])
+    assert observed(grown.search(query)) == observed(built.search(query))
+
+
+def test_the_differential_property_holds_on_a_synthetic_catalogue() -> None:
+    # larger than the random catalogues: the sorted postings are read in chunks here
+    offers, sessions = synthetic_catalog(3000, seed=11)
+    index = CatalogIndex(offers, sessions)
+    for query in (
+        Query(regions=("11",), start_from=date(2027, 3, 1), start_until=date(2027, 5, 31),
+              price_max=Euros.whole(1500), sort=Sort.PRICE_ASC, page=2, page_size=7),
+        Query(regions=("84",), sort=Sort.PRICE_DESC, page=3),
+        Query(sort=Sort.PRICE_DESC, price_min=Euros.whole(2000)),
+        Query(text="anglais", modalities=(Modality.DISTANCE,), sort=Sort.RATING),
+        Query(formacodes=("15234",), regions=("84",), start_from=date(2027, 1, 1)),
+        Query(text="anglais", facets=("region", "price_band", "formacode")),
+        Query(text="excel tos", sort=Sort.START_DATE, page_size=100),
+        Query(departments=("75", "69"), sort=Sort.START_DATE, page=4),
+        Query(near=Near(45.76, 4.84, 60), sort=Sort.DISTANCE),
+        Query(eligible_only=True, regions=("93",)),
+    ):
+        assert observed(index.search(query)) == reference(offers, sessions, query), query
+
+
+# -- a small hand-made catalogue ----------------------------------------------------------------
+
+ORG = Organism("78959578200051", "Formaltic Conseil",
+               qualiopi=QualiopiCertification(date(2022, 1, 1), date(2028, 12, 31)))
+TOSA = Certification(Registry.RS, "6204", "Tosa Excel", None, date(2030, 1, 1))
+COMPTA = Certification(Registry.RNCP, "37873", "Gestionnaire comptable et fiscal", 5)
+LYON = Place("69", "84", "Lyon", "69001", 45.7640, 4.8357)
+PARIS = Place("75", "11", "Paris", "75001", 48.8566, 2.3522)
+NICE = Place("06", "93", "Nice", None, None, None)
+
+
+def _offer(offer_id: str, title: str, certification: Certification | None, price: int,
+           modality: Modality = Modality.IN_PERSON, formacodes: tuple[str, ...] = ("70322",),
+           hours: int | None = 21, action: ActionType = ActionType.RS) -> Offer:
+    return Offer(offer_id, ORG, title, certification, formacodes, Euros.whole(price), hours,
+                 modality, action)
+
+
+OFFERS = (
+    _offer("AF1", "Excel initiation", TOSA, 900),
+    _offer("AF2", "Comptabilité générale", COMPTA, 2400, formacodes=("32663",), hours=300,
+           action=ActionType.RNCP),
+    _offer("AF3", "Anglais des affaires", None, 1500, Modality.DISTANCE, ("15234",), None,
+           ActionType.SKILLS_ASSESSMENT),
+)
+SESSIONS = (
+    Session("S1", "AF1", date(2027, 1, 4), date(2027, 1, 8), LYON),
+    Session("S2", "AF1", date(2027, 2, 1), date(2027, 2, 5), PARIS, price=Euros.whole(1100)),
+    Session("S3", "AF2", date(2027, 1, 4), date(2027, 6, 30), PARIS),
+    Session("S4", "AF2", None, None, NICE),
+    Session("S5", "AF3", date(2026, 12, 1), date(2027, 2, 1), None),
+)
+
+
+def ids(index: CatalogIndex, **fields: object) -> list[str]:
+    return [h.session.session_id for h in index.search(Query(**fields)).hits]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def index() -> CatalogIndex:
+    return CatalogIndex(OFFERS, SESSIONS, ratings={"AF1": (4.5, 10), "AF2": (4.5, 30)})
+
+
+def test_text_ignores_case_and_accents_and_lets_the_last_word_be_a_beginning(index) -> None:
+    assert ids(index, text="comptabilite") == ["S3", "S4"]
+    assert ids(index, text="COMPTA") == ["S3", "S4"]
+    assert ids(index, text="compta generale") == []  # only the last word may be a beginning
+    assert ids(index, text="generale compta") == ["S3", "S4"]
+
+
+def test_text_searches_the_certification_and_the_organism_with_lower_scores(index) -> None:
+    hits = index.search(Query(text="tosa")).hits
+    assert [(h.session.session_id, h.score) for h in hits] == [("S1", 2.0), ("S2", 2.0)]
+    hits = index.search(Query(text="formaltic")).hits
+    assert {h.score for h in hits} == {1.0} and len(hits) == 5
+    assert ids(index, text="excel formaltic") == ["S1", "S2"]
+
+
+def test_every_word_must_match(index) -> None:
+    assert ids(index, text="excel anglais") == []
+
+
+def test_regions_and_departments_never_match_a_distance_session(index) -> None:
+    assert ids(index, regions=("11",)) == ["S3", "S2"]
+    assert ids(index, departments=("69", "06")) == ["S1", "S4"]
+    assert "S5" not in ids(index, regions=("11", "84", "93"))
+
+
+def test_near_keeps_places_within_the_radius_and_never_those_without_coordinates(index) -> None:
+    assert ids(index, near=Near(45.75, 4.85, 10)) == ["S1"]
+    assert ids(index, near=Near(46.5, 3.5, 500), sort=Sort.DISTANCE) == ["S1", "S2", "S3"]
+    hits = index.search(Query(near=Near(45.75, 4.85, 10))).hits
+    assert hits[0].distance_km is not None and hits[0].distance_km < 10
+
+
+def test_date_bounds_are_inclusive_and_never_match_a_session_without_dates(index) -> None:
+    assert ids(index, start_from=date(2027, 1, 4), start_until=date(2027, 2, 1)) == [
+        "S1", "S3", "S2"]
+    assert "S4" not in ids(index, start_from=date(2000, 1, 1))
+
+
+def test_price_bounds_use_the_session_own_price_and_are_inclusive(index) -> None:
+    assert ids(index, price_min=Euros.whole(1100), price_max=Euros.whole(1500),
+               sort=Sort.PRICE_ASC) == ["S2", "S5"]
+    assert ids(index, price_max=Euros.whole(900)) == ["S1"]
+
+
+def test_duration_bounds_never_match_an_offer_without_hours(index) -> None:
+    assert ids(index, duration_min=0) == ["S1", "S3", "S2", "S4"]
+    assert ids(index, duration_min=22, duration_max=300) == ["S3", "S4"]
+
+
+def test_formacodes_modalities_registries_and_action_types(index) -> None:
+    assert ids(index, formacodes=("15234", "32663")) == ["S5", "S3", "S4"]
+    assert ids(index, modalities=(Modality.DISTANCE,)) == ["S5"]
+    assert ids(index, registries=(Registry.RNCP,)) == ["S3", "S4"]
+    assert ids(index, action_types=(ActionType.RS, ActionType.SKILLS_ASSESSMENT)) == [
+        "S5", "S1", "S2"]
+
+
+def test_min_rating_uses_the_rating_held_and_never_matches_an_unrated_offer(index) -> None:
+    assert ids(index, min_rating=4.5) == ["S1", "S3", "S2", "S4"]
+    index.set_rating("AF1", 3.9, 11)
+    assert ids(index, min_rating=4.0) == ["S3", "S4"]
+    assert index.rating("AF3") == (None, 0)
+
+
+def test_eligible_only_applies_the_rules_on_the_start_day_or_on_a_given_day(index) -> None:
+    # AF2 names an RNCP certification in force; AF1 too; a bilan is eligible; S4 has no dates
+    assert ids(index, eligible_only=True) == ["S5", "S1", "S3", "S2"]
+    after = CatalogIndex(OFFERS, SESSIONS)
+    # the organism's Qualiopi ends on 2028-12-31
+    assert [h.session.session_id for h in after.search(Query(eligible_only=True),
+                                                       on=date(2029, 1, 1)).hits] == []
+    assert len(after.search(Query(eligible_only=True), on=date(2027, 1, 1)).hits) == 5
+
+
+def test_sorts_break_ties_by_session_id(index) -> None:
+    assert ids(index, sort=Sort.PRICE_ASC) == ["S1", "S2", "S5", "S3", "S4"]
+    assert ids(index, sort=Sort.PRICE_DESC) == ["S3", "S4", "S5", "S2", "S1"]
+    assert ids(index, sort=Sort.START_DATE) == ["S5", "S1", "S3", "S2", "S4"]
+    # AF2 has as good a mean with more reviews; unrated AF3 last
+    assert ids(index, sort=Sort.RATING) == ["S3", "S4", "S1", "S2", "S5"]
+    assert ids(index) == ids(index, sort=Sort.START_DATE)
+
+
+def test_pages_cut_the_order_and_the_total_counts_every_page(index) -> None:
+    first = index.search(Query(sort=Sort.PRICE_ASC, page_size=2))
+    third = index.search(Query(sort=Sort.PRICE_ASC, page_size=2, page=3))
+    assert [h.session.session_id for h in first.hits] == ["S1", "S2"]
+    assert [h.session.session_id for h in third.hits] == ["S4"]
+    assert first.total == third.total == 5 and first.pages == 3
+    assert index.search(Query(page=9)).hits == ()
+
+
+def test_facets_count_every_matching_session(index) -> None:
+    facets = index.search(Query(facets=("region", "modality", "formacode", "registry",
+                                        "price_band"))).facets
+    assert dict(facets["region"]) == {"11": 2, "84": 1, "93": 1}
+    assert dict(facets["modality"]) == {"presentiel": 4, "distanciel": 1}
+    assert dict(facets["registry"]) == {"RNCP": 2, "RS": 2}
+    assert dict(facets["price_band"]) == {"500-1000": 1, "1000-2000": 2, "2000-5000": 2}
+    assert list(facets["formacode"]) == ["32663", "70322", "15234"]
+
+
+def test_a_total_read_after_a_change_is_the_total_when_the_search_ran(index) -> None:
+    results = index.search(Query(sort=Sort.PRICE_ASC, page_size=1))
+    index.remove(offer_ids=["AF2"])
+    assert results.total == 5
+    assert index.search(Query(sort=Sort.PRICE_ASC, page_size=1)).total == 3
+
+
+def test_add_refuses_known_ids_and_unknown_offers_and_then_changes_nothing(index) -> None:
+    extra = Session("S9", "AF3", date(2027, 5, 1), date(2027, 5, 2), None)
+    with pytest.raises(DuplicateEntry):
+        index.add(sessions=[extra, SESSIONS[0]])
+    with pytest.raises(NotFound):
+        index.add(sessions=[Session("S8", "AF9", None, None)])
+    with pytest.raises(DuplicateEntry):
+        index.add(offers=[OFFERS[0]])
+    assert len(index) == 5
+    index.add(sessions=[extra])
+    assert len(index) == 6 and index.session("S9") == extra
+
+
+def test_remove_and_replace_refuse_unknown_ids_and_then_change_nothing(index) -> None:
+    with pytest.raises(NotFound):
+        index.remove(session_ids=["S1", "S404"])
+    with pytest.raises(NotFound):
+        index.replace(offers=[_offer("AF404", "X", None, 1)])
+    assert len(index) == 5 and index.offer_count == 3
+    index.replace(offers=[_offer("AF1", "Word avancé", TOSA, 700)])
+    assert ids(index, text="initiation") == []
+    assert ids(index, text="word", sort=Sort.PRICE_ASC) == ["S1", "S2"]
+    assert index.search(Query(text="word", sort=Sort.PRICE_ASC)).hits[0].session.price_of(
+        index.offer("AF1")) == Euros.whole(700)
+    assert index.rating("AF1") == (4.5, 10)
+    index.remove(offer_ids=["AF1"])
+    assert [s.session_id for s in index.sessions_of("AF2")] == ["S3", "S4"]
+    with pytest.raises(NotFound):
+        index.session("S1")
+
+
+def test_a_rating_may_arrive_before_its_offer(index) -> None:
+    index.set_rating("AF7", 5, 2)
+    index.add(offers=[_offer("AF7", "Python", None, 100)],
+              sessions=[Session("S7", "AF7", None, None, LYON)])
+    assert ids(index, sort=Sort.RATING)[0] == "S7"
+
+
+@pytest.mark.parametrize(("fields", "named"), [
+    ({"regions": ("111",)}, "'111'"),
+    ({"regions": "11"}, "'11'"),
+    ({"departments": ("20",)}, "'20'"),
+    ({"formacodes": ("1523",)}, "'1523'"),
+    ({"modalities": ("distanciel",)}, "'distanciel'"),
+    ({"registries": (Modality.MIXED,)}, "Modality.MIXED"),
+    ({"action_types": ("rs",)}, "'rs'"),
+    ({"text": 12}, "12"),
+    ({"near": (45.0, 5.0, 10.0)}, "(45.0, 5.0, 10.0)"),
+    ({"start_from": date(2027, 2, 1), "start_until": date(2027, 1, 1)}, "2027-02-01"),
+    ({"start_from": "2027-01-01"}, "2027-01-01"),
+    ({"price_min": 100}, "100"),
+    ({"price_min": Euros(-1)}, "-0,01"),
+    ({"price_min": Euros(200), "price_max": Euros(100)}, "2,00"),
+    ({"duration_min": -1}, "-1"),
+    ({"duration_min": 1.5}, "1.5"),
+    ({"duration_min": 5, "duration_max": 4}, "5"),
+    ({"min_rating": 6}, "6"),
+    ({"min_rating": True}, "True"),
+    ({"eligible_only": 1}, "1"),
+    ({"sort": "price"}, "'price'"),
+    ({"sort": Sort.DISTANCE}, "Sort.DISTANCE"),
+    ({"page": 0}, "0"),
+    ({"page_size": 101}, "101"),
+    ({"page_size": 0}, "0"),
+    ({"facets": ("city",)}, "'city'"),
+])
+def test_a_query_refuses_every_bad_field_and_names_the_value(fields, named) -> None:
+    with pytest.raises(InvalidValue, match=named.replace("(", r"\(").replace(")", r"\)")
+                       .replace(".", r"\.").replace("+", r"\+")):
+        Query(**fields)
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    ((91.0, 0.0, 1.0), "91.0"),
+    ((0.0, -181.0, 1.0), "-181.0"),
+    ((0.0, 0.0, 0.0), "0.0"),
+    ((0.0, 0.0, math.nan), "nan"),
+    (("45", 0.0, 1.0), "'45'"),
+])
+def test_near_refuses_points_off_the_earth_and_empty_radii(args, named) -> None:
+    with pytest.raises(InvalidValue, match=named):
+        Near(*args)
+
+
+def test_ratings_are_checked(index) -> None:
+    for mean, count in ((0.5, 3), (4.0, 0), (None, 2), (4.0, -1), (True, 1)):
+        with pytest.raises(InvalidValue):
+            index.set_rating("AF1", mean, count)  # type: ignore[arg-type]
+    assert index.rating("AF1") == (4.5, 10)
+
+
+def test_lists_become_tuples_and_sets_are_ordered() -> None:
+    query = Query(regions=["84", "11"], modalities={Modality.MIXED, Modality.DISTANCE})
+    assert query.regions == ("84", "11")
+    assert query.modalities == (Modality.DISTANCE, Modality.MIXED)
