@@ -23,6 +23,7 @@ import attrs
 
 from formation.actions import ActionType
 from formation.errors import InvalidValue
+from formation.geography import DEPARTMENTS, department
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.rulebook import check_date
@@ -66,6 +67,9 @@ _DEPARTMENT = re.compile(r"^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])$")
 _REGION = re.compile(r"^\d{2}$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _LA_POSTE_SIREN = "356000000"
+# the region of each of the 101 departments (the overseas collectivities 975, 977 and 978 have
+# no INSEE region: any 2-digit code is accepted for them)
+_REGION_OF_DEPARTMENT = {d.code: d.region for d in DEPARTMENTS}
 
 Check = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 Convert = Callable[[Any], tuple[str, ...]]
@@ -75,15 +79,16 @@ def is_valid_siret(siret: str) -> bool:
     """Whether ``siret`` is 14 digits with a valid check digit.
 
     The check is Luhn's algorithm over the 14 digits; La Poste's establishments (SIREN
-    356 000 000) are the known exception, whose digits must sum to a multiple of 5.
+    356 000 000) are the known exception, whose digits must sum to a multiple of 5 (its head
+    office, 356 000 000 00048, passes Luhn's check and is accepted too).
 
     >>> is_valid_siret("78959578200051"), is_valid_siret("78959578200052")
     (True, False)
     """
     if not isinstance(siret, str) or not _SIRET.match(siret):
         return False
-    if siret.startswith(_LA_POSTE_SIREN):
-        return sum(int(c) for c in siret) % 5 == 0
+    if siret.startswith(_LA_POSTE_SIREN) and sum(int(c) for c in siret) % 5 == 0:
+        return True
     total = 0
     for index, char in enumerate(reversed(siret)):
         digit = int(char)
@@ -348,7 +353,8 @@ class Place:
 
     Attributes:
         department: the INSEE department code (``"06"``, ``"2A"``, ``"974"``).
-        region: the INSEE region code (``"93"``).
+        region: the INSEE region code (``"93"``), the department's own
+            (:data:`formation.geography.DEPARTMENTS`).
         city: the city, if known.
         postcode: the 5-digit postcode, if known.
         latitude, longitude: WGS 84 degrees, when known (for searches by distance).
@@ -368,6 +374,24 @@ class Place:
             raise InvalidValue(
                 f"latitude and longitude go together, got {self.latitude!r}, {self.longitude!r}"
             )
+        expected = _REGION_OF_DEPARTMENT.get(self.department)
+        if expected is not None and self.region != expected:
+            raise InvalidValue(
+                f"department {self.department} is in region {expected}, not {self.region!r}"
+            )
+
+    @classmethod
+    def in_department(cls, code_or_name: str, city: str | None = None) -> Place:
+        """A place known only by its department (code or name), in the department's region.
+
+        >>> Place.in_department("Alpes-Maritimes", city="Nice")
+        Place(department='06', region='93', city='Nice', postcode=None, latitude=None, longitude=None)
+
+        Raises:
+            InvalidValue: no department has this code or name.
+        """
+        found = department(code_or_name)
+        return cls(found.code, found.region, city)
 
 
 @attrs.frozen

@@ -43,13 +43,16 @@ __all__ = [
     "sirets",
 ]
 
-_WORDS = ("Anglais", "anglais", "Comptabilité", "comptabilite", "Excel", "Python", "Permis B",
-          "Bilan de compétences", "niveau", "B1", "débutant", "avancé", "Gestion", "paie", "Œuvre",
-          "L'Été", "CACES R489", "Management d'équipe")
+_TITLES = ("Anglais", "anglais B1", "Anglais - Niveau B1 (préparation TOEIC)", "Comptabilité",
+           "comptabilite generale", "Excel avancé", "Excel initiation", "Python", "Permis B",
+           "Bilan de compétences", "Gestion de la paie", "Œuvre d'art", "L'Été des langues",
+           "CACES R489 - recyclage", "Management d'équipe", "Espagnol débutant",
+           "ANGLAIS PROFESSIONNEL", "Développement web (HTML, CSS, JavaScript)")
 _CERT_TITLES = ("Tosa Excel", "TOEIC Listening and Reading", "TP Gestionnaire de paie",
                 "TP Développeur web et web mobile", "Linguaskill", "CAP Pâtissier")
-_FORMACODES = ("15234", "15235", "70322", "31054", "32663", "31812", "44591", "15081")
-_NSF = ("136", "326", "314", "326t", "311")
+_FORMACODE_SETS = ((), ("15234",), ("15235",), ("70322",), ("31054",), ("32663",),
+                   ("31812",), ("44591",), ("15081",), ("15234", "15235"), ("70322", "31054"),
+                   ("32663", "15234", "70322"))
 _FIRST, _LAST = date(2021, 1, 1), date(2029, 12, 31)
 
 
@@ -84,7 +87,7 @@ def organisms(
         Organism,
         sirets(),
         st.sampled_from(("FORMALTIC", "GRETA DU VAL D OISE", "Institut Horizon", "École Avenir")),
-        st.none() | st.from_regex(r"\A[0-9]{11}\Z"),
+        st.none() | st.integers(0, 10**11 - 1).map(lambda i: f"{i:011d}"),
         chosen,
     )
 
@@ -95,15 +98,20 @@ def registries() -> st.SearchStrategy[Registry]:
 
 
 def certifications(registry: Registry | None = None) -> st.SearchStrategy[Certification]:
-    """Certifications of a registry (default either), with a level for RNCP ones, some ending."""
+    """Certifications of a registry (default either), with a level for RNCP ones, some ending.
+
+    Codes and titles come from small pools, so that offers of a drawn catalogue share them.
+    """
     chosen = st.just(registry) if registry is not None else registries()
 
     def build(reg: Registry, code: int, title: str, level: int, until: date | None) -> Certification:
         return Certification(reg, str(code), title, level if reg is Registry.RNCP else None, until)
 
     return st.builds(
-        build, chosen, st.integers(1, 40000), st.sampled_from(_CERT_TITLES), st.integers(3, 8),
-        st.none() | st.dates(_FIRST, _LAST),
+        build, chosen, st.sampled_from((6204, 6198, 37873, 37674, 5080, 36009)),
+        st.sampled_from(_CERT_TITLES), st.sampled_from((3, 4, 5, 6, 7)),
+        st.sampled_from((None, None, date(2024, 12, 31), date(2026, 6, 30), date(2027, 12, 31)))
+        | st.dates(_FIRST, _LAST),
     )
 
 
@@ -112,14 +120,24 @@ def modalities() -> st.SearchStrategy[Modality]:
     return st.sampled_from(list(Modality))
 
 
+_OPTION_POOL = (
+    Option("examen", "Passage de la certification", Euros(9000)),
+    Option("heures", "Heures de formation supplémentaires", Euros(35000)),
+    Option("support", "Support de cours imprimé", Euros(4500), cpf_fundable=False),
+    Option("materiel", "Ordinateur portable prêté", Euros(30000), cpf_fundable=False),
+)
+
+
 def offer_options() -> st.SearchStrategy[tuple[Option, ...]]:
     """Up to three options of distinct ids, some fundable by CPF rights, some paid by card."""
+    pooled = st.lists(st.sampled_from(_OPTION_POOL), max_size=3, unique_by=lambda o: o.option_id)
     option = st.builds(
         Option, st.sampled_from(("examen", "heures", "support", "materiel")),
         st.sampled_from(("Passage de la certification", "Heures supplémentaires", "Manuel")),
         st.integers(0, 100_000).map(Euros), st.booleans(),
     )
-    return st.lists(option, max_size=3, unique_by=lambda o: o.option_id).map(tuple)
+    drawn = st.lists(option, max_size=3, unique_by=lambda o: o.option_id)
+    return st.one_of(st.just(()), pooled.map(tuple), drawn.map(tuple))
 
 
 def _certification_for(action: ActionType) -> st.SearchStrategy[Certification | None]:
@@ -130,6 +148,31 @@ def _certification_for(action: ActionType) -> st.SearchStrategy[Certification | 
     if action is ActionType.VAE:
         return st.none() | certifications(Registry.RNCP)
     return st.none()
+
+
+# Strategies built once: building them inside a composite on every draw is slow.
+_ACTIONS = st.sampled_from(list(ActionType))
+_CERTIFICATION_FOR = {action: _certification_for(action) for action in ActionType}
+_ANY_CERTIFICATION = st.none() | certifications()
+_OFFER_IDS = st.integers(1, 999).map(lambda i: f"AF{i:03d}")
+_SESSION_IDS = st.integers(1, 9999).map(lambda i: f"S{i:04d}")
+_OFFER_FIELDS = st.tuples(
+    st.sampled_from(_TITLES),
+    st.sampled_from(_FORMACODE_SETS),
+    st.sampled_from((0, 8000, 50000, 129000, 150000, 249000, 1_500_000))
+    | st.integers(0, 2_000_000),
+    st.none() | st.integers(0, 1200),
+    st.sampled_from(list(Modality)),
+    st.sampled_from(("", "Formation pratique.")),
+    st.sampled_from(((), ("326",), ("136",), ("326t", "311"))),
+)
+_DATED = st.booleans() | st.just(True)
+_STARTS = st.dates(date(2025, 1, 1), date(2029, 6, 30))
+_LENGTHS = st.integers(0, 120)
+_SESSION_EXTRAS = st.tuples(
+    st.none() | st.integers(0, 30),
+    st.none() | st.integers(0, 500_000).map(Euros),
+)
 
 
 @st.composite
@@ -147,41 +190,50 @@ def offers(
         consistent: RNCP actions name an RNCP certification, RS and CléA an RS one, a bilan or a
             driving licence none; with ``False`` any certification or none.
     """
-    action = draw(st.sampled_from(list(ActionType)))
-    certification = draw(_certification_for(action) if consistent
-                         else st.none() | certifications())
+    return _offer(draw, draw(offer_id if offer_id is not None else _OFFER_IDS),
+                  organism if organism is not None else _ORGANISMS, consistent)
+
+
+def _offer(draw: st.DrawFn, offer_id: str, organism: st.SearchStrategy[Organism],
+           consistent: bool) -> Offer:
+    action = draw(_ACTIONS)
+    certification = draw(_CERTIFICATION_FOR[action] if consistent else _ANY_CERTIFICATION)
+    title, formacodes, cents, hours, modality, summary, nsf = draw(_OFFER_FIELDS)
     return Offer(
-        offer_id=OfferId(draw(offer_id if offer_id is not None
-                              else st.integers(1, 999).map(lambda i: f"AF{i:03d}"))),
-        organism=draw(organism if organism is not None else organisms()),
-        title=" ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4))),
+        offer_id=OfferId(offer_id),
+        organism=draw(organism),
+        title=title,
         certification=certification,
-        formacodes=tuple(draw(st.lists(st.sampled_from(_FORMACODES), max_size=3, unique=True))),
-        price=Euros(draw(st.sampled_from((0, 8000, 50000, 129000, 150000, 249000, 1_500_000))
-                         | st.integers(0, 2_000_000))),
-        duration_hours=draw(st.none() | st.integers(0, 1200)),
-        modality=draw(modalities()),
+        formacodes=formacodes,
+        price=Euros(cents),
+        duration_hours=hours,
+        modality=modality,
         action_type=action,
-        summary=draw(st.sampled_from(("", "Formation pratique."))),
-        nsf_codes=tuple(draw(st.lists(st.sampled_from(_NSF), max_size=2, unique=True))),
-        options=draw(offer_options()),
+        summary=summary,
+        nsf_codes=nsf,
+        options=draw(_OPTIONS),
     )
 
 
 def places() -> st.SearchStrategy[Place]:
     """Places in a real department of its region, with coordinates near its chief town or none."""
-    def build(index: int, located: bool, dlat: float, dlon: float, city: bool) -> Place:
-        dep = DEPARTMENTS[index]
-        return Place(
-            dep.code, dep.region, dep.chief_town if city else None, None,
-            round(dep.latitude + dlat, 4) if located else None,
-            round(dep.longitude + dlon, 4) if located else None,
-        )
+    return _PLACES
 
-    return st.builds(
-        build, st.integers(0, len(DEPARTMENTS) - 1), st.booleans(),
-        st.floats(-0.5, 0.5), st.floats(-0.5, 0.5), st.booleans(),
+
+def _place(index: int, located: bool, dlat: int, dlon: int, city: bool) -> Place:
+    dep = DEPARTMENTS[index]
+    return Place(
+        dep.code, dep.region, dep.chief_town if city else None, None,
+        round(dep.latitude + dlat / 1000, 4) if located else None,
+        round(dep.longitude + dlon / 1000, 4) if located else None,
     )
+
+
+_PLACES = st.builds(
+    _place, st.integers(0, len(DEPARTMENTS) - 1), st.booleans(),
+    st.integers(-500, 500), st.integers(-500, 500), st.booleans(),
+)
+_MAYBE_PLACES = st.none() | _PLACES
 
 
 @st.composite
@@ -200,21 +252,31 @@ def sessions(
         place: the places to draw (default :func:`places` or ``None``).
         dated: ``True`` always dates, ``False`` never, ``None`` (default) mostly dated.
     """
-    has_dates = draw(st.booleans() | st.just(True)) if dated is None else dated
+    return _session(
+        draw,
+        draw(session_id if session_id is not None else _SESSION_IDS),
+        offer_id if offer_id is not None else draw(_OFFER_IDS),
+        place if place is not None else _MAYBE_PLACES,
+        dated,
+    )
+
+
+def _session(draw: st.DrawFn, session_id: str, offer_id: str,
+             place: st.SearchStrategy[Place | None], dated: bool | None) -> Session:
+    has_dates = draw(_DATED) if dated is None else dated
     start = end = None
     if has_dates:
-        start = draw(st.dates(date(2025, 1, 1), date(2029, 6, 30)))
-        end = start + timedelta(draw(st.integers(0, 120)))
+        start = draw(_STARTS)
+        end = start + timedelta(draw(_LENGTHS))
+    seats, price = draw(_SESSION_EXTRAS)
     return Session(
-        session_id=SessionId(draw(session_id if session_id is not None
-                                  else st.integers(1, 9999).map(lambda i: f"S{i:04d}"))),
-        offer_id=OfferId(offer_id if offer_id is not None
-                         else draw(st.integers(1, 999).map(lambda i: f"AF{i:03d}"))),
+        session_id=SessionId(session_id),
+        offer_id=OfferId(offer_id),
         start=start,
         end=end,
-        place=draw(place if place is not None else st.none() | places()),
-        seats=draw(st.none() | st.integers(0, 30)),
-        price=draw(st.none() | st.integers(0, 500_000).map(Euros)),
+        place=draw(place),
+        seats=seats,
+        price=price,
     )
 
 
@@ -228,16 +290,19 @@ def catalogs(
     session.
     """
     count = draw(st.integers(0, max_offers))
+    per_offer = st.integers(0, max_sessions_per_offer)
     drawn_offers: list[Offer] = []
     drawn_sessions: list[Session] = []
     for index in range(count):
-        offer = draw(offers(offer_id=st.just(f"AF{index:03d}")))
+        offer = _offer(draw, f"AF{index:03d}", _ORGANISMS, True)
         drawn_offers.append(offer)
-        for _ in range(draw(st.integers(0, max_sessions_per_offer))):
-            place = st.none() if offer.modality is Modality.DISTANCE else places()
-            drawn_sessions.append(draw(sessions(
-                offer_id=offer.offer_id,
-                session_id=st.just(f"S{len(drawn_sessions) + 1:04d}"),
-                place=place,
-            )))
+        for _ in range(draw(per_offer)):
+            place = _NO_PLACE if offer.modality is Modality.DISTANCE else _PLACES
+            drawn_sessions.append(_session(
+                draw, f"S{len(drawn_sessions) + 1:04d}", offer.offer_id, place, None))
     return tuple(drawn_offers), tuple(drawn_sessions)
+
+
+_NO_PLACE: st.SearchStrategy[Place | None] = st.none()
+_ORGANISMS = organisms()
+_OPTIONS = offer_options()
