@@ -7,7 +7,9 @@ The rules, all read from the rulebook for the year of work (``cpf-rules.md`` sec
   reference hours (1 607 h, or the collective-agreement duration); below that, it is prorated
   by hours worked ÷ reference hours and **rounded up to the cent** (R6323-1 II). Low-qualified
   workers, disabled workers (BOETH) and ESAT workers get 800 € a year up to 8 000 €, ESAT
-  workers never prorated; with several statuses in a year the most favourable applies. The
+  workers never prorated; with several statuses in a year the most favourable applies (below
+  half-time, a reinforced year is prorated from 800 €: the sources only say that the full
+  800 € needs half-time work, so this reading is a choice). The
   credit never takes the balance of rights (DIF included, top-ups excluded) above the ceiling:
   reached mid-year, only the room left is credited; an existing balance is never reduced.
 * **Hours era (work from 2015 to 2018)**, :func:`hours_credit`: 24 h a year for a full-time
@@ -338,11 +340,11 @@ def convert_hours(account: Account, rulebook: Rulebook | None = None) -> tuple[E
     entries = []
     for source, hours in ((Source.RIGHTS, held.cpf), (Source.DIF, held.dif)):
         if hours > 0:
-            done = sum(1 for e in account.entries
-                       if e.kind is EntryKind.HOURS_CONVERSION and e.source is source
-                       and e.effective == on)
+            serial = 1
+            while f"{account.account_id}:conversion:{source.value}:{serial}" in account.ledger:
+                serial += 1
             entries.append(Entry(
-                EntryId(f"{account.account_id}:conversion:{source.value}:{done + 1}"),
+                EntryId(f"{account.account_id}:conversion:{source.value}:{serial}"),
                 EntryKind.HOURS_CONVERSION, hours_to_euros(hours, on, book), on, source,
                 hours=-hours, note=f"{hours} h × {book.at(on).hours_conversion_rate}",
             ))
@@ -421,7 +423,7 @@ def enter_dif(
     entered = Fraction(math.ceil(hours)) if rules.dif_hours_rounded_up else Fraction(hours)
     replay = entry_id in account.ledger
     if not replay:
-        already = sum((e.hours for e in account.entries if e.kind is EntryKind.DIF), Fraction(0))
+        already = account.ledger.hours_earned().dif
         violations = dif_violations(entered, on, already, book)
         if violations:
             raise RuleViolation(violations)
@@ -505,12 +507,7 @@ def credit_career(
 def _credit_hours(
     account: Account, work: WorkYear, posted: date, conversion: date, book: Rulebook
 ) -> None:
-    earned_before = sum(
-        (e.hours for e in account.entries
-         if e.kind is EntryKind.HOURS_CREDIT and e.effective <= posted),
-        Fraction(0),
-    )
-    credit = hours_credit(work, earned_before, book)
+    credit = hours_credit(work, account.ledger.hours_earned(as_of=posted).cpf, book)
     if not credit.hours:
         return
     entries = [Entry(EntryId(f"{account.account_id}:hours:{work.year}"), EntryKind.HOURS_CREDIT,

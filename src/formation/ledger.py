@@ -497,6 +497,18 @@ class Ledger:
                     cpf += change
         return HoursBalance(cpf, dif)
 
+    def hours_earned(self, as_of: date | None = None) -> HoursBalance:
+        """The CPF hours credited and DIF hours entered by ``as_of``, conversions ignored."""
+        limit = None if as_of is None else _check_day(as_of, "as_of").toordinal()
+        cpf = dif = _NO_HOURS
+        for ordinal, source, change in self._hours_moves:
+            if change > 0 and (limit is None or ordinal <= limit):
+                if source is Source.DIF:
+                    dif += change
+                else:
+                    cpf += change
+        return HoursBalance(cpf, dif)
+
     def dif_credited(self, as_of: date | None = None) -> Euros:
         """The euros DIF hours brought to the rights (entered in euros or converted)."""
         limit = None if as_of is None else _check_day(as_of, "as_of").toordinal()
