@@ -54,6 +54,7 @@ from formation.consent import (
     request_consent,
 )
 from formation.deadlines import Deadlines, deadlines
+from formation.eligibility import eligibility_violations, is_eligible
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -87,7 +88,13 @@ __version__ = "0.1.0"
 
 # Adapters sit above the core: they are loaded on first use, so that ``import formation`` (the
 # core) never imports them (tests/test_layering.py) while ``fm.MemoryStore`` still works.
-_ADAPTERS = {"MemoryStore": "formation.adapters.memory"}
+_ADAPTERS = {
+    "CatalogImport": "formation.adapters.opendata",
+    "MemoryStore": "formation.adapters.memory",
+    "RejectedRow": "formation.adapters.opendata",
+    "load_open_data_catalog": "formation.adapters.opendata",
+    "load_sample_catalog": "formation.adapters.opendata",
+}
 
 
 def __getattr__(name: str) -> object:
@@ -106,6 +113,7 @@ __all__ = [
     "BookingFunds",
     "BookingStatus",
     "BusinessCalendar",
+    "CatalogImport",
     "Certification",
     "Confidence",
     "ConflictError",
@@ -150,6 +158,7 @@ __all__ = [
     "Refund",
     "RefundLine",
     "Registry",
+    "RejectedRow",
     "Role",
     "RuleViolation",
     "Rulebook",
@@ -168,11 +177,15 @@ __all__ = [
     "consent_status",
     "credit_career",
     "deadlines",
+    "eligibility_violations",
     "enter_dif",
     "explain_annual_credit",
     "funding_violations",
     "hours_credit",
+    "is_eligible",
     "lapse_overdue",
+    "load_open_data_catalog",
+    "load_sample_catalog",
     "plan_funding",
     "refund_plan",
     "request_consent",
