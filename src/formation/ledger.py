@@ -118,9 +118,12 @@ _CREDITS = frozenset({
 })
 _BOOKING_KINDS = frozenset({EntryKind.HOLD, EntryKind.RELEASE, EntryKind.DEBIT, EntryKind.REFUND})
 _NO_HOURS = Fraction(0)
+_NO_IDS: frozenset[str] = frozenset()
 
 
 def _ids(value: object) -> frozenset[str]:
+    if value is _NO_IDS:
+        return _NO_IDS
     if isinstance(value, frozenset) and all(isinstance(v, str) and v for v in value):
         return value
     if isinstance(value, str) or not isinstance(value, (frozenset, set, tuple, list)):
@@ -170,8 +173,8 @@ class Entry:
     booking: BookingId | None = None
     year: int | None = None
     hours: Fraction = attrs.field(default=_NO_HOURS, converter=_hours)
-    earmarked_offers: frozenset[OfferId] = attrs.field(default=frozenset(), converter=_ids)
-    earmarked_certifications: frozenset[str] = attrs.field(default=frozenset(), converter=_ids)
+    earmarked_offers: frozenset[OfferId] = attrs.field(default=_NO_IDS, converter=_ids)
+    earmarked_certifications: frozenset[str] = attrs.field(default=_NO_IDS, converter=_ids)
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -224,7 +227,9 @@ def _entry_problem(e: Entry) -> str:
         return f"amount must not be negative, got {e.amount}"
     if e.booking is not None and (not isinstance(e.booking, str) or not e.booking):
         return f"booking must be a non-empty str, got {e.booking!r}"
-    if kind in _BOOKING_KINDS:
+    if kind is EntryKind.HOLD or kind is EntryKind.RELEASE or kind is EntryKind.DEBIT or (
+        kind is EntryKind.REFUND
+    ):
         if e.booking is None:
             return "a hold, release, debit or refund names its booking"
         if cents == 0:
@@ -233,11 +238,15 @@ def _entry_problem(e: Entry) -> str:
         return "only holds, releases, debits, refunds and corrections name a booking"
     if e.year is not None and (type(e.year) is not int or not 1900 <= e.year <= 2200):
         return f"year must be an int between 1900 and 2200, got {e.year!r}"
-    if e.hours and kind not in (EntryKind.HOURS_CREDIT, EntryKind.DIF, EntryKind.HOURS_CONVERSION):
+    is_top_up = kind is EntryKind.TOP_UP or kind is EntryKind.CORRECTIVE_TOP_UP
+    if e.hours is not _NO_HOURS and e.hours and not (
+        kind is EntryKind.HOURS_CREDIT or kind is EntryKind.DIF
+        or kind is EntryKind.HOURS_CONVERSION
+    ):
         return "only hours credits, DIF entries and conversions move hours"
-    if (e.earmarked_offers or e.earmarked_certifications) and not kind.is_top_up:
+    if (e.earmarked_offers or e.earmarked_certifications) and not is_top_up:
         return "only a top-up may be earmarked"
-    if kind.is_top_up:
+    if is_top_up:
         if not isinstance(source, Funder):
             return f"a top-up's source is its Funder, got {source!r}"
         if cents == 0:
