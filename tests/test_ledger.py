@@ -298,3 +298,14 @@ def test_a_long_ledger_answers_dated_balances_after_back_dated_entries() -> None
             assert ledger.balance(as_of=day) == fold(ledger.entries, as_of=day)
     assert ledger.balance() == fold(entries)
     assert ledger.entries[0].source is Source.RIGHTS
+
+
+@given(fst.accounts())
+def test_a_copy_is_independent_and_equal(account: Account) -> None:
+    twin = account.copy()
+    assert twin.entries == account.entries and twin.balance() == account.balance()
+    assert twin.available_top_ups() == account.available_top_ups()
+    twin.credit(EntryId("extra"), E(1), date(2031, 1, 1))
+    assert "extra" not in account.ledger and twin.version == account.version + 1
+    replayed = Account(account.account_id, account.holder_id, account.entries)
+    assert replayed.balance(as_of=date(2020, 6, 1)) == account.balance(as_of=date(2020, 6, 1))

@@ -167,7 +167,9 @@ class Account:
 
     def copy(self) -> Account:
         """An independent account with the same entries (for a store's snapshot)."""
-        return Account(self._account_id, self._holder_id, self._ledger.entries)
+        twin = Account(self._account_id, self._holder_id)
+        twin._ledger = self._ledger.copy()
+        return twin
 
     def balance(self, as_of: date | None = None) -> Balance:
         """The balance on ``as_of`` (``None``: with every entry), see :class:`Balance`."""

@@ -575,6 +575,13 @@ class Ledger:
         ))
         return Euros(rights), top_ups
 
+    def copy(self) -> Ledger:
+        """An independent ledger with the same entries (replayed without re-checking them)."""
+        twin = Ledger()
+        for entry in self._entries:
+            twin._apply(entry)
+        return twin
+
     # -- appending ----------------------------------------------------------------------
     def append(self, entry: Entry, expected_version: int | None = None) -> int:
         """Append one entry; return the new version.
