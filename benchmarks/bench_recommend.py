@@ -179,15 +179,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             themes=("anglais",), near=lyon, radius_km=30, budget=Euros.whole(300)),
     }
     print(f"\n1. recommend(): median of {repeat} runs; peer = a plain scan of every session")
-    print(f"{'needs':<78} {'ours ms':>9} {'scan ms':>9} {'ratio':>7}  same")
+    print("   (all = max_candidates=None; same = our uncapped result equals the scan's, "
+          "capped = the default result equals the uncapped one)")
+    print(f"{'needs':<76} {'ours ms':>8} {'all ms':>8} {'scan ms':>8} {'ratio':>7}  same capped")
+    figures: dict[str, float] = {}
     for label, needs in scenarios.items():
         ours = recommend(needs, BALANCE, index, on=ON)
+        uncapped = recommend(needs, BALANCE, index, on=ON, max_candidates=None)
         peer = scan(needs, by_id, sessions, index)
-        same = keys(ours) == peer
+        same = keys(uncapped) == peer
+        capped = keys(ours) == keys(uncapped)
         ours_ms = median_ms(lambda needs=needs: recommend(needs, BALANCE, index, on=ON), repeat)
+        all_ms = median_ms(lambda needs=needs: recommend(
+            needs, BALANCE, index, on=ON, max_candidates=None), 3)
         scan_ms = median_ms(lambda needs=needs: scan(needs, by_id, sessions, index), 1)
-        flag = "yes" if same else "NO"
-        print(f"{label:<78} {ours_ms:9.2f} {scan_ms:9.1f} {ours_ms / scan_ms:7.4f}  {flag}", flush=True)
+        figures[label] = ours_ms
+        print(f"{label:<76} {ours_ms:8.2f} {all_ms:8.1f} {scan_ms:8.1f} {ours_ms / scan_ms:7.4f}"
+              f"  {'yes' if same else 'NO':>4} {'yes' if capped else 'no':>6}", flush=True)
 
     print("\n2. a review, from ReviewBook.write to the index's rating: median per review")
     book = ReviewBook(listener=lambda offer_id, _org, summary: index.set_rating(
@@ -243,10 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ok = True
     print()
+    slowest = max(list(figures.values())[:3])
     for label, figure, target_value, unit in (
-        ("slowest recommendation", max(
-            median_ms(lambda needs=needs: recommend(needs, BALANCE, index, on=ON), repeat)
-            for needs in list(scenarios.values())[:3]), TARGET_RECOMMEND_MS, "ms"),
+        ("slowest recommendation (first three needs)", slowest, TARGET_RECOMMEND_MS, "ms"),
         ("review to search", ours_us, TARGET_REVIEW_US, "µs"),
     ):
         met = figure <= target_value

@@ -770,10 +770,23 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
 _PAGE = 100
 
 
-def _departments_within(point: Point, radius_km: float) -> tuple[str, ...]:
-    """The departments whose chief town is within ``radius_km`` of ``point``."""
+_REACH_KM: Mapping[str, float] = {"973": 450.0}
+"""How far a place of a department may lie from its chief town, where more than
+:data:`_DEFAULT_REACH_KM` (French Guiana: Saint-Laurent-du-Maroni and Maripasoula are about 250
+and 400 km from Cayenne)."""
+_DEFAULT_REACH_KM = 150.0
+"""How far a place of a department may lie from its chief town: the largest metropolitan
+departments (Gironde, Landes, Dordogne) stay within about 130 km of their prefecture."""
+
+
+def _departments_within(point: Point, radius_km: float, *, reach: bool = False
+                        ) -> tuple[str, ...]:
+    """The departments whose chief town is within ``radius_km`` of ``point``; with ``reach``,
+    every department that may hold a place within ``radius_km`` of it."""
     return tuple(sorted(
-        code for code, town in _CHIEF_TOWNS.items() if distance_km(point, town) <= radius_km
+        code for code, town in _CHIEF_TOWNS.items()
+        if distance_km(point, town) <= radius_km + (
+            _REACH_KM.get(code, _DEFAULT_REACH_KM) if reach else 0.0)
     ))
 
 
@@ -794,7 +807,9 @@ def _queries(needs: Needs, ceiling: Euros | None) -> list[Query]:
         places.append({"modalities": (Modality.DISTANCE,)})
     elif needs.near is not None:
         point = needs.near
+        # the departments narrow the index's distance filter to the places that may be near
         places.append({"near": Near(point.latitude, point.longitude, needs.radius_km),
+                       "departments": _departments_within(point, needs.radius_km, reach=True),
                        "modalities": in_place})
         departments = _departments_within(point, needs.radius_km)
         if departments:
@@ -809,12 +824,18 @@ def _queries(needs: Needs, ceiling: Euros | None) -> list[Query]:
     ]
 
 
-def _pages(index: CatalogIndex, query: Query, skip: int = 0) -> Iterator[Hit]:
+def _pages(index: CatalogIndex, query: Query, skip: int = 0,
+           most: int | None = None) -> Iterator[Hit]:
+    """The hits of ``query`` after the first ``skip``, page after page, at most ``most``."""
     page = 1 + skip // _PAGE
     skip %= _PAGE
-    while True:
+    left = most
+    while left is None or left > 0:
         results = index.search(attrs.evolve(query, page=page))
-        yield from results.hits[skip:]
+        hits = results.hits[skip:] if left is None else results.hits[skip:skip + left]
+        yield from hits
+        if left is not None:
+            left -= len(hits)
         skip = 0
         if page * _PAGE >= results.total:
             return
@@ -822,7 +843,7 @@ def _pages(index: CatalogIndex, query: Query, skip: int = 0) -> Iterator[Hit]:
 
 
 def _hits(index: CatalogIndex, query: Query, window: tuple[date, date] | None,
-          undated: bool) -> Iterator[Hit]:
+          undated: bool, most: int | None) -> Iterator[Hit]:
     """Every hit of ``query`` whose session starts in ``window`` (all when ``None``), then,
     when the catalogue has sessions without dates (``undated``), every such hit.
 
@@ -830,15 +851,16 @@ def _hits(index: CatalogIndex, query: Query, window: tuple[date, date] | None,
     the hits of the query without date bounds that come after all the dated ones.
     """
     if window is None:
-        yield from _pages(index, query)
+        yield from _pages(index, query, most=most)
         return
-    yield from _pages(index, attrs.evolve(query, start_from=window[0], start_until=window[1]))
+    yield from _pages(index, attrs.evolve(query, start_from=window[0], start_until=window[1]),
+                      most=most)
     if not undated:
         return
     everything = index.search(attrs.evolve(query, page_size=1)).total
     dated = index.search(attrs.evolve(query, start_from=date.min, page_size=1)).total
     if everything > dated:
-        yield from _pages(index, query, skip=dated)
+        yield from _pages(index, query, skip=dated, most=most)
 
 
 def _has_undated(index: CatalogIndex) -> bool:
@@ -893,6 +915,7 @@ def recommend(
     limit: int = 10,
     include_unbookable: bool = False,
     trust_listing: bool = False,
+    max_candidates: int | None = 1000,
     calendar: BusinessCalendar | None = None,
     rulebook: Rulebook | None = None,
 ) -> tuple[Recommendation, ...]:
@@ -916,6 +939,10 @@ def recommend(
             which carries no Qualiopi data but holds only offers of certified organisms: an
             unknown Qualiopi certification (``eligibility.qualiopi_missing``) is then a note,
             not a reason to leave the offer out. Default ``False``: unknown means not eligible.
+        max_candidates: the most sessions considered per search (one search per theme and
+            kind of place), the soonest first; ``None`` for all of them. A search finds more
+            only for very broad needs (a common word, at a distance, anywhere in France); the
+            result is then the best among the soonest ``max_candidates``.
         calendar: the business-day calendar for the registration lead time (default: the
             metropole's).
         rulebook: the rules (default :meth:`Rulebook.default`).
@@ -926,7 +953,7 @@ def recommend(
 
     Only sessions that start within the free periods (without periods: within
     ``weights.horizon_days`` of ``on``) and sessions without published dates are considered.
-    The result is exactly the ``limit`` best by score: candidates are scored first without
+    Within them (and ``max_candidates``), the result is exactly the ``limit`` best by score: candidates are scored first without
     their funding plan, with the best cost they could have, and a funding plan is computed only
     for those whose best possible score can still enter the result.
 
@@ -940,6 +967,8 @@ def recommend(
         raise InvalidValue(f"limit must be a positive int, got {limit!r}")
     if not isinstance(weights, RankingWeights):
         raise InvalidValue(f"weights must be RankingWeights, got {weights!r}")
+    if max_candidates is not None and (type(max_candidates) is not int or max_candidates < 1):
+        raise InvalidValue(f"max_candidates must be a positive int or None, got {max_candidates!r}")
     if not isinstance(prior, RatingPrior):
         raise InvalidValue(f"prior must be a RatingPrior, got {prior!r}")
     book = rulebook if rulebook is not None else Rulebook.default()
@@ -962,7 +991,7 @@ def recommend(
     seen: set[str] = set()
     candidates: list[_Candidate] = []
     for query in _queries(needs, ceiling):
-        for hit in _hits(index, query, window, undated):
+        for hit in _hits(index, query, window, undated, max_candidates):
             session = hit.session
             if session.session_id in seen:
                 continue

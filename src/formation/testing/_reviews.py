@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
+from formation.geography import DEPARTMENTS
 from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
+from formation.matching import Needs, Period, Point
+from formation.money import Euros
 from formation.reviews import (
     DEFAULT_PRIOR,
     REVIEWABLE_STATUSES,
@@ -20,6 +23,9 @@ from formation.reviews import (
 __all__ = [
     "aware_instants",
     "folder_views",
+    "needs",
+    "periods",
+    "points",
     "rating_summaries",
     "review_scores",
     "reviews",
@@ -98,3 +104,48 @@ def rating_summaries(
     return st.lists(review_scores(), max_size=max_reviews).map(
         lambda scores: RatingSummary.of(scores, prior)
     )
+
+
+def points() -> st.SearchStrategy[Point]:
+    """Points in France: a department's chief town, moved by up to about 30 km."""
+    towns = st.sampled_from([(d.latitude, d.longitude, d.chief_town) for d in DEPARTMENTS])
+    shift = st.floats(-0.3, 0.3, allow_nan=False)
+    return st.builds(
+        lambda town, dlat, dlon: Point(round(town[0] + dlat, 4), round(town[1] + dlon, 4),
+                                       town[2]),
+        towns, shift, shift)
+
+
+@st.composite
+def periods(draw: st.DrawFn, min_value: date = date(2026, 1, 1),
+            max_value: date = date(2028, 12, 31)) -> Period:
+    """A period a holder is free, of 1 day to about a year."""
+    start = draw(st.dates(min_value, max_value))
+    length = draw(st.integers(0, 365))
+    return Period(start, min(max_value, start + timedelta(days=length)))
+
+
+_THEMES = ("anglais", "excel", "comptabilite", "permis", "bilan", "python", "soudure",
+           "management", "word", "photoshop")
+
+
+@st.composite
+def needs(draw: st.DrawFn, formacodes: tuple[str, ...] = ()) -> Needs:
+    """What a holder may want: themes (words, or the ``formacodes`` given), a place and a
+    radius or distance only, free periods, working time or not, a budget."""
+    pool = list(_THEMES) + list(formacodes)
+    themes = tuple(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)))
+    where = draw(st.sampled_from(["near", "distance", "anywhere"]))
+    near = draw(points()) if where == "near" else None
+    return Needs(
+        themes=themes,
+        near=near,
+        radius_km=draw(st.sampled_from([5, 15, 30, 60, 150])),
+        distance_only=where == "distance",
+        accept_distance=draw(st.booleans()),
+        free_periods=tuple(draw(st.lists(periods(), max_size=2))),
+        outside_working_time=draw(st.booleans()),
+        budget=draw(st.integers(0, 300_000).map(Euros)),
+        job_seeker=draw(st.booleans()),
+    )
+
