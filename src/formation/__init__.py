@@ -79,8 +79,10 @@ from formation.funding import (
 from formation.holders import Holder, HolderStatus, Recognition
 from formation.ledger import Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.money import Euros, allocate
+from formation.query import Hit, Near, Query, SearchResults, Sort
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
+from formation.search import CatalogIndex
 from formation.territories import Territory, territory_for_department
 from formation.topups import TopUp
 
@@ -114,6 +116,7 @@ __all__ = [
     "BookingStatus",
     "BusinessCalendar",
     "CatalogImport",
+    "CatalogIndex",
     "Certification",
     "Confidence",
     "ConflictError",
@@ -132,6 +135,7 @@ __all__ = [
     "Funder",
     "FundingLine",
     "FundingPlan",
+    "Hit",
     "Holder",
     "HolderStatus",
     "HoursBalance",
@@ -144,6 +148,7 @@ __all__ = [
     "Modality",
     "Movement",
     "MovementKind",
+    "Near",
     "NotAuthorized",
     "NotFound",
     "Offer",
@@ -154,6 +159,7 @@ __all__ = [
     "Place",
     "Proposal",
     "QualiopiCertification",
+    "Query",
     "Recognition",
     "Refund",
     "RefundLine",
@@ -163,7 +169,9 @@ __all__ = [
     "RuleViolation",
     "Rulebook",
     "Rules",
+    "SearchResults",
     "Session",
+    "Sort",
     "Source",
     "Territory",
     "TopUp",

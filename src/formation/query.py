@@ -70,9 +70,9 @@ from formation.text import words
 
 __all__ = [
     "FACETS",
-    "PRICE_BANDS",
     "Hit",
     "Near",
+    "PRICE_BANDS",
     "Query",
     "SearchResults",
     "Sort",

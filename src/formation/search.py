@@ -76,11 +76,11 @@ from formation.rulebook import Rulebook, check_date
 from formation.text import words
 
 __all__ = [
-    "FACETS",
-    "PRICE_BANDS",
     "CatalogIndex",
+    "FACETS",
     "Hit",
     "Near",
+    "PRICE_BANDS",
     "Query",
     "SearchResults",
     "Sort",

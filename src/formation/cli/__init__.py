@@ -22,12 +22,13 @@ from formation.cli import (
     recommend,
     rights,
     rules,
+    search,
 )
 from formation.errors import FormationError, InvalidValue
 
 __all__ = ["build_parser", "main", "main_entry"]
 
-COMMANDS = (rules, holidays, business_days, quote, rights, deadlines, recommend)
+COMMANDS = (rules, holidays, business_days, quote, rights, deadlines, recommend, search)
 
 
 def build_parser() -> argparse.ArgumentParser:
