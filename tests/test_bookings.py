@@ -516,3 +516,22 @@ def test_lapse_overdue_honours_every_deadline_and_is_idempotent(booking: Booking
 
 def test_deadlines_are_none_until_their_event() -> None:
     assert deadlines(folder(at(2026, 3, 2))) == Deadlines(organism_answer_by=date(2026, 3, 4))
+
+
+@given(bookings(), st.sampled_from(list(Territory)))
+def test_deadlines_follow_the_calendar_they_are_given(booking: Booking,
+                                                      territory: Territory) -> None:
+    calendar = BusinessCalendar(territory)
+    got = deadlines(booking, calendar)
+    requested_on = local_date(booking.requested_at, calendar)
+    assert got.organism_answer_by is not None
+    assert calendar.count_business_days(requested_on, got.organism_answer_by) == 2
+    assert calendar.is_business_day(got.organism_answer_by)
+    if booking.proposal is not None and got.free_cancellation_until is not None:
+        assert calendar.count_business_days(got.free_cancellation_until,
+                                            booking.proposal.start) == 7
+    if got.service_done_validated_on is not None:
+        declared = booking.service_done_declared_at
+        assert declared is not None
+        assert calendar.count_business_days(local_date(declared, calendar),
+                                            got.service_done_validated_on) == 5
