@@ -136,11 +136,19 @@ def test_kept_share_by_ending() -> None:
     assert kept_share(0, Ending.NO_SHOW, on=day) == 1
 
 
-def test_explain_in_both_languages() -> None:
+def test_explain_in_both_languages_with_the_rules_behind_the_share() -> None:
     refund = refund_plan(PLAN, 40)
     assert "taux de réalisation 40 %" in refund.explain()
     assert "rendu 720,00 €" in refund.explain()
     assert "completion rate 40 %" in refund.explain("en")
+    assert "kept whenever part of the price is charged: yes" in refund.explain("en")
+    no_show = refund_plan(PLAN, 0, at_fault=Ending.NO_SHOW).explain()
+    assert "Part du prix débitée en cas d'absence injustifiée : 1 — https://www.certi-cpf.fr" in (
+        no_show)
+    lenient = BOOK.with_change(effective=date(2025, 1, 1),
+                               holder_fault_uncompleted_charge_rate=Fraction(1, 2))
+    assert ": 1/2 — what-if change [U]" in refund_plan(PLAN, 40, at_fault=True,
+                                                       rulebook=lenient).explain("en")
 
 
 # -- laws ------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.funders import Funder
 from formation.ids import OfferId
 from formation.money import Euros
-from formation.rulebook import PARAMETER_NAMES, Rulebook, Rules, check_date
+from formation.rulebook import PARAMETER_NAMES, ParameterValue, Rulebook, Rules, check_date
 from formation.topups import TopUp
 
 __all__ = [
@@ -387,7 +387,6 @@ def _check_euros(value: object, name: str) -> int:
     return cents
 
 
-_P_RIGHTS = ("flat_participation",)
 _P_TOP_UP = ("top_up_priority",)
 _P_TOP_UP_EARMARK = ("top_up_priority", "top_up_earmarking_allowed")
 _P_LICENCE = ("light_driving_licence_min_cofunding", "top_up_priority")
@@ -608,8 +607,12 @@ def plan_funding(
 
     lines: list[FundingLine] = []
     if rights:
-        lines.append(_make_line(_RIGHTS, balance if rights == balance_cents else rights, None,
-                                "", _RIGHTS_PARAMETERS[action_index][participation > 0]))
+        if rights == balance_cents:  # the whole balance: no rule held the rights back
+            lines.append(_make_line(_RIGHTS, balance))
+        else:
+            lines.append(_make_line(_RIGHTS, rights, None, "", (
+                _CAP_NAMES[action_index] if rights == cap_cents
+                else _ROOM_PARAMETERS[participation > 0][reserve > 0])))
     used_total = 0
     for index, top_up in enumerate(usable):
         used = uses[index]
@@ -645,17 +648,16 @@ def plan_funding(
     return plan
 
 
-def _rights_parameters(action_type: ActionType, participation: bool) -> tuple[str, ...]:
-    cap = _CAP_PARAMETER.get(action_type)
-    if cap is None:
-        return _P_RIGHTS if participation else ()
-    return ("flat_participation", cap) if participation else (cap,)
-
-
 _ACTIONS: tuple[ActionType, ...] = tuple(ActionType)
 _LICENCE_INDEX = _ACTIONS.index(ActionType.DRIVING_LICENCE_LIGHT)
-_RIGHTS_PARAMETERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
-    (_rights_parameters(action, False), _rights_parameters(action, True)) for action in _ACTIONS)
+# What held the rights back, by the line's parameters: the cap of the action, or the room the
+# participation (and a licence's co-funding) left, indexed [participation > 0][reserve > 0].
+_CAP_NAMES: tuple[tuple[str, ...], ...] = tuple(
+    (_CAP_PARAMETER[action],) if action in _CAP_PARAMETER else () for action in _ACTIONS)
+_ROOM_PARAMETERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    ((), ("light_driving_licence_min_cofunding",)),
+    (("flat_participation",), ("flat_participation", "light_driving_licence_min_cofunding")),
+)
 
 
 @attrs.frozen
@@ -802,26 +804,35 @@ def _day(day: date, lang: str) -> str:
     return f"{day:%d/%m/%Y}" if lang == "fr" else day.isoformat()
 
 
-def _rule(plan: FundingPlan, line: FundingLine, lang: str) -> str:
+def _rule(plan: FundingPlan, line: FundingLine, lang: str,
+          sources: Mapping[str, ParameterValue]) -> str:
     fr = lang == "fr"
     action = plan.action_type.label_fr if fr else plan.action_type.label_en
     kind = line.kind
     if kind is LineKind.RIGHTS:
-        if plan.rights_cap is not None and line.amount == plan.rights_cap and plan.capped:
-            return (f"plafonné à {plan.rights_cap} pour un(e) {action} depuis le 26/02/2026 "
-                    "(décret n° 2026-127)" if fr else
-                    f"capped at {plan.rights_cap} for a {action} since 2026-02-26 "
-                    "(décret n° 2026-127)")
+        cap_name = _CAP_PARAMETER.get(plan.action_type)
+        if plan.rights_cap is not None and cap_name in line.parameters:
+            since = sources[cap_name].since
+            return (f"plafonné à {plan.rights_cap} pour un(e) {action} depuis le "
+                    f"{_day(since, lang)}" if fr else
+                    f"capped at {plan.rights_cap} for a {action} since {_day(since, lang)}")
         if line.amount == plan.balance:
             return (f"tout le solde disponible ({plan.balance})" if fr
                     else f"the whole available balance ({plan.balance})")
-        if plan.participation:
+        rest = plan.balance - line.amount
+        if "light_driving_licence_min_cofunding" in line.parameters:
+            return (f"le prix finançable moins la participation forfaitaire et le cofinancement "
+                    f"tiers exigé; le reste du solde ({rest}) reste sur le compte" if fr else
+                    f"the fundable price less the flat participation and the required "
+                    f"third-party co-funding; the rest of the balance ({rest}) stays on the "
+                    "account")
+        if "flat_participation" in line.parameters:
             return (f"le prix finançable moins la participation forfaitaire; le reste du solde "
-                    f"({plan.balance - line.amount}) reste sur le compte" if fr else
+                    f"({rest}) reste sur le compte" if fr else
                     f"the fundable price less the flat participation; the rest of the balance "
-                    f"({plan.balance - line.amount}) stays on the account")
-        return (f"le prix finançable, dans la limite du solde ({plan.balance})" if fr
-                else f"the fundable price, within the balance ({plan.balance})")
+                    f"({rest}) stays on the account")
+        return (f"le prix finançable; le reste du solde ({rest}) reste sur le compte" if fr
+                else f"the fundable price; the rest of the balance ({rest}) stays on the account")
     if kind is LineKind.TOP_UP:
         assert line.funder is not None  # a top-up line always names its funder
         name = funder_label(line.funder, lang)
@@ -909,7 +920,7 @@ def _explain(plan: FundingPlan, lang: str) -> str:
     width = max((len(str(line.amount)) for line in plan.lines), default=0)
     for line in plan.lines:
         out.append(f"  {str(line.amount).rjust(width)}  {labels[line.kind]} — "
-                   f"{_rule(plan, line, lang)}")
+                   f"{_rule(plan, line, lang, sources)}")
         out.extend(cite(line.parameters))
     exemption = _exemption_text(plan, lang)
     if exemption is None and not plan.flat_participation and plan.price:

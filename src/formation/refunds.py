@@ -125,12 +125,18 @@ class Refund:
         completion_rate: the completion rate, a whole percent (0 when nothing was delivered).
         ending: how the order ended.
         lines: one per line of the plan, in the same order.
+        on: the day whose rules applied (default: the plan's order day).
     """
 
     plan: FundingPlan = attrs.field(validator=attrs.validators.instance_of(FundingPlan))
     completion_rate: int = attrs.field(validator=_percent)
     ending: Ending = attrs.field(validator=attrs.validators.instance_of(Ending))
     lines: tuple[RefundLine, ...] = attrs.field(converter=_refund_lines)
+    on: date = attrs.field(
+        default=attrs.Factory(lambda self: self.plan.on, takes_self=True),
+        validator=lambda _i, _a, v: check_date(v, "on"))
+    _rulebook: Rulebook | None = attrs.field(
+        default=None, alias="rulebook", eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         plan_lines = self.plan.lines
@@ -186,6 +192,17 @@ class Refund:
         names = _ENDINGS[lang][self.ending]
         out = [(f"Remboursement — {names}, taux de réalisation {self.completion_rate} %" if fr
                 else f"Refund — {names}, completion rate {self.completion_rate} %")]
+        book = self._rulebook if self._rulebook is not None else self.plan.rulebook
+        sources = {value.name: value for value in book.parameters_at(self.on)}
+        for name in _ENDING_PARAMETERS[self.ending] + (
+                ("flat_participation_kept_when_charged",) if self.plan.participation
+                and self.kept else ()):
+            value = sources[name]
+            label = value.label_fr if fr else value.label_en
+            out.append(f"  {label} : {_show(value.value, lang)} — {value.source} "
+                       f"[{value.confidence.value}]" if fr else
+                       f"  {label}: {_show(value.value, lang)} — {value.source} "
+                       f"[{value.confidence.value}]")
         for line in self.lines:
             source = _SOURCES[lang][line.kind]
             if line.funder is not None:
@@ -197,6 +214,23 @@ class Refund:
         out.append(f"Total rendu {self.refunded}, conservé {self.kept}" if fr
                    else f"Total back {self.refunded}, kept {self.kept}")
         return "\n".join(out)
+
+
+_ENDING_PARAMETERS: dict[Ending, tuple[str, ...]] = {
+    Ending.NO_FAULT: (),
+    Ending.HOLDER_FAULT: ("holder_fault_uncompleted_charge_rate",),
+    Ending.LATE_CANCELLATION: ("late_cancellation_debit_rate",),
+    Ending.NO_SHOW: ("no_show_debit_rate",),
+}
+
+
+def _show(value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("oui" if value else "non") if lang == "fr" else ("yes" if value else "no")
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(
+            value.numerator)
+    return str(value)
 
 
 _ENDINGS = {
@@ -316,6 +350,8 @@ def refund_plan(
         plan=plan,
         completion_rate=completion_rate,
         ending=ending,
+        on=day,
+        rulebook=rulebook,
         lines=tuple(
             RefundLine(kind=line.kind, paid=line.amount, refunded=Euros(cents),
                        funder=line.funder, reference=line.reference)
