@@ -35,8 +35,8 @@ from formation.errors import FormationError, InvalidValue
 from formation.money import Euros
 
 __all__ = [
-    "SCHEMA_VERSION",
     "Codec",
+    "SCHEMA_VERSION",
     "from_data",
     "to_data",
 ]
