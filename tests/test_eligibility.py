@@ -31,6 +31,7 @@ from formation.eligibility import (
     certification_violations,
     eligibility_violations,
     is_eligible,
+    is_session_eligible,
     organism_violations,
     session_eligibility_violations,
 )
@@ -227,3 +228,24 @@ def test_a_dated_session_is_checked_like_its_offer_on_its_start(data: st.DataObj
     assert session.start is not None
     assert session_eligibility_violations(the_offer, session) == eligibility_violations(
         the_offer, session.start)
+
+
+@given(st.data())
+def test_a_session_is_eligible_exactly_when_it_has_no_violation(data: st.DataObject) -> None:
+    the_offer = data.draw(offers(consistent=data.draw(st.booleans())))
+    session = data.draw(sessions(offer_id=the_offer.offer_id))
+    assert is_session_eligible(the_offer, session) is (
+        session_eligibility_violations(the_offer, session) == ())
+
+
+@given(offers(consistent=False), st.dates(date(2015, 1, 1), date(2030, 12, 31)))
+def test_is_eligible_agrees_with_the_violations_for_inconsistent_offers_too(
+    the_offer: Offer, day: date
+) -> None:
+    assert is_eligible(the_offer, day) is (eligibility_violations(the_offer, day) == ())
+
+
+def test_is_session_eligible_refuses_a_session_of_another_offer() -> None:
+    other = Session(SessionId("S1"), OfferId("AF999"), date(2026, 1, 5), date(2026, 1, 9))
+    with pytest.raises(InvalidValue, match="AF999"):
+        is_session_eligible(offer(), other)

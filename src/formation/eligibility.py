@@ -49,6 +49,7 @@ __all__ = [
     "certification_violations",
     "eligibility_violations",
     "is_eligible",
+    "is_session_eligible",
     "organism_violations",
     "session_eligibility_violations",
 ]
@@ -213,5 +214,39 @@ def session_eligibility_violations(
 
 
 def is_eligible(offer: Offer, on: date, rulebook: Rulebook | None = None) -> bool:
-    """Whether ``offer`` breaches no eligibility rule on ``on``."""
-    return not eligibility_violations(offer, on, rulebook)
+    """Whether ``offer`` breaches no eligibility rule on ``on``.
+
+    The same answer as ``not eligibility_violations(offer, on, rulebook)``, without building the
+    violations: fit for filtering a large catalogue.
+    """
+    if not isinstance(offer, Offer):
+        raise InvalidValue(f"offer must be an Offer, got {offer!r}")
+    rules = _rules(on, rulebook)
+    if rules.qualiopi_required:
+        qualiopi = offer.organism.qualiopi
+        if qualiopi is None or not qualiopi.valid_from <= on <= qualiopi.valid_until:
+            return False
+    if offer.action_type not in rules.eligible_action_types:
+        return False
+    certification = offer.certification
+    registry = _REGISTRY_OF.get(offer.action_type)
+    if certification is None:
+        return registry is None
+    if registry is not None and certification.registry is not registry:
+        return False
+    return certification.registered_until is None or on <= certification.registered_until
+
+
+def is_session_eligible(offer: Offer, session: Session, rulebook: Rulebook | None = None) -> bool:
+    """Whether ``offer`` is eligible on the day ``session`` starts (never for an undated one).
+
+    Raises:
+        InvalidValue: ``session`` runs another offer.
+    """
+    if not isinstance(session, Session):
+        raise InvalidValue(f"session must be a Session, got {session!r}")
+    if not isinstance(offer, Offer) or session.offer_id != offer.offer_id:
+        raise InvalidValue(
+            f"session {session.session_id!r} runs offer {session.offer_id!r}, not {offer!r}"
+        )
+    return session.start is not None and is_eligible(offer, session.start, rulebook)
