@@ -21,7 +21,8 @@ Other provider conditions of section 7.1 (an activity declaration number, the ce
 authorisation, a filed annual report) are not data the catalogue carries, so they are not
 checked here.
 
->>> from datetime import date
+>>> import functools
+from datetime import date
 >>> from formation import (Certification, Euros, Modality, Offer, Organism,
 ...                        QualiopiCertification, Registry)
 >>> organism = Organism("78959578200051", "FORMALTIC",
@@ -61,9 +62,12 @@ _REGISTRY_OF: dict[ActionType, Registry] = {
 }
 
 
+_default_rulebook = functools.cache(Rulebook.default)
+
+
 def _rules(on: date, rulebook: Rulebook | None) -> Rules:
     check_date(on, "on")
-    return (rulebook if rulebook is not None else Rulebook.default()).at(on)
+    return (rulebook if rulebook is not None else _default_rulebook()).at(on)
 
 
 def _organism_violations(organism: Organism, on: date, rules: Rules, subject: str) -> list[Violation]:
