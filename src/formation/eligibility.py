@@ -38,6 +38,7 @@ from datetime import date
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from formation.actions import ActionType
