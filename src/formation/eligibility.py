@@ -21,8 +21,7 @@ Other provider conditions of section 7.1 (an activity declaration number, the ce
 authorisation, a filed annual report) are not data the catalogue carries, so they are not
 checked here.
 
->>> import functools
-from datetime import date
+>>> from datetime import date
 >>> from formation import (Certification, Euros, Modality, Offer, Organism,
 ...                        QualiopiCertification, Registry)
 >>> organism = Organism("78959578200051", "FORMALTIC",
