@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from formation import (
     Account,
+    ConflictError,
     Euros,
     Funder,
     InsufficientCredit,
@@ -151,6 +153,33 @@ class AccountMachine(RuleBasedStateMachine):
         before = self.state()
         self.account.append(self.account.entries[-1])
         assert self.state() == before
+
+    @rule(back=st.integers(1, 60), amount=st.integers(1, 100_00))
+    def back_dated_spending_is_refused_or_safe(self, back: int, amount: int) -> None:
+        before = self.state()
+        booking = BookingId("B-late")
+        try:
+            entries = self.account.hold(self.next_id("late-hold"), booking,
+                                        self.day - timedelta(back), rights=Euros(amount))
+        except (InvalidValue, InsufficientCredit):
+            assert self.state() == before
+            return
+        self.held[booking] = self.held.get(booking, 0) + sum(e.amount.cents for e in entries)
+
+    @rule(amount=st.integers(1, 100_00))
+    def a_stale_write_is_a_conflict(self, amount: int) -> None:
+        before = self.state()
+        with pytest.raises(ConflictError):
+            self.account.credit(self.next_id("stale"), Euros(amount), self.day,
+                                expected_version=self.account.version - 1)
+        assert self.state() == before
+
+    @invariant()
+    def each_booking_holds_what_the_model_says(self) -> None:
+        for booking, cents in self.held.items():
+            assert self.account.held_for(booking).total.cents == cents
+        for entry in self.account.ledger.top_up_entries():
+            assert self.account.ledger.top_up_available(entry.entry_id) >= Euros(0)
 
     @invariant()
     def balance_is_the_fold(self) -> None:
