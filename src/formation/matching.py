@@ -737,7 +737,7 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
     if isinstance(planned, RuleViolation):
         plan, cost_part, bookable = None, 0.0, False
         reasons.extend(
-            Reason(f"funding.{v.code}", Fit.SHORT, f"financement impossible : {v.message}",
+            Reason(v.code, Fit.SHORT, f"financement impossible : {v.message}",
                    f"cannot be funded: {v.message}", blocking=True)
             for v in planned.violations)
     else:
@@ -842,17 +842,14 @@ def _pages(index: CatalogIndex, query: Query, skip: int = 0,
         page += 1
 
 
-def _hits(index: CatalogIndex, query: Query, window: tuple[date, date] | None,
+def _hits(index: CatalogIndex, query: Query, window: tuple[date, date],
           undated: bool, most: int | None) -> Iterator[Hit]:
-    """Every hit of ``query`` whose session starts in ``window`` (all when ``None``), then,
-    when the catalogue has sessions without dates (``undated``), every such hit.
+    """Every hit of ``query`` whose session starts in ``window``, then, when the catalogue has
+    sessions without dates (``undated``), every such hit.
 
     With ``Sort.START_DATE`` the sessions without dates come after the dated ones, so they are
     the hits of the query without date bounds that come after all the dated ones.
     """
-    if window is None:
-        yield from _pages(index, query, most=most)
-        return
     yield from _pages(index, attrs.evolve(query, start_from=window[0], start_until=window[1]),
                       most=most)
     if not undated:
@@ -951,8 +948,11 @@ def recommend(
         The recommendations: bookable ones first, ranked by score (then start date, offer and
         session id), then the unbookable ones if asked for, ranked the same way.
 
-    Only sessions that start within the free periods (without periods: within
-    ``weights.horizon_days`` of ``on``) and sessions without published dates are considered.
+    Only sessions that start by the end of the last free period (without periods: within
+    ``weights.horizon_days`` of ``on``) and sessions without published dates are considered;
+    with ``include_unbookable``, from ``on`` and at least to the horizon (to mark those starting
+    too soon or outside the periods), else from the earliest start a registration made on
+    ``on`` allows.
     Within them (and ``max_candidates``), the result is exactly the ``limit`` best by score: candidates are scored first without
     their funding plan, with the best cost they could have, and a funding plan is computed only
     for those whose best possible score can still enter the result.
@@ -986,8 +986,10 @@ def recommend(
     # the most an order can cost: everything the rights, top-ups and budget can pay
     ceiling = None if include_unbookable else (
         rights + Euros(ctx.top_up_total) + needs.budget)
-    window = None if include_unbookable else _window(needs, earliest, on, weights.horizon_days)
-    undated = window is not None and _has_undated(index)
+    window = _window(needs, earliest, on, weights.horizon_days)
+    if include_unbookable:  # also the sessions too soon or outside the periods, to mark them
+        window = (on, max(window[1], on + timedelta(days=weights.horizon_days)))
+    undated = _has_undated(index)
     seen: set[str] = set()
     candidates: list[_Candidate] = []
     for query in _queries(needs, ceiling):

@@ -130,22 +130,28 @@ _THEMES = ("anglais", "excel", "comptabilite", "permis", "bilan", "python", "sou
 
 
 @st.composite
-def needs(draw: st.DrawFn, formacodes: tuple[str, ...] = ()) -> Needs:
-    """What a holder may want: themes (words, or the ``formacodes`` given), a place and a
-    radius or distance only, free periods, working time or not, a budget."""
-    pool = list(_THEMES) + list(formacodes)
+def needs(
+    draw: st.DrawFn,
+    formacodes: tuple[str, ...] = (),
+    words: tuple[str, ...] = _THEMES,
+    near: st.SearchStrategy[Point] | None = None,
+    max_budget_cents: int = 300_000,
+) -> Needs:
+    """What a holder may want: themes (among ``words`` and ``formacodes``), a place (from
+    ``near``, default :func:`points`) and a radius, or distance only, or anywhere; free
+    periods; working time or not; a budget up to ``max_budget_cents``."""
+    pool = list(words) + list(formacodes)
     themes = tuple(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)))
-    where = draw(st.sampled_from(["near", "distance", "anywhere"]))
-    near = draw(points()) if where == "near" else None
+    where = draw(st.sampled_from(["near", "near", "distance", "anywhere"]))
+    point = draw(near if near is not None else points()) if where == "near" else None
     return Needs(
         themes=themes,
-        near=near,
+        near=point,
         radius_km=draw(st.sampled_from([5, 15, 30, 60, 150])),
         distance_only=where == "distance",
         accept_distance=draw(st.booleans()),
         free_periods=tuple(draw(st.lists(periods(), max_size=2))),
         outside_working_time=draw(st.booleans()),
-        budget=draw(st.integers(0, 300_000).map(Euros)),
+        budget=draw(st.integers(0, max_budget_cents).map(Euros)),
         job_seeker=draw(st.booleans()),
     )
-
