@@ -78,9 +78,29 @@ from formation.funding import (
 )
 from formation.holders import Holder, HolderStatus, Recognition
 from formation.ledger import Entry, EntryKind, HoursBalance, Ledger, Source
+from formation.matching import (
+    Fit,
+    Needs,
+    Period,
+    Point,
+    RankingWeights,
+    Reason,
+    Recommendation,
+    locate,
+    recommend,
+)
 from formation.money import Euros, allocate
 from formation.query import Hit, Near, Query, SearchResults, Sort
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
+from formation.reviews import (
+    Criterion,
+    RatingPrior,
+    RatingSummary,
+    Review,
+    ReviewBook,
+    Scores,
+    review_violations,
+)
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
 from formation.search import CatalogIndex
 from formation.territories import Territory, territory_for_department
@@ -122,6 +142,7 @@ __all__ = [
     "ConflictError",
     "ConsentRequest",
     "ConsentStatus",
+    "Criterion",
     "DayKind",
     "Deadlines",
     "DuplicateEntry",
@@ -131,6 +152,7 @@ __all__ = [
     "Euros",
     "Exemption",
     "Fault",
+    "Fit",
     "FormationError",
     "Funder",
     "FundingLine",
@@ -149,6 +171,7 @@ __all__ = [
     "Movement",
     "MovementKind",
     "Near",
+    "Needs",
     "NotAuthorized",
     "NotFound",
     "Offer",
@@ -156,19 +179,29 @@ __all__ = [
     "Option",
     "Organism",
     "ParameterValue",
+    "Period",
     "Place",
+    "Point",
     "Proposal",
     "QualiopiCertification",
     "Query",
+    "RankingWeights",
+    "RatingPrior",
+    "RatingSummary",
+    "Reason",
     "Recognition",
+    "Recommendation",
     "Refund",
     "RefundLine",
     "Registry",
     "RejectedRow",
+    "Review",
+    "ReviewBook",
     "Role",
     "RuleViolation",
     "Rulebook",
     "Rules",
+    "Scores",
     "SearchResults",
     "Session",
     "Sort",
@@ -194,8 +227,11 @@ __all__ = [
     "lapse_overdue",
     "load_open_data_catalog",
     "load_sample_catalog",
+    "locate",
     "plan_funding",
+    "recommend",
     "refund_plan",
     "request_consent",
+    "review_violations",
     "territory_for_department",
 ]

@@ -62,10 +62,10 @@ from formation.errors import (
 from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
 
 __all__ = [
-    "DEFAULT_PRIOR",
-    "REVIEWABLE_STATUSES",
     "Criterion",
+    "DEFAULT_PRIOR",
     "FolderView",
+    "REVIEWABLE_STATUSES",
     "RatingPrior",
     "RatingSummary",
     "Review",
