@@ -102,6 +102,18 @@ def test_explanation_says_why() -> None:
     assert explained.threshold_hours == Fraction(1607, 2)
 
 
+def test_a_reinforced_year_below_half_time_follows_the_rulebooks_reading() -> None:
+    # cpf-rules.md 1.3: the full 800 € needs half-time work; below it, a U parameter decides.
+    work = WorkYear(2024, 803, low_qualified=True)
+    assert annual_credit(work, E(0)) == C("399,76")
+    general = Rulebook.default().with_change(effective=date(2019, 1, 1),
+                                             reinforced_prorated_below_threshold=False)
+    assert annual_credit(work, E(0), general) == C("249,85")
+    assert annual_credit(work, E(5000), general) == E(0)  # the general ceiling then
+    assert annual_credit(WorkYear(2024, 804, low_qualified=True), E(0), general) == E(800)
+    assert annual_credit(WorkYear(2024, 10, esat_worker=True), E(0), general) == E(800)
+
+
 def test_a_what_if_rulebook_changes_the_credit_from_its_day() -> None:
     what_if = Rulebook.default().with_change(effective=date(2027, 1, 1), annual_credit=E(600))
     assert annual_credit(WorkYear(2026, 1607), E(0), what_if) == E(500)

@@ -7,9 +7,10 @@ The rules, all read from the rulebook for the year of work (``cpf-rules.md`` sec
   reference hours (1 607 h, or the collective-agreement duration); below that, it is prorated
   by hours worked ÷ reference hours and **rounded up to the cent** (R6323-1 II). Low-qualified
   workers, disabled workers (BOETH) and ESAT workers get 800 € a year up to 8 000 €, ESAT
-  workers never prorated; with several statuses in a year the most favourable applies (below
-  half-time, a reinforced year is prorated from 800 €: the sources only say that the full
-  800 € needs half-time work, so this reading is a choice). The
+  workers never prorated; with several statuses in a year the most favourable applies. Below
+  half-time, a low-qualified or disabled worker's year is prorated from 800 € (the sources only
+  say that the full 800 € needs half-time work: the rulebook's
+  ``reinforced_prorated_below_threshold``, marked U, set it to ``False`` for 500 € prorated). The
   credit never takes the balance of rights (DIF included, top-ups excluded) above the ceiling:
   reached mid-year, only the room left is credited; an existing balance is never reduced.
 * **Hours era (work from 2015 to 2018)**, :func:`hours_credit`: 24 h a year for a full-time
@@ -210,15 +211,18 @@ def explain_annual_credit(
     if balance.cents < 0:
         raise InvalidValue(f"balance must not be negative, got {balance}")
     rules = _rules_for(work.year, rulebook)
+    threshold = rules.full_rights_threshold * work.reference_hours
+    prorated = not work.esat_worker and Fraction(work.hours_worked) < threshold
+    reinforced = work.esat_worker or (
+        work.reinforced and (not prorated or rules.reinforced_prorated_below_threshold)
+    )
     base, ceiling = rules.annual_credit, rules.annual_credit_ceiling
-    if work.reinforced:
+    if reinforced:
         base, ceiling = rules.reinforced_annual_credit, rules.reinforced_ceiling
     if base is None or ceiling is None:
         raise InvalidValue(
             f"{work.year} is in the hours era (rights in hours until 2018): use hours_credit()"
         )
-    threshold = rules.full_rights_threshold * work.reference_hours
-    prorated = not work.esat_worker and Fraction(work.hours_worked) < threshold
     earned = _ceil_cents(base.cents * work.share) if prorated else base
     room = max(ceiling.cents - balance.cents, 0)
     amount = Euros(min(earned.cents, room))

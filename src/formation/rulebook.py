@@ -116,6 +116,9 @@ class Rules:
     reinforced_ceiling: Euros | None = _param(
         "Plafond renforcé (peu qualifié, BOETH, ESAT)",
         "Reinforced ceiling (low-qualified, disabled, ESAT)", "€")
+    reinforced_prorated_below_threshold: bool = _param(
+        "Sous le seuil, l'alimentation renforcée est proratisée (sinon cas général proratisé)",
+        "Below the threshold, the reinforced credit is prorated (else the general one is)")
     annual_credit_posted_on: tuple[int, int] = _param(
         "Mois et jour de l'année N+1 où les droits de l'année N sont crédités",
         "Month and day of year N+1 when year N's rights are credited")

@@ -30,6 +30,9 @@ EURO_AMOUNTS = ("Code du travail R6323-1 and D6323-3-1; service-public fiche F10
                 "https://www.service-public.fr/particuliers/vosdroits/F10705")
 CREDIT_TIMING = ("Service-public F10705: year N's rights are credited before 15 June of N+1 "
                  "(secondary sources: between 15 April and 20 June); 15 April chosen")
+REINFORCED_PART_TIME = ("cpf-rules.md 1.3: the 800 € of a low-qualified worker needs half-time work "
+                        "(F10705); what a reinforced year below half-time earns is not stated: "
+                        "800 € prorated chosen (else 500 € prorated, with the general ceiling)")
 DIF_ORDONNANCE = ("Ordonnance n° 2019-861 du 21 août 2019, https://www.groupe-legrand.com/post/"
                   "dif-l-ordonnance-du-21-ao%C3%BBt-2019-est-venue-corriger-des-dispositions-de-la-loi-avenir")
 DIF_EXTENSION = ("Loi n° 2020-1379 du 14 novembre 2020 (report au 30 juin 2021), https://lacohesion"
@@ -122,6 +125,7 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("annual_credit_ceiling", E(5000), date(2019, 1, 1), EURO_AMOUNTS, C),
     ParameterValue("reinforced_annual_credit", E(800), date(2019, 1, 1), EURO_AMOUNTS, C),
     ParameterValue("reinforced_ceiling", E(8000), date(2019, 1, 1), EURO_AMOUNTS, C),
+    ParameterValue("reinforced_prorated_below_threshold", True, ORIGIN, REINFORCED_PART_TIME, U),
     ParameterValue("annual_credit_posted_on", (4, 15), ORIGIN, CREDIT_TIMING, P),
     # 2. DIF
     ParameterValue("dif_hourly_rate", E(15), ORIGIN, DIF_FACTS, C),
