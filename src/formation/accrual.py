@@ -172,6 +172,7 @@ class AnnualCredit:
     Attributes:
         work: the year of work.
         balance: the balance of rights the ceiling was checked against.
+        reinforced: whether the reinforced amount and ceiling applied.
         full_amount: 500 € or 800 € (reinforced), the rulebook's value for the year.
         ceiling: 5 000 € or 8 000 €.
         threshold_hours: hours from which the full amount is earned (half the reference).
@@ -182,6 +183,7 @@ class AnnualCredit:
 
     work: WorkYear
     balance: Euros
+    reinforced: bool
     full_amount: Euros
     ceiling: Euros
     threshold_hours: Fraction
@@ -226,7 +228,8 @@ def explain_annual_credit(
     earned = _ceil_cents(base.cents * work.share) if prorated else base
     room = max(ceiling.cents - balance.cents, 0)
     amount = Euros(min(earned.cents, room))
-    return AnnualCredit(work, balance, base, ceiling, threshold, prorated, earned, amount)
+    return AnnualCredit(work, balance, reinforced, base, ceiling, threshold, prorated, earned,
+                        amount)
 
 
 def annual_credit(work: WorkYear, balance: Euros, rulebook: Rulebook | None = None) -> Euros:

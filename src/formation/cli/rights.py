@@ -106,7 +106,7 @@ def _run_hours(work: WorkYear, args: argparse.Namespace, posted: date, out: Text
 def _render_euros(c: AnnualCredit, posted: date, lang: str) -> str:
     w = c.work
     fr = lang == "fr"
-    status = (("renforcé" if fr else "reinforced") if w.reinforced
+    status = (("renforcé" if fr else "reinforced") if c.reinforced
               else ("cas général" if fr else "general case"))
     lines = [
         (f"Droits CPF de l'année {w.year} (crédités le {posted:%d/%m/%Y})" if fr
