@@ -118,7 +118,9 @@ class _Table:
         self.kind = kind
         self.worked = worked
         self.flags = flags
-        self.running = array("i", accumulate(flags, initial=0))
+        # two bytes a day when the counts fit (jours ouvrés do): a smaller table stays in cache
+        counts = len(flags) - flags.count(0)
+        self.running = array("H" if counts < 1 << 16 else "i", accumulate(flags, initial=0))
         self.days: tuple[date, ...] = tuple(compress(_all_days(), flags))
         self.size = len(self.days)
 
