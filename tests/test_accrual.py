@@ -328,3 +328,28 @@ def test_a_work_year_is_reinforced_when_a_status_touches_the_year(holder: Holder
     )
     if touched:
         assert work.low_qualified or work.disabled_worker
+
+
+@given(fst.work_years(min_year=2015, max_year=2018), st.fractions(0, 200, max_denominator=50))
+def test_hours_credits_stay_within_the_year_and_the_ceiling(
+    work: WorkYear, balance: Fraction
+) -> None:
+    # L6323-11 (2015): at most 24 h a year, never above 150 h.
+    hours = hours_credit(work, balance).hours
+    assert 0 <= hours <= 24
+    assert balance + hours <= max(Fraction(150), balance)
+    if balance >= 120:
+        assert hours <= 12
+
+
+@given(st.lists(fst.work_years(min_year=2015, max_year=2030, reinforced=False), max_size=16,
+                unique_by=lambda w: w.year))
+def test_a_career_never_credits_above_the_ceiling(years: list[WorkYear]) -> None:
+    account = new_account()
+    entries = credit_career(account, years)
+    assert account.balance().rights <= E(5000)
+    for entry in entries:
+        if entry.kind is EntryKind.ANNUAL_CREDIT:
+            assert Euros(0) < entry.amount <= E(500)
+            assert entry.effective == posting_day(entry.year or 0)
+    assert account.hours(as_of=date(2019, 1, 1)).cpf == 0
