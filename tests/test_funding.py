@@ -11,7 +11,8 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from formation import (
     ActionType,
@@ -474,12 +475,14 @@ def test_more_rights_never_make_the_holder_pay_more_by_card_except_a_lost_exempt
 # -- a differential check against the formula written plainly ----------------------------
 
 
-def reference(situation: FundingSituation) -> tuple[Euros, dict[Funder, Euros], Euros, Euros]:
+def reference(situation: FundingSituation, book: Rulebook = BOOK
+              ) -> tuple[Euros, dict[Funder, Euros], Euros, Euros]:
     """cpf-rules.md section 4, in Decimal euros, with the two documented choices of the module:
     an exempting top-up exempts when drawn; a licence's minimum co-funding is drawn first."""
-    rules = BOOK.at(situation.on)
+    rules = book.at(situation.on)
     tops = sorted(situation.applicable_top_ups(),
-                  key=lambda t: list(rules.top_up_priority).index(t.funder))
+                  key=lambda t: rules.top_up_priority.index(t.funder)
+                  if t.funder in rules.top_up_priority else len(rules.top_up_priority))
     price = situation.price.to_decimal()
     card_only = sum((o.price.to_decimal() for o in situation.options if not o.cpf_fundable),
                     Decimal(0))
@@ -538,3 +541,40 @@ def test_plans_match_the_formula_written_plainly(situation: FundingSituation) ->
     result = situation.plan()
     assert (result.rights_used, dict(result.top_ups_by_funder), result.participation,
             result.card_payment) == reference(situation)
+
+
+WHAT_IF_DAY = date(2019, 1, 1)
+
+
+@st.composite
+def what_if_changes(draw: st.DrawFn) -> dict[str, object]:
+    """Other participations, caps, funder orders and exempting funders (from 2019 on)."""
+    cap = st.one_of(st.none(), fst.euros(0, 300_000))
+    return {
+        "flat_participation": draw(fst.euros(0, 30_000)),
+        "rights_cap_rs": draw(cap),
+        "rights_cap_skills_assessment": draw(cap),
+        "rights_cap_light_driving_licence": draw(cap),
+        "top_up_priority": tuple(draw(st.permutations(list(Funder)))[:draw(st.integers(0, 15))]),
+        "flat_participation_exempting_funders": draw(st.frozensets(st.sampled_from(list(Funder)))),
+    }
+
+
+@settings(max_examples=100)
+@given(what_if_changes(), fst.funding_situations(valid_only=False))
+def test_every_law_holds_under_what_if_rules(changes: dict[str, object],
+                                             situation: FundingSituation) -> None:
+    book = BOOK.with_change(effective=WHAT_IF_DAY, **changes)
+    assume(situation.on >= WHAT_IF_DAY and situation.is_valid(book))
+    result = situation.plan(book)
+    rules = book.at(situation.on)
+    assert result.rights_used + result.top_ups_used + result.card_payment == situation.price
+    assert result.rights_used <= situation.balance
+    if result.rights_cap is not None:
+        assert result.rights_cap == rights_cap(rules, situation.action_type)
+        assert result.rights_used <= result.rights_cap
+    if result.exemption is None:
+        fundable = situation.price - result.not_fundable
+        assert result.participation == min(rules.flat_participation, fundable)
+    assert (result.rights_used, dict(result.top_ups_by_funder), result.participation,
+            result.card_payment) == reference(situation, book)
