@@ -411,6 +411,7 @@ class Ledger:
         "_hours_moves",
         "_last_spend",
         "_pot_held",
+        "_pot_latest",
         "_pot_moves",
         "_pot_pool",
         "_top_ups",
@@ -433,6 +434,7 @@ class Ledger:
         self._pot_pool: dict[str, int] = {}
         self._pot_held: dict[str, int] = {}
         self._pot_moves: dict[str, list[tuple[int, int, int]]] = {}
+        self._pot_latest: dict[str, int] = {}  # the latest day a top-up moved
         # the day of the last spending movement of each pot ("" is the rights)
         self._last_spend: dict[str, int] = {}
         # per (booking, pot): held and debited (net of refunds)
@@ -534,6 +536,8 @@ class Ledger:
         if as_of is None:
             return Euros(self._pot_pool[top_up] - self._pot_held[top_up])
         limit = _check_day(as_of, "as_of").toordinal()
+        if limit >= self._pot_latest[top_up]:
+            return Euros(self._pot_pool[top_up] - self._pot_held[top_up])
         return Euros(sum(p - h for o, p, h in self._pot_moves[top_up] if o <= limit))
 
     def available_top_ups(self, as_of: date | None = None) -> tuple[TopUp, ...]:
@@ -805,9 +809,13 @@ class Ledger:
             if index == _TOP_UPS:
                 self._pot_pool[top_up] += delta
                 self._pot_moves[top_up].append((ordinal, delta, 0))
+                if ordinal > self._pot_latest[top_up]:
+                    self._pot_latest[top_up] = ordinal
             else:
                 self._pot_held[top_up] += delta
                 self._pot_moves[top_up].append((ordinal, 0, delta))
+                if ordinal > self._pot_latest[top_up]:
+                    self._pot_latest[top_up] = ordinal
         booking = entry.booking
         if booking is not None:
             key = (booking, pot)
@@ -836,6 +844,7 @@ class Ledger:
             self._pot_pool[new] = entry.amount.cents
             self._pot_held[new] = 0
             self._pot_moves[new] = [(ordinal, entry.amount.cents, 0)]
+            self._pot_latest[new] = ordinal
             return None
         if kind == _CONVERSION_V:
             key = _hours_key(entry)
@@ -873,6 +882,7 @@ class Ledger:
             del self._pot_pool[entry.entry_id]
             del self._pot_held[entry.entry_id]
             del self._pot_moves[entry.entry_id]
+            del self._pot_latest[entry.entry_id]
             return
         if kind.is_credit and kind is not EntryKind.HOURS_CONVERSION:
             return
@@ -889,6 +899,7 @@ class Ledger:
             self._pot_pool[pot] -= deltas[1]
             self._pot_held[pot] -= deltas[3]
             self._pot_moves[pot].pop()
+            self._pot_latest[pot] = max(o for o, _, _ in self._pot_moves[pot])
         booking = entry.booking
         if booking is not None:
             key2 = (booking, pot)
