@@ -14,6 +14,8 @@ family                    also a                raised when
 ``DuplicateEntry``        ``ValueError``        an identifier is reused for another record
 ``NotAuthorized``         ``PermissionError``   a party acts where it has no right
 ``NotFound``              ``LookupError``       a record is missing
+``StorageError``          ``OSError``           a store cannot be read or written (a corrupted
+                                                or foreign file, a read-only place, a full disk)
 ========================  ====================  =============================================
 
 Business rules do not raise: they return a tuple of :class:`Violation`; the services decide
@@ -36,6 +38,7 @@ __all__ = [
     "NotAuthorized",
     "NotFound",
     "RuleViolation",
+    "StorageError",
     "Violation",
 ]
 
@@ -107,3 +110,8 @@ class NotAuthorized(FormationError, PermissionError):
 
 class NotFound(FormationError, LookupError):
     """The record asked for does not exist."""
+
+
+class StorageError(FormationError, OSError):
+    """A store cannot be read or written: a corrupted or foreign file, no right to write, a
+    full disk. Nothing stored before is changed by the operation that failed."""

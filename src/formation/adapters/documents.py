@@ -1,0 +1,301 @@
+"""The documents of every entity: :data:`CODEC`, the JSON codec that knows every record type.
+
+Built on :class:`formation.adapters.codec.Codec` (versioned documents
+``{"type", "version", "data"}``, plain JSON data, errors that name the path of a bad field), it
+knows:
+
+- accounts with their ledgers (:class:`~formation.accounts.Account` is an aggregate, not an
+  attrs record: its data is ``{"account_id", "holder_id", "entries": [...]}``, and decoding
+  replays the entries through the ledger's checks, so a ledger that spends money it does not
+  have is refused) and single ledger :class:`~formation.ledger.Entry` records;
+- holders (:class:`~formation.holders.Holder`);
+- the catalogue: :class:`~formation.catalog.Offer`, :class:`~formation.catalog.Session`,
+  :class:`~formation.catalog.Organism`;
+- registration folders (:class:`~formation.bookings.Booking`) with their whole history and
+  funding plan (:class:`~formation.funding.FundingPlan`);
+- reviews (:class:`~formation.reviews.Review`, :class:`~formation.reviews.RatingSummary`);
+- rulebook changes: a whole :class:`~formation.rulebook.Rulebook` or single
+  :class:`~formation.rulebook.ParameterValue` records, whose ``value`` is decoded with the type
+  of the :class:`~formation.rulebook.Rules` field it names (a ``flat_participation`` is cents,
+  a ``late_cancellation_debit_rate`` a fraction ``"n/d"``…);
+- top-ups (:class:`~formation.topups.TopUp`).
+
+A funding plan remembers the rulebook it was computed with, to explain itself; that rulebook is
+not part of the plan's data (it does not take part in equality either): a plan read back
+explains itself with the default rulebook.
+
+Ledger entries are the bulk of a store (millions of rows), so they have a hand-written encoder
+and decoder (:func:`entry_to_data`, :func:`entry_from_data`) that give the same data and the
+same errors as the generic codec, several times faster. Fields at their default value are left
+out of an entry's data.
+
+>>> from datetime import date
+>>> from formation.ids import AccountId, EntryId, HolderId
+>>> from formation.money import Euros
+>>> account = Account(AccountId("A1"), HolderId("H1"))
+>>> _ = account.credit(EntryId("2024"), Euros.whole(500), date(2025, 4, 15), year=2024)
+>>> document = CODEC.encode(account)
+>>> document["data"]["entries"]
+[{'entry_id': '2024', 'kind': 'annual-credit', 'amount': 50000, 'effective': '2025-04-15', 'source': 'droits', 'year': 2024}]
+>>> CODEC.decode(document, Account).balance().available
+Euros(50000)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from formation.accounts import Account
+from formation.adapters.codec import Codec, from_data, to_data
+from formation.bookings import Booking
+from formation.catalog import Offer, Organism, Session
+from formation.errors import FormationError, InvalidValue
+from formation.funders import Funder
+from formation.funding import FundingPlan
+from formation.holders import Holder
+from formation.ids import AccountId, EntryId, HolderId
+from formation.ledger import Entry, EntryKind, Source
+from formation.money import Euros
+from formation.reviews import RatingSummary, Review
+from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
+from formation.topups import TopUp
+
+__all__ = [
+    "CODEC",
+    "account_from_data",
+    "account_to_data",
+    "booking_from_data",
+    "booking_to_data",
+    "entry_from_data",
+    "entry_to_data",
+]
+
+_KINDS = {k.value: k for k in EntryKind}
+_SOURCES: dict[str, Source | Funder] = {**{s.value: s for s in Source},
+                                        **{f.value: f for f in Funder}}
+_ENTRY_KEYS = frozenset({"entry_id", "kind", "amount", "effective", "source", "top_up", "booking",
+                         "year", "hours", "earmarked_offers", "earmarked_certifications",
+                         "note"})
+_RULES_TYPES: dict[str, Any] = {
+    f.name: f.type for f in attrs.fields(attrs.resolve_types(Rules))
+}
+
+
+# -- ledger entries (hand-written: they are the bulk of a store) ---------------------------
+
+def entry_to_data(entry: Entry) -> dict[str, Any]:
+    """The plain data of a ledger entry (fields at their default value left out)."""
+    data: dict[str, Any] = {
+        "entry_id": entry.entry_id,
+        "kind": entry.kind.value,
+        "amount": entry.amount.cents,
+        "effective": entry.effective.isoformat(),
+        "source": entry.source.value,
+    }
+    if entry.top_up is not None:
+        data["top_up"] = entry.top_up
+    if entry.booking is not None:
+        data["booking"] = entry.booking
+    if entry.year is not None:
+        data["year"] = entry.year
+    if entry.hours:
+        data["hours"] = f"{entry.hours.numerator}/{entry.hours.denominator}"
+    if entry.earmarked_offers:
+        data["earmarked_offers"] = sorted(entry.earmarked_offers)
+    if entry.earmarked_certifications:
+        data["earmarked_certifications"] = sorted(entry.earmarked_certifications)
+    if entry.note:
+        data["note"] = entry.note
+    return data
+
+
+def _bad(path: str, expected: str, value: object) -> InvalidValue:
+    return InvalidValue(f"{path}: expected {expected}, got {type(value).__name__} {value!r}")
+
+
+def _text(data: dict[str, Any], key: str, path: str, optional: bool = False) -> Any:
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        if key not in data:
+            raise InvalidValue(f"{path}.{key}: missing (a required field of Entry)")
+        raise _bad(f"{path}.{key}", "a string", value)
+    return value
+
+
+def entry_from_data(data: object, path: str = "data") -> Entry:
+    """Rebuild a ledger entry from its plain data; an error names the path of the bad field."""
+    if not isinstance(data, dict):
+        raise _bad(path, "an object for Entry", data)
+    if not data.keys() <= _ENTRY_KEYS:
+        unknown = sorted(set(data) - _ENTRY_KEYS)[0]
+        raise InvalidValue(f"{path}.{unknown}: unknown field of Entry; its fields are "
+                           + ", ".join(sorted(_ENTRY_KEYS)))
+    kind = _KINDS.get(_text(data, "kind", path))
+    if kind is None:
+        raise _bad(f"{path}.kind", "one of " + ", ".join(map(repr, _KINDS)), data["kind"])
+    amount = data.get("amount")
+    if type(amount) is not int:
+        raise _bad(f"{path}.amount", "an amount in cents (an integer)", amount)
+    effective = _text(data, "effective", path)
+    try:
+        if len(effective) != 10:
+            raise ValueError(effective)
+        day = date.fromisoformat(effective)
+    except ValueError:
+        raise _bad(f"{path}.effective", "an ISO date YYYY-MM-DD", effective) from None
+    source = _SOURCES.get(_text(data, "source", path))
+    if source is None:
+        raise _bad(f"{path}.source", "one of " + ", ".join(map(repr, _SOURCES)), data["source"])
+    year = data.get("year")
+    if year is not None and type(year) is not int:
+        raise _bad(f"{path}.year", "an integer", year)
+    hours: Fraction | int = 0
+    if "hours" in data:
+        text = data["hours"]
+        try:
+            numerator, denominator = text.split("/")
+            hours = Fraction(int(numerator), int(denominator))
+        except (AttributeError, ValueError, ZeroDivisionError):
+            raise _bad(f"{path}.hours", "a fraction 'n/d'", text) from None
+    earmarks: list[frozenset[str]] = []
+    for key in ("earmarked_offers", "earmarked_certifications"):
+        items = data.get(key, ())
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+            raise _bad(f"{path}.{key}", "a list of strings", items)
+        earmarks.append(frozenset(items))
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise _bad(f"{path}.note", "a string", note)
+    try:
+        return Entry(
+            EntryId(_text(data, "entry_id", path)), kind, Euros(amount), day, source,
+            top_up=_text(data, "top_up", path, optional=True),
+            booking=_text(data, "booking", path, optional=True), year=year, hours=hours,
+            earmarked_offers=earmarks[0], earmarked_certifications=earmarks[1], note=note)
+    except FormationError as error:
+        raise InvalidValue(f"{path}: {error}") from None
+
+
+# -- accounts: an aggregate, encoded as its identity and its entries -----------------------
+
+def account_to_data(account: Account) -> dict[str, Any]:
+    """The plain data of an account: its ids and every entry, in the order appended."""
+    return {"account_id": account.account_id, "holder_id": account.holder_id,
+            "entries": [entry_to_data(e) for e in account.entries]}
+
+
+def account_from_data(data: object, path: str = "data") -> Account:
+    """Rebuild an account, replaying its entries through the ledger's checks."""
+    if not isinstance(data, dict):
+        raise _bad(path, "an object for Account", data)
+    unknown = sorted(set(data) - {"account_id", "holder_id", "entries"})
+    if unknown:
+        raise InvalidValue(f"{path}.{unknown[0]}: unknown field of Account; its fields are "
+                           "account_id, holder_id, entries")
+    ids = []
+    for key in ("account_id", "holder_id"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            raise _bad(f"{path}.{key}", "a non-empty string", value)
+        ids.append(value)
+    raw = data.get("entries", [])
+    if not isinstance(raw, list):
+        raise _bad(f"{path}.entries", "a list", raw)
+    entries = [entry_from_data(item, f"{path}.entries[{i}]") for i, item in enumerate(raw)]
+    try:
+        return Account(AccountId(ids[0]), HolderId(ids[1]), entries)
+    except FormationError as error:
+        raise InvalidValue(f"{path}.entries: {error}") from None
+
+
+# -- folders: the funding plan's rulebook stays out -----------------------------------------
+
+def booking_to_data(booking: Booking) -> Any:
+    """The plain data of a folder, its history and its plan (without the plan's rulebook)."""
+    if booking.plan is not None:
+        booking = attrs.evolve(booking, plan=attrs.evolve(booking.plan, rulebook=None))
+    return to_data(booking)
+
+
+def booking_from_data(data: object, path: str = "data") -> Booking:
+    """Rebuild a folder; every validator of the records runs."""
+    booking: Booking = from_data(Booking, data, path)
+    return booking
+
+
+def _plan_to_data(plan: FundingPlan) -> Any:
+    return to_data(attrs.evolve(plan, rulebook=None))
+
+
+def _plan_from_data(data: object, path: str) -> FundingPlan:
+    plan: FundingPlan = from_data(FundingPlan, data, path)
+    return plan
+
+
+# -- rulebook changes: a value decoded with the type of its parameter ------------------------
+
+def _parameter_to_data(value: ParameterValue) -> dict[str, Any]:
+    return {"name": value.name, "value": to_data(value.value), "since": value.since.isoformat(),
+            "source": value.source, "confidence": value.confidence.value,
+            "until": None if value.until is None else value.until.isoformat()}
+
+
+def _parameter_from_data(data: object, path: str) -> ParameterValue:
+    if not isinstance(data, dict):
+        raise _bad(path, "an object for ParameterValue", data)
+    name = data.get("name")
+    if not isinstance(name, str) or name not in _RULES_TYPES:
+        raise _bad(f"{path}.name", "the name of a rulebook parameter", name)
+    unknown = sorted(set(data) - {"name", "value", "since", "source", "confidence", "until"})
+    if unknown:
+        raise InvalidValue(f"{path}.{unknown[0]}: unknown field of ParameterValue; its fields "
+                           "are name, value, since, source, confidence, until")
+    if "value" not in data:
+        raise InvalidValue(f"{path}.value: missing (a required field of ParameterValue)")
+    value = from_data(_RULES_TYPES[name], data["value"], f"{path}.value")
+    since = from_data(date, data.get("since"), f"{path}.since")
+    source = from_data(str, data.get("source"), f"{path}.source")
+    confidence = from_data(Confidence, data.get("confidence", "C"), f"{path}.confidence")
+    until = from_data(date | None, data.get("until"), f"{path}.until")
+    try:
+        return ParameterValue(name, value, since, source, confidence, until)
+    except FormationError as error:
+        raise InvalidValue(f"{path}: {error}") from None
+
+
+def _rulebook_to_data(rulebook: Rulebook) -> dict[str, Any]:
+    return {"values": [_parameter_to_data(v) for v in rulebook.values]}
+
+
+def _rulebook_from_data(data: object, path: str) -> Rulebook:
+    if not isinstance(data, dict) or set(data) != {"values"} or \
+            not isinstance(data["values"], list):
+        raise _bad(path, "an object {'values': [...]} for Rulebook", data)
+    values = [_parameter_from_data(v, f"{path}.values[{i}]")
+              for i, v in enumerate(data["values"])]
+    try:
+        return Rulebook(values=values)
+    except FormationError as error:
+        raise InvalidValue(f"{path}.values: {error}") from None
+
+
+CODEC = Codec(
+    types={cls.__name__: cls for cls in (
+        Account, Booking, Entry, FundingPlan, Holder, Offer, Organism, ParameterValue,
+        RatingSummary, Review, Rulebook, Session, TopUp)},
+    special={
+        Account: (account_to_data, account_from_data),
+        Booking: (booking_to_data, booking_from_data),
+        Entry: (entry_to_data, entry_from_data),
+        FundingPlan: (_plan_to_data, _plan_from_data),
+        ParameterValue: (_parameter_to_data, _parameter_from_data),
+        Rulebook: (_rulebook_to_data, _rulebook_from_data),
+    },
+)
+"""The codec of every entity of ``formation`` (see the module docstring)."""

@@ -1,0 +1,768 @@
+"""``SqliteStore``: the ports of :mod:`formation.ports` in one SQLite file, losing nothing.
+
+The embedded default store, on :mod:`sqlite3` from the standard library:
+
+- *one transaction per unit of work*: :meth:`SqliteUnitOfWork.commit` writes every folder and
+  every ledger entry it staged inside one ``BEGIN IMMEDIATE … COMMIT``; a crash, a conflict or
+  an error anywhere leaves the file as it was (SQLite's write-ahead log makes a commit atomic
+  and durable: ``journal_mode=WAL``, ``synchronous=FULL``);
+- *optimistic versions*, as :class:`~formation.adapters.memory.MemoryStore`: a folder's
+  version moves on by one at each save, an account's version is the length of its ledger; a
+  write based on a version someone else moved on since — in this process or another one — is
+  a :class:`~formation.errors.ConflictError`, and nothing of the unit of work is written;
+- *idempotent ledger appends by entry id*: entries are unique per account and entry id; a unit
+  of work whose new entries are all stored already, identical, commits as a no-op (the retry of
+  a commit whose answer was lost), and a different entry under a used id is
+  :class:`~formation.errors.DuplicateEntry`;
+- *numbered schema migrations* (:mod:`formation.adapters.migrations`) applied on open; a file
+  that is not a formation store (a foreign database, a corrupted file) or whose schema is newer
+  than this library is refused with :class:`~formation.errors.StorageError`, untouched;
+- *the catalogue*: offers and sessions are stored beside the folders, and
+  :attr:`SqliteStore.catalog` is a :class:`~formation.search.CatalogIndex` built from them on
+  open and rebuilt when the stored catalogue changed (in any process).
+
+Records are stored as the plain JSON data of :data:`formation.adapters.documents.CODEC`; every
+read decodes them with every check of the records, so a damaged row is a ``StorageError``
+naming it, never a wrong balance. Each process keeps what it decoded (folders by version,
+ledgers by length: entries are append-only, so only the new ones are read), which makes the
+hundredth read of an account as cheap as the first.
+
+``SqliteStore(":memory:")`` keeps everything in memory, for tests. Every failure of the file
+itself (no right to write, a full disk — :attr:`max_size` simulates one —, a damaged file) is a
+``StorageError`` and changes nothing stored.
+
+>>> from formation.accounts import Account
+>>> from formation.ids import AccountId, HolderId
+>>> store = SqliteStore(":memory:")
+>>> with store.unit_of_work() as uow:
+...     uow.accounts.add(Account(AccountId("A1"), HolderId("H1")))
+...     uow.commit()
+>>> with store.unit_of_work() as uow:
+...     uow.accounts.get(AccountId("A1")).holder_id
+'H1'
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+from typing import Any
+
+import attrs
+
+from formation.accounts import Account
+from formation.adapters.codec import SCHEMA_VERSION
+from formation.adapters.documents import (
+    CODEC,
+    account_from_data,
+    booking_from_data,
+    booking_to_data,
+    entry_from_data,
+    entry_to_data,
+)
+from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
+from formation.bookings import Booking, BookingStatus
+from formation.catalog import Offer, Session
+from formation.errors import (
+    ConflictError,
+    DuplicateEntry,
+    FormationError,
+    InvalidValue,
+    NotFound,
+    StorageError,
+)
+from formation.ids import AccountId, BookingId, HolderId
+from formation.ledger import Entry
+from formation.search import CatalogIndex
+
+__all__ = ["ImportSummary", "SqliteStore", "SqliteUnitOfWork"]
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode
+_loads = json.loads
+
+
+@attrs.frozen
+class ImportSummary:
+    """What :meth:`SqliteStore.import_documents` stored, by kind of record."""
+
+    accounts: int = 0
+    entries: int = 0
+    bookings: int = 0
+    offers: int = 0
+    sessions: int = 0
+
+
+def _storage_error(error: sqlite3.Error, path: str, doing: str) -> StorageError:
+    """A clear message for what SQLite reports about the file itself."""
+    text = str(error)
+    lowered = text.lower()
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        why = "the file is damaged or is not a formation store"
+    elif "full" in lowered:
+        why = "the disk (or the store's size limit) is full"
+    elif "readonly" in lowered or "read-only" in lowered:
+        why = "the store may not be written (a read-only file or directory)"
+    elif "unable to open" in lowered or "cannot open" in lowered:
+        why = "the file cannot be opened (a missing or read-only directory, or no right to it)"
+    elif "locked" in lowered or "busy" in lowered:
+        why = "another process kept the store locked too long"
+    else:
+        why = "SQLite refused the operation"
+    return StorageError(f"store {path!r}: {doing} failed: {why} ({text}); nothing was changed")
+
+
+class SqliteStore:
+    """Folders, accounts and the catalogue in a SQLite file (see the module docstring).
+
+    Args:
+        path: the database file (created if missing), or ``":memory:"``.
+        timeout: seconds to wait for another process's write before giving up
+            (a ``StorageError``).
+        max_size: a size limit in bytes (rounded down to whole pages, at least the current
+            size); a write beyond it is a ``StorageError`` as on a full disk. ``None``: no limit.
+
+    Raises:
+        StorageError: the file cannot be opened or created, is not a formation store (a foreign
+            or damaged file), or has a newer schema than this library.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
+                 max_size: int | None = None) -> None:
+        self.path = os.fspath(path)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+        except sqlite3.Error as error:
+            raise _storage_error(error, self.path, "opening") from None
+        try:
+            self._open(max_size)
+        except BaseException:
+            self._db.close()
+            raise
+        self._bookings: dict[str, tuple[int, Booking]] = {}
+        self._accounts: dict[str, Account] = {}
+        self._catalog: CatalogIndex | None = None
+        self._catalog_version = -1
+        self._refresh_catalog()
+
+    # -- opening -------------------------------------------------------------------------------
+    def _open(self, max_size: int | None) -> None:
+        db = self._db
+        try:
+            application = db.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.Error as error:
+            raise _storage_error(error, self.path, "opening") from None
+        if tables and (application != APPLICATION_ID or "schema_version" not in tables):
+            raise StorageError(
+                f"store {self.path!r}: this file is a SQLite database of another application "
+                f"(tables {', '.join(sorted(tables))}), not a formation store; nothing was "
+                "changed")
+        try:
+            if self.path != ":memory:":
+                mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StorageError(f"store {self.path!r}: cannot use a write-ahead log "
+                                       f"(journal mode {mode})")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            if max_size is not None:
+                page = db.execute("PRAGMA page_size").fetchone()[0]
+                db.execute(f"PRAGMA max_page_count = {max(1, int(max_size) // page)}")
+            self._migrate(fresh=not tables)
+        except sqlite3.Error as error:
+            raise _storage_error(error, self.path, "opening") from None
+
+    def _migrate(self, *, fresh: bool) -> None:
+        db = self._db
+        if fresh:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                           "version INTEGER PRIMARY KEY, description TEXT NOT NULL)")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        for migration in MIGRATIONS:
+            if migration.number <= self.schema_version:
+                continue
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                applied = db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+                if (applied or 0) < migration.number:  # another process may have done it
+                    for statement in migration.statements:
+                        db.execute(statement)
+                    db.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)",
+                               (migration.number, migration.description))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        if self.schema_version > len(MIGRATIONS):
+            raise StorageError(
+                f"store {self.path!r} has schema version {self.schema_version}, newer than "
+                f"this library's {len(MIGRATIONS)}: upgrade formation to open it")
+
+    @property
+    def schema_version(self) -> int:
+        """The number of the last migration applied to the file."""
+        with self._lock:
+            row = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def close(self) -> None:
+        """Close the file (units of work opened before can no longer read nor commit)."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"
+
+    def unit_of_work(self) -> SqliteUnitOfWork:
+        """A new unit of work on this store."""
+        return SqliteUnitOfWork(self)
+
+    # -- reading (decoded records are kept by version) ---------------------------------------
+    def _query(self, sql: str, parameters: tuple[object, ...] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, parameters).fetchall()
+            except sqlite3.Error as error:
+                raise _storage_error(error, self.path, "reading") from None
+
+    def _decode_booking(self, booking_id: str, version: int, data: str) -> Booking:
+        cached = self._bookings.get(booking_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        try:
+            booking = booking_from_data(_loads(data), f"folder {booking_id}")
+        except (ValueError, FormationError) as error:
+            raise StorageError(f"store {self.path!r}: the stored folder {booking_id!r} cannot "
+                               f"be read ({error})") from None
+        booking = attrs.evolve(booking, version=version)
+        self._bookings[booking_id] = (version, booking)
+        return booking
+
+    def _booking(self, booking_id: str) -> Booking | None:
+        rows = self._query("SELECT version, data FROM bookings WHERE booking_id = ?",
+                           (booking_id,))
+        if not rows:
+            return None
+        return self._decode_booking(booking_id, rows[0][0], rows[0][1])
+
+    def _find(self, statuses: frozenset[BookingStatus] | None,
+              holder_id: str | None) -> list[Booking]:
+        sql = "SELECT booking_id, version, data FROM bookings"
+        where: list[str] = []
+        parameters: list[object] = []
+        if statuses is not None:
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            parameters.extend(s.value for s in statuses)
+        if holder_id is not None:
+            where.append("holder_id = ?")
+            parameters.append(holder_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._query(sql + " ORDER BY booking_id", tuple(parameters))
+        return [self._decode_booking(*row) for row in rows]
+
+    def _account(self, account_id: str) -> Account | None:
+        """A private copy of the stored account, reading only the entries not seen yet."""
+        with self._lock:
+            rows = self._query("SELECT holder_id, version FROM accounts WHERE account_id = ?",
+                               (account_id,))
+            if not rows:
+                return None
+            holder_id, version = rows[0]
+            cached = self._accounts.get(account_id)
+            if cached is None or cached.holder_id != holder_id or cached.version > version:
+                cached = Account(AccountId(account_id), HolderId(holder_id))
+            if cached.version < version:
+                tail = self._query(
+                    "SELECT position, data FROM entries WHERE account_id = ? AND position >= ? "
+                    "AND position < ? ORDER BY position", (account_id, cached.version, version))
+                if len(tail) != version - cached.version:
+                    raise StorageError(f"store {self.path!r}: account {account_id!r} is at "
+                                       f"version {version} but its ledger is incomplete")
+                try:
+                    entries = [entry_from_data(_loads(data), f"account {account_id} entry "
+                               f"{position}") for position, data in tail]
+                    grown = cached.copy()
+                    grown.extend(entries)
+                except (ValueError, FormationError) as error:
+                    raise StorageError(f"store {self.path!r}: the stored ledger of account "
+                                       f"{account_id!r} cannot be read ({error})") from None
+                cached = grown
+            self._accounts[account_id] = cached
+            return cached.copy()
+
+    # -- writing -------------------------------------------------------------------------------
+    def _transaction(self, doing: str) -> _Transaction:
+        return _Transaction(self, doing)
+
+    def _write_booking(self, db: sqlite3.Connection, read: int | None, booking: Booking) -> int:
+        data = _dumps(booking_to_data(attrs.evolve(booking, version=0)))
+        if read is None:
+            if db.execute("SELECT 1 FROM bookings WHERE booking_id = ?",
+                          (booking.booking_id,)).fetchone():
+                raise DuplicateEntry(f"folder {booking.booking_id!r} already exists")
+            db.execute("INSERT INTO bookings (booking_id, holder_id, status, version, data) "
+                       "VALUES (?, ?, ?, 1, ?)",
+                       (booking.booking_id, booking.holder_id, booking.status.value, data))
+            return 1
+        changed = db.execute(
+            "UPDATE bookings SET holder_id = ?, status = ?, version = ?, data = ? "
+            "WHERE booking_id = ? AND version = ?",
+            (booking.holder_id, booking.status.value, read + 1, data, booking.booking_id, read))
+        if changed.rowcount != 1:
+            row = db.execute("SELECT version FROM bookings WHERE booking_id = ?",
+                             (booking.booking_id,)).fetchone()
+            if row is None:
+                raise ConflictError(f"folder {booking.booking_id!r} was removed meanwhile")
+            raise ConflictError(
+                f"folder {booking.booking_id!r} is at version {row[0]}, this change was based "
+                f"on version {read}: reload and retry")
+        return read + 1
+
+    def _write_account(self, db: sqlite3.Connection, read: int | None, account: Account) -> None:
+        account_id = account.account_id
+        if read is None:
+            if db.execute("SELECT 1 FROM accounts WHERE account_id = ?",
+                          (account_id,)).fetchone():
+                raise DuplicateEntry(f"account {account_id!r} already exists")
+            db.execute("INSERT INTO accounts (account_id, holder_id, version) VALUES (?, ?, ?)",
+                       (account_id, account.holder_id, account.version))
+            self._insert_entries(db, account_id, 0, account.entries)
+            return
+        new = account.entries[read:]
+        if not new:
+            return
+        moved = db.execute("UPDATE accounts SET version = ? WHERE account_id = ? AND version = ?",
+                           (read + len(new), account_id, read))
+        if moved.rowcount == 1:
+            self._insert_entries(db, account_id, read, new)
+            return
+        # the ledger moved on: a no-op if every new entry is stored already, identical
+        stored = {}
+        for entry in new:
+            row = db.execute("SELECT data FROM entries WHERE account_id = ? AND entry_id = ?",
+                             (account_id, entry.entry_id)).fetchone()
+            if row is not None:
+                stored[entry.entry_id] = entry_from_data(_loads(row[0]))
+        if all(stored.get(e.entry_id) == e for e in new):
+            return
+        clash = next((e for e in new if e.entry_id in stored and stored[e.entry_id] != e), None)
+        if clash is not None:
+            raise DuplicateEntry(f"account {account_id!r} already has another entry "
+                                 f"{clash.entry_id!r}")
+        row = db.execute("SELECT version FROM accounts WHERE account_id = ?",
+                         (account_id,)).fetchone()
+        have = 0 if row is None else row[0]
+        raise ConflictError(f"account {account_id!r} is at version {have}, this change was "
+                            f"based on version {read}: reload and retry")
+
+    @staticmethod
+    def _insert_entries(db: sqlite3.Connection, account_id: str, start: int,
+                        entries: Iterable[Entry]) -> None:
+        db.executemany(
+            "INSERT INTO entries (account_id, position, entry_id, data) VALUES (?, ?, ?, ?)",
+            ((account_id, position, e.entry_id, _dumps(entry_to_data(e)))
+             for position, e in enumerate(entries, start)))
+
+    # -- the catalogue ---------------------------------------------------------------------------
+    @property
+    def catalog(self) -> CatalogIndex:
+        """The search index of the stored catalogue (rebuilt if it changed since it was built)."""
+        self._refresh_catalog()
+        assert self._catalog is not None  # built by _refresh_catalog
+        return self._catalog
+
+    def _refresh_catalog(self) -> None:
+        with self._lock:
+            version = self._query("SELECT value FROM counters WHERE name = 'catalog'")[0][0]
+            if self._catalog is not None and version == self._catalog_version:
+                return
+            offers, sessions = self._load_catalog()
+            try:
+                self._catalog = CatalogIndex(offers, sessions)
+            except FormationError as error:
+                raise StorageError(f"store {self.path!r}: the stored catalogue is not "
+                                   f"consistent ({error})") from None
+            self._catalog_version = version
+
+    def _load_catalog(self) -> tuple[list[Offer], list[Session]]:
+        offers: list[Offer] = []
+        sessions: list[Session] = []
+        try:
+            for (data,) in self._query("SELECT data FROM offers"):
+                offers.append(CODEC.decode(
+                    {"type": "Offer", "version": SCHEMA_VERSION, "data": _loads(data)}, Offer))
+            for (data,) in self._query("SELECT data FROM sessions"):
+                sessions.append(CODEC.decode(
+                    {"type": "Session", "version": SCHEMA_VERSION, "data": _loads(data)},
+                    Session))
+        except (ValueError, FormationError) as error:
+            raise StorageError(f"store {self.path!r}: the stored catalogue cannot be read "
+                               f"({error})") from None
+        return offers, sessions
+
+    def save_catalog(self, offers: Iterable[Offer] = (), sessions: Iterable[Session] = ()) -> None:
+        """Store offers and sessions (replacing those with the same ids), all or nothing.
+
+        Raises:
+            InvalidValue: not offers and sessions.
+            NotFound: a session of an offer neither stored nor given.
+        """
+        offers = list(offers)
+        sessions = list(sessions)
+        for value, kind in [*((o, Offer) for o in offers), *((s, Session) for s in sessions)]:
+            if not isinstance(value, kind):
+                raise InvalidValue(f"save_catalog takes Offer and Session records, got {value!r}")
+        with self._transaction("saving the catalogue") as db:
+            self._put_catalog(db, offers, sessions, replace=True)
+
+    def _put_catalog(self, db: sqlite3.Connection, offers: list[Offer], sessions: list[Session],
+                     *, replace: bool) -> None:
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        try:
+            db.executemany(f"{verb} INTO offers (offer_id, data) VALUES (?, ?)",
+                           ((o.offer_id, _dumps(CODEC.encode(o)["data"])) for o in offers))
+            db.executemany(f"{verb} INTO sessions (session_id, offer_id, data) VALUES (?, ?, ?)",
+                           ((s.session_id, s.offer_id, _dumps(CODEC.encode(s)["data"]))
+                            for s in sessions))
+        except sqlite3.IntegrityError as error:
+            raise DuplicateEntry(f"an offer or a session is stored already ({error})") from None
+        known = {s.offer_id for s in sessions}
+        for offer_id in known - {o.offer_id for o in offers}:
+            if not db.execute("SELECT 1 FROM offers WHERE offer_id = ?", (offer_id,)).fetchone():
+                raise NotFound(f"a session names offer {offer_id!r}, which is not stored")
+        db.execute("UPDATE counters SET value = value + 1 WHERE name = 'catalog'")
+
+    # -- export and import -----------------------------------------------------------------------
+    def export_documents(self) -> Iterator[dict[str, Any]]:
+        """Every record of the store as a codec document: offers, sessions, accounts, folders.
+
+        Folders keep their version; accounts carry every entry. The documents of one export are
+        read from one snapshot of the file.
+        """
+        with self._lock:
+            try:
+                self._db.execute("BEGIN")
+                try:
+                    for _, data in self._db.execute(
+                            "SELECT offer_id, data FROM offers ORDER BY offer_id"):
+                        yield {"type": "Offer", "version": SCHEMA_VERSION, "data": _loads(data)}
+                    for _, data in self._db.execute(
+                            "SELECT session_id, data FROM sessions ORDER BY session_id"):
+                        yield {"type": "Session", "version": SCHEMA_VERSION,
+                               "data": _loads(data)}
+                    accounts = self._db.execute(
+                        "SELECT account_id, holder_id FROM accounts ORDER BY account_id"
+                    ).fetchall()
+                    for account_id, holder_id in accounts:
+                        entries = [_loads(data) for (data,) in self._db.execute(
+                            "SELECT data FROM entries WHERE account_id = ? ORDER BY position",
+                            (account_id,))]
+                        yield {"type": "Account", "version": SCHEMA_VERSION,
+                               "data": {"account_id": account_id, "holder_id": holder_id,
+                                        "entries": entries}}
+                    for version, data in self._db.execute(
+                            "SELECT version, data FROM bookings ORDER BY booking_id"):
+                        record = _loads(data)
+                        record["version"] = version
+                        yield {"type": "Booking", "version": SCHEMA_VERSION, "data": record}
+                finally:
+                    self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise _storage_error(error, self.path, "exporting") from None
+
+    def export_lines(self) -> Iterator[str]:
+        """:meth:`export_documents` as JSON lines (one document a line, no newline inside)."""
+        for document in self.export_documents():
+            yield _dumps(document) + "\n"
+
+    def import_documents(self, documents: Iterable[object]) -> ImportSummary:
+        """Store every record of ``documents`` (codec documents), all or nothing.
+
+        Each document is decoded with every check (an account's ledger is replayed), so a
+        bad document stores nothing. Records already stored are not replaced.
+
+        Raises:
+            InvalidValue: a bad document; the message names it (``document 12``) and the path of
+                the bad field.
+            DuplicateEntry: a record whose id is stored already (or given twice).
+        """
+        return self._import((None, document) for document in documents)
+
+    def import_lines(self, lines: Iterable[str]) -> ImportSummary:
+        """:meth:`import_documents` from JSON lines; errors name the line (``line 12: …``)."""
+        def parsed() -> Iterator[tuple[int, object]]:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, _loads(line)
+                except ValueError as error:
+                    raise InvalidValue(f"line {number}: not a JSON document ({error})") from None
+        return self._import(parsed())
+
+    def _import(self, documents: Iterable[tuple[int | None, object]]) -> ImportSummary:
+        counts = {"accounts": 0, "entries": 0, "bookings": 0, "offers": 0, "sessions": 0}
+        offers: list[Offer] = []
+        sessions: list[Session] = []
+        with self._transaction("importing") as db:
+            for index, (line, document) in enumerate(documents, 1):
+                where = f"line {line}" if line is not None else f"document {index}"
+                try:
+                    record = self._decode_document(document)
+                except InvalidValue as error:
+                    raise InvalidValue(f"{where}: {error}") from None
+                try:
+                    if isinstance(record, Account):
+                        self._write_account(db, None, record)
+                        counts["accounts"] += 1
+                        counts["entries"] += record.version
+                    elif isinstance(record, Booking):
+                        self._import_booking(db, record)
+                        counts["bookings"] += 1
+                    elif isinstance(record, Offer):
+                        offers.append(record)
+                    elif isinstance(record, Session):
+                        sessions.append(record)
+                    else:
+                        raise InvalidValue(f"a store holds offers, sessions, accounts and "
+                                           f"folders, not {type(record).__name__}")
+                except (InvalidValue, DuplicateEntry) as error:
+                    raise type(error)(f"{where}: {error}") from None
+            if offers or sessions:
+                self._put_catalog(db, offers, sessions, replace=False)
+            counts["offers"], counts["sessions"] = len(offers), len(sessions)
+        return ImportSummary(**counts)
+
+    @staticmethod
+    def _decode_document(document: object) -> object:
+        if isinstance(document, dict) and document.get("type") == "Account" and \
+                set(document) == {"type", "version", "data"}:
+            version = document["version"]
+            if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
+                return CODEC.decode(document)  # the codec names the problem
+            return account_from_data(document["data"])
+        return CODEC.decode(document)
+
+    @staticmethod
+    def _import_booking(db: sqlite3.Connection, booking: Booking) -> None:
+        if booking.version < 1:
+            raise InvalidValue(f"folder {booking.booking_id!r}: a stored folder has version 1 "
+                               f"or more, got {booking.version}")
+        data = _dumps(booking_to_data(attrs.evolve(booking, version=0)))
+        try:
+            db.execute("INSERT INTO bookings (booking_id, holder_id, status, version, data) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       (booking.booking_id, booking.holder_id, booking.status.value,
+                        booking.version, data))
+        except sqlite3.IntegrityError:
+            raise DuplicateEntry(f"folder {booking.booking_id!r} already exists") from None
+
+    # -- sizes -------------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the store holds."""
+        return {table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
+                for table in ("accounts", "entries", "bookings", "offers", "sessions")}
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` under the store's lock; any error rolls everything back."""
+
+    def __init__(self, store: SqliteStore, doing: str) -> None:
+        self._store = store
+        self._doing = doing
+
+    def __enter__(self) -> sqlite3.Connection:
+        store = self._store
+        store._lock.acquire()
+        try:
+            store._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            store._lock.release()
+            raise _storage_error(error, store.path, self._doing) from None
+        except BaseException:
+            store._lock.release()
+            raise
+        return store._db
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        store = self._store
+        try:
+            if kind is None:
+                try:
+                    store._db.execute("COMMIT")
+                    return
+                except sqlite3.Error as failure:
+                    _rollback(store._db)
+                    raise _storage_error(failure, store.path, self._doing) from None
+            _rollback(store._db)
+            if isinstance(error, sqlite3.Error):
+                raise _storage_error(error, store.path, self._doing) from None
+        finally:
+            store._lock.release()
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    try:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass  # SQLite rolled back on its own (a full disk, an I/O error)
+
+
+# -- the unit of work ------------------------------------------------------------------------
+
+class _Bookings:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, booking_id: BookingId) -> Booking:
+        staged = self._uow._staged_bookings.get(booking_id)
+        if staged is not None:
+            return staged[1]
+        found = self._uow._store._booking(booking_id)
+        if found is None:
+            raise NotFound(f"no folder {booking_id!r}")
+        return found
+
+    def add(self, booking: Booking) -> None:
+        if not isinstance(booking, Booking):
+            raise InvalidValue(f"a folder repository stores Booking records, got {booking!r}")
+        if booking.version != 0:
+            raise InvalidValue(f"a new folder has version 0, got {booking.version}")
+        if booking.booking_id in self._uow._staged_bookings or \
+                self._uow._store._booking(booking.booking_id) is not None:
+            raise DuplicateEntry(f"folder {booking.booking_id!r} already exists")
+        self._uow._staged_bookings[booking.booking_id] = (None, booking)
+
+    def save(self, booking: Booking) -> None:
+        if not isinstance(booking, Booking):
+            raise InvalidValue(f"a folder repository stores Booking records, got {booking!r}")
+        staged = self._uow._staged_bookings.get(booking.booking_id)
+        read = staged[0] if staged is not None else booking.version
+        self._uow._staged_bookings[booking.booking_id] = (read, booking)
+
+    def find(self, *, statuses: Iterable[BookingStatus] | None = None,
+             holder_id: HolderId | None = None) -> tuple[Booking, ...]:
+        wanted = frozenset(statuses) if statuses is not None else None
+        found: dict[str, Booking] = {
+            b.booking_id: b for b in self._uow._store._find(wanted, holder_id)}
+        for booking_id, (_, booking) in self._uow._staged_bookings.items():
+            if (wanted is None or booking.status in wanted) and \
+                    (holder_id is None or booking.holder_id == holder_id):
+                found[booking_id] = booking
+            else:
+                found.pop(booking_id, None)
+        return tuple(found[k] for k in sorted(found))
+
+
+class _Accounts:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, account_id: AccountId) -> Account:
+        loaded = self._uow._loaded_accounts.get(account_id)
+        if loaded is not None:
+            return loaded[1]
+        account = self._uow._store._account(account_id)
+        if account is None:
+            raise NotFound(f"no account {account_id!r}")
+        self._uow._loaded_accounts[account_id] = (account.version, account)
+        return account
+
+    def add(self, account: Account) -> None:
+        if not isinstance(account, Account):
+            raise InvalidValue(f"an account repository stores Account objects, got {account!r}")
+        if account.account_id in self._uow._loaded_accounts or \
+                self._uow._store._account(account.account_id) is not None:
+            raise DuplicateEntry(f"account {account.account_id!r} already exists")
+        self._uow._loaded_accounts[account.account_id] = (None, account)
+        self._uow._saved_accounts.add(account.account_id)
+
+    def save(self, account: Account) -> None:
+        loaded = self._uow._loaded_accounts.get(account.account_id)
+        if loaded is None or loaded[1] is not account:
+            raise InvalidValue(
+                f"save the account object read with get() in this unit of work "
+                f"({account.account_id!r})")
+        self._uow._saved_accounts.add(account.account_id)
+
+
+class SqliteUnitOfWork:
+    """One atomic change on a :class:`SqliteStore`: one SQLite transaction at commit."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._staged_bookings: dict[str, tuple[int | None, Booking]] = {}
+        self._loaded_accounts: dict[str, tuple[int | None, Account]] = {}
+        self._saved_accounts: set[str] = set()
+        self._bookings = _Bookings(self)
+        self._accounts = _Accounts(self)
+        self.committed = False
+
+    @property
+    def bookings(self) -> _Bookings:
+        """The folders."""
+        return self._bookings
+
+    @property
+    def accounts(self) -> _Accounts:
+        """The accounts."""
+        return self._accounts
+
+    def __enter__(self) -> SqliteUnitOfWork:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.rollback()
+
+    def rollback(self) -> None:
+        """Drop everything staged (reads are forgotten too)."""
+        self._staged_bookings.clear()
+        self._loaded_accounts.clear()
+        self._saved_accounts.clear()
+
+    def commit(self) -> None:
+        """Write everything staged in one transaction, all or nothing.
+
+        Raises:
+            ConflictError: a folder or an account moved on since this unit read it.
+            DuplicateEntry: a new folder or account whose id was stored in the meantime.
+            StorageError: the file could not be written (nothing was).
+        """
+        store = self._store
+        saved: dict[str, Booking] = {}
+        with store._transaction("committing") as db:
+            for booking_id, (read, booking) in sorted(self._staged_bookings.items()):
+                version = store._write_booking(db, read, booking)
+                saved[booking_id] = attrs.evolve(booking, version=version)
+            for account_id in sorted(self._saved_accounts):
+                read_length, account = self._loaded_accounts[account_id]
+                store._write_account(db, read_length, account)
+        for booking_id, booking in saved.items():
+            store._bookings[booking_id] = (booking.version, booking)
+        self.committed = True
+        self.rollback()
