@@ -16,7 +16,10 @@ denormalize for reads), a row per (session, Formacode) for the theme filter, the
 indexes these queries need, and an FTS5 table over the titles. Our side answers with
 ``CatalogIndex.search(Query(...))``; for Q1 and Q2 the total is not read, as SQLite's
 ``LIMIT 20`` query does not count either (``SearchResults.total`` is counted when read); a
-"Q1+count" line compares both sides with the count as well.
+"Q1+count" line compares both sides with the count as well. A page is the whole row on the
+SQLite side (the session with its offer's fields), as our hits carry the records; Q1 reads the
+(region, price, session id, start) index in order (``INDEXED BY``: left alone, the planner
+takes the (region, start) index and sorts every row of the date range).
 
 Prints each median, the ratio ours/SQLite (below 1 means faster), the build times and the
 memory our index adds per session (RSS growth while building it).
@@ -31,6 +34,8 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date
+
+import attrs
 
 from formation import Euros, Modality
 from formation.search import CatalogIndex, Hit, Query, SearchResults, Sort
@@ -88,7 +93,7 @@ def build_sqlite(offers, sessions, ratings):  # type: ignore[no-untyped-def]
     db.executemany("INSERT INTO session_formacodes VALUES (?,?,?,?)", theme_rows)
     db.executescript("""
         CREATE INDEX s_region_start ON sessions (region, start_date);
-        CREATE INDEX s_region_price ON sessions (region, price_cents, session_id);
+        CREATE INDEX s_region_price ON sessions (region, price_cents, session_id, start_date);
         CREATE INDEX s_modality_rating ON sessions (modality, rating_avg, rating_count);
         CREATE INDEX sf_code_region_start ON session_formacodes (formacode, region, start_date, id);
         CREATE VIRTUAL TABLE titles USING fts5 (title, content='sessions', content_rowid='id');
@@ -99,18 +104,23 @@ def build_sqlite(offers, sessions, ratings):  # type: ignore[no-untyped-def]
     return db, time.perf_counter() - start
 
 
+# a page shows the session with its offer: SQLite returns the whole row, as we return records
+_ROW = ("s.session_id, s.offer_id, s.title, s.formacode, s.region, s.department, s.modality, "
+        "s.start_date, s.price_cents, s.duration_hours, s.rating_avg, s.rating_count")
 SQL = {
-    "Q1": ("SELECT session_id FROM sessions WHERE region = ? AND start_date BETWEEN ? AND ? "
-           "AND price_cents <= ? ORDER BY price_cents, session_id LIMIT 20"),
+    # the planner prefers (region, start_date) then sorts; read in price order, it stops at 20
+    "Q1": (f"SELECT {_ROW} FROM sessions s INDEXED BY s_region_price WHERE region = ? "
+           "AND start_date BETWEEN ? AND ? AND price_cents <= ? "
+           "ORDER BY price_cents, session_id LIMIT 20"),
     "Q1count": ("SELECT count(*) FROM sessions WHERE region = ? AND start_date BETWEEN ? AND ? "
                 "AND price_cents <= ?"),
-    "Q2": ("SELECT s.session_id FROM titles JOIN sessions s ON s.id = titles.rowid "
+    "Q2": (f"SELECT {_ROW} FROM titles JOIN sessions s ON s.id = titles.rowid "
            "WHERE titles MATCH 'anglais' AND s.modality = 'distanciel' "
            "ORDER BY s.rating_avg IS NULL, s.rating_avg DESC, s.rating_count DESC, "
            "s.start_date, s.session_id LIMIT 20"),
     "Q3count": ("SELECT count(*) FROM session_formacodes WHERE formacode = ? AND region = ? "
                 "AND start_date BETWEEN ? AND ?"),
-    "Q3page": ("SELECT s.session_id FROM session_formacodes f JOIN sessions s ON s.id = f.id "
+    "Q3page": (f"SELECT {_ROW} FROM session_formacodes f JOIN sessions s ON s.id = f.id "
                "WHERE f.formacode = ? AND f.region = ? AND f.start_date BETWEEN ? AND ? "
                "ORDER BY f.start_date, s.session_id LIMIT 20"),
     "Q4": ("SELECT s.region, count(*) FROM titles JOIN sessions s ON s.id = titles.rowid "
@@ -191,6 +201,12 @@ def main() -> None:
     print(f"Q2 same page: {ours2 == theirs2}; Q4 same counts: {ours4 == theirs4} "
           "(our text also searches certification and organism names)")
 
+    print("\nSQLite plans:")
+    for name, params in (("Q1", q1_args), ("Q1count", q1_args), ("Q2", ()), ("Q3count", q3_args),
+                         ("Q3page", q3_args), ("Q4", ())):
+        plan = db.execute("EXPLAIN QUERY PLAN " + SQL[name], params).fetchall()
+        print(f"  {name}: " + "; ".join(row[3] for row in plan))
+
     print(f"\n{'query':<9} {'ours ms':>10} {'SQLite ms':>10} {'ratio':>7}")
     for name, ours, theirs in cases:
         repeat = args.repeat if name not in ("Q2", "Q4") else max(5, args.repeat // 2)
@@ -198,6 +214,28 @@ def main() -> None:
         b = median_ms(theirs, repeat)
         print(f"{name:<9} {a:>10.3f} {b:>10.3f} {a / b:>7.2f}")
     del q1_count
+
+    # keeping the index up to date: a rating, and a session added then removed
+    offer = offers[len(offers) // 2]
+    spare = sessions[len(sessions) // 2]
+    moved = attrs.evolve(spare, session_id="S-bench-extra")
+    count = 200
+    start = time.perf_counter()
+    for k in range(count):
+        index.set_rating(offer.offer_id, 4.0 + (k % 10) / 10, 10 + k)
+    rating_us = (time.perf_counter() - start) / count * 1e6
+    start = time.perf_counter()
+    for _ in range(count):
+        index.add(sessions=[moved])
+        index.remove(session_ids=[moved.session_id])
+    add_remove_us = (time.perf_counter() - start) / count * 1e6
+    start = time.perf_counter()
+    for _ in range(count):
+        index.replace(offers=[offer])
+    replace_us = (time.perf_counter() - start) / count * 1e6
+    print(f"\nset_rating: {rating_us:.1f} µs; add + remove a session: {add_remove_us:.0f} µs; "
+          f"replace an offer ({len(index.sessions_of(offer.offer_id))} sessions): "
+          f"{replace_us:.0f} µs")
 
 
 if __name__ == "__main__":

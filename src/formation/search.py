@@ -8,9 +8,10 @@ Source: ``cpf-rules.md`` section 10 (what the platform lets a holder search by).
 
 How it is laid out (pure Python, standard library only), so that a search reads little:
 
-- *columns*: each session has a slot, and arrays of machine ints hold, per slot, the offer's
-  slot, the start day (ordinal), the price in cents, the region and department codes and the
-  coordinates; per offer slot, the modality, registry, action type, hours and rating;
+- *columns*: each session has a slot, and lists hold, per slot, the offer's slot, the start
+  day (ordinal), the price in cents, the region and department codes (each distinct number is
+  one shared int object, so a slot costs 8 bytes a column) and the coordinates; per offer
+  slot, the modality, registry, action type, hours and rating;
 - *sorted postings*: for the whole catalogue and for every region, department, Formacode,
   Formacode and region pair and one-degree cell of places, the session slots ordered by start
   day then session id, with their start days beside them, so that a date range is two
@@ -20,7 +21,7 @@ How it is laid out (pure Python, standard library only), so that a search reads 
 
 A search starts from the smallest source that applies (a posting cut to the date range, or the
 offers of the rarest word), filters what is left with the columns, a whole list at a time
-(``map`` and ``itertools.compress`` over the arrays), then ranks: when the order is the
+(one list comprehension per filter), then ranks: when the order is the
 posting's own (start day, or price), it reads the posting in order and stops as soon as the page
 is full; otherwise it keeps the best ``page × page_size`` with a threshold from
 ``heapq.nsmallest``. The total is counted when :attr:`SearchResults.total` is read (before the
@@ -53,7 +54,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
-from itertools import chain, compress
+from itertools import chain
 from types import MappingProxyType
 from typing import Any
 
@@ -174,7 +175,7 @@ class _Plan:
         self.regions: frozenset[int] | None = None
         self.departments: frozenset[int] | None = None
         self.formacodes: frozenset[str] | None = None
-        self.offer_codes: list[tuple[bytearray, frozenset[int]]] = []
+        self.offer_codes: list[tuple[list[int], frozenset[int]]] = []
         self.durations: range | None = None
         self.min_rating: float | None = None
         self.words: list[tuple[str, bool]] = []  # (word, may be a prefix)
@@ -212,21 +213,23 @@ class CatalogIndex:
         # sessions, by slot
         self._s_session: list[Session | None] = []
         self._s_sid: list[str] = []
-        self._s_offer = array("i")
-        self._s_start = array("i")
-        self._s_price = array("q")
-        self._s_region = array("b")
-        self._s_department = array("h")
+        # plain lists of shared int objects: read a whole list at a time, they are faster than
+        # arrays (whose items are boxed on every read) and cost 8 bytes a slot
+        self._s_offer: list[int] = []
+        self._s_start: list[int] = []
+        self._s_price: list[int] = []
+        self._s_region: list[int] = []
+        self._s_department: list[int] = []
         self._s_lat = array("d")
         self._s_lon = array("d")
         self._s_eligible = bytearray()  # on its start day: 1 eligible, 0 not, checked lazily
         self._slot_of: dict[str, int] = {}
         # offers, by slot
         self._o_offer: list[Offer | None] = []
-        self._o_modality = bytearray()
-        self._o_registry = bytearray()
-        self._o_action = bytearray()
-        self._o_duration = array("i")
+        self._o_modality: list[int] = []
+        self._o_registry: list[int] = []
+        self._o_action: list[int] = []
+        self._o_duration: list[int] = []
         self._o_mean = array("d")
         self._o_rating: list[int] = []
         self._o_fields: list[_Fields] = []
@@ -247,6 +250,8 @@ class CatalogIndex:
         self._vocabulary: list[str] = []
         self._pending: weakref.WeakSet[SearchResults] = weakref.WeakSet()
         self._interned: dict[object, Any] = {}
+        self._shared: dict[int, int] = {}
+        self._share = self._shared.setdefault  # one int object per distinct day, price, hours
         for offer_id, (mean, count) in (ratings or {}).items():
             self._ratings[offer_id] = _check_rating(offer_id, mean, count)
         self._bulk(list(offers), list(sessions))
@@ -444,7 +449,8 @@ class CatalogIndex:
         self._o_registry.append(0 if certification is None
                                 else _REGISTRY_CODE[certification.registry])
         self._o_action.append(_ACTION_CODE[offer.action_type])
-        self._o_duration.append(-1 if offer.duration_hours is None else offer.duration_hours)
+        self._o_duration.append(-1 if offer.duration_hours is None
+                                else self._share(offer.duration_hours, offer.duration_hours))
         mean, count = self._ratings.get(offer.offer_id, (math.nan, 0))
         self._o_mean.append(mean)
         self._o_rating.append(_rating_key(mean, count))
@@ -501,8 +507,10 @@ class CatalogIndex:
         self._s_sid.append(session.session_id)
         self._s_offer.append(offer_slot)
         start = session.start
-        self._s_start.append(_NODATE if start is None else start.toordinal())
-        self._s_price.append(session.price_of(offer).cents)
+        ordinal = _NODATE if start is None else start.toordinal()
+        self._s_start.append(self._share(ordinal, ordinal))
+        cents = session.price_of(offer).cents
+        self._s_price.append(self._share(cents, cents))
         place = session.place
         if place is None:
             self._s_region.append(-1)
@@ -595,8 +603,9 @@ class CatalogIndex:
         self._o_registry.extend(0 if o.certification is None
                                 else _REGISTRY_CODE[o.certification.registry] for o in offers)
         self._o_action.extend(_ACTION_CODE[o.action_type] for o in offers)
-        self._o_duration.extend(-1 if o.duration_hours is None else o.duration_hours
-                                for o in offers)
+        share = self._share
+        self._o_duration.extend(-1 if o.duration_hours is None
+                                else share(o.duration_hours, o.duration_hours) for o in offers)
         ratings = self._ratings
         unrated = (math.nan, 0)
         found = [ratings.get(o.offer_id, unrated) for o in offers]
@@ -646,10 +655,12 @@ class CatalogIndex:
         self._slot_of.update(zip(sids, range(len(sids)), strict=True))
         del sids
         self._s_offer.extend(offer_slot[s.offer_id] for s in ordered)
-        self._s_start.extend(_NODATE if s.start is None else s.start.toordinal() for s in ordered)
+        share = self._share
+        ordinals = (_NODATE if s.start is None else s.start.toordinal() for s in ordered)
+        self._s_start.extend(share(o, o) for o in ordinals)
         self._s_eligible.extend(_NO_DATES if s.start is None else _UNCHECKED for s in ordered)
-        base = array("q", (o.price.cents if o is not None else 0 for o in offers))
-        self._s_price.extend(base[o] if s.price is None else s.price.cents
+        base = [share(o.price.cents, o.price.cents) if o is not None else 0 for o in offers]
+        self._s_price.extend(base[o] if s.price is None else share(s.price.cents, s.price.cents)
                              for s, o in zip(ordered, self._s_offer, strict=True))
         for code in sorted({s.place.region for s in ordered if s.place is not None}):
             self._code(self._regions, self._region_names, code)
@@ -956,11 +967,10 @@ class CatalogIndex:
 
     def _offer_filter(self, offers: list[int], plan: _Plan) -> list[int]:
         for column, allowed in plan.offer_codes:
-            offers = list(compress(offers, map(allowed.__contains__,
-                                                map(column.__getitem__, offers))))
+            offers = [o for o in offers if column[o] in allowed]
         if plan.durations is not None:
-            offers = list(compress(offers, map(plan.durations.__contains__,
-                                                map(self._o_duration.__getitem__, offers))))
+            low, high, hours = plan.durations.start, plan.durations.stop - 1, self._o_duration
+            offers = [o for o in offers if low <= hours[o] <= high]
         if plan.formacodes is not None:
             codes, formacodes = plan.formacodes, self._o_formacodes
             offers = [o for o in offers if not codes.isdisjoint(formacodes[o])]
@@ -974,33 +984,34 @@ class CatalogIndex:
 
     # filtering --------------------------------------------------------------------------------
     def _filter(self, slots: list[int], plan: _Plan) -> list[int]:
-        """The slots that pass every filter left in ``plan``, in the same order."""
+        """The slots that pass every filter left in ``plan``, in the same order.
+
+        Each filter is one list comprehension over the slots left: whole lists at a time.
+        """
         offer_of = self._s_offer
         if plan.date_low is not None and plan.date_high is not None:
-            days = range(plan.date_low, plan.date_high + 1)
-            slots = list(compress(slots, map(days.__contains__,
-                                              map(self._s_start.__getitem__, slots))))
-        if plan.regions is not None:
-            slots = list(compress(slots, map(plan.regions.__contains__,
-                                              map(self._s_region.__getitem__, slots))))
-        if plan.departments is not None:
-            slots = list(compress(slots, map(plan.departments.__contains__,
-                                              map(self._s_department.__getitem__, slots))))
+            low, high, starts = plan.date_low, plan.date_high, self._s_start
+            slots = [s for s in slots if low <= starts[s] <= high]
         if plan.price_low is not None and plan.price_high is not None:
-            prices = range(plan.price_low, plan.price_high + 1)
-            slots = list(compress(slots, map(prices.__contains__,
-                                              map(self._s_price.__getitem__, slots))))
-        for column, allowed in plan.offer_codes:
-            slots = list(compress(slots, map(allowed.__contains__,
-                                              map(column.__getitem__,
-                                                  map(offer_of.__getitem__, slots)))))
+            low, high, prices = plan.price_low, plan.price_high, self._s_price
+            slots = [s for s in slots if low <= prices[s] <= high]
+        for allowed, column in ((plan.regions, self._s_region),
+                                (plan.departments, self._s_department)):
+            if allowed is not None:
+                if len(allowed) == 1:
+                    (only,) = allowed
+                    slots = [s for s in slots if column[s] == only]
+                else:
+                    slots = [s for s in slots if column[s] in allowed]
+        for offer_column, codes in plan.offer_codes:
+            slots = [s for s in slots if offer_column[offer_of[s]] in codes]
         if plan.durations is not None:
-            slots = list(compress(slots, map(plan.durations.__contains__,
-                                              map(self._o_duration.__getitem__,
-                                                  map(offer_of.__getitem__, slots)))))
+            low, high = plan.durations.start, plan.durations.stop - 1
+            hours = self._o_duration
+            slots = [s for s in slots if low <= hours[offer_of[s]] <= high]
         if plan.formacodes is not None:
-            codes, formacodes = plan.formacodes, self._o_formacodes
-            slots = [s for s in slots if not codes.isdisjoint(formacodes[offer_of[s]])]
+            themes, formacodes = plan.formacodes, self._o_formacodes
+            slots = [s for s in slots if not themes.isdisjoint(formacodes[offer_of[s]])]
         if plan.min_rating is not None:
             least, means = plan.min_rating, self._o_mean
             slots = [s for s in slots if means[offer_of[s]] >= least]
@@ -1045,16 +1056,17 @@ class CatalogIndex:
 
     # reading a sorted posting in order ----------------------------------------------------------
     def _walk_source(self, sort: Sort, plan: _Plan, driver: _Source,
-                     needed: int) -> tuple[_Sorted, int, int, bool] | None:
-        """A sorted posting to read in the order of ``sort``, stopping when the page is full."""
+                     needed: int) -> tuple[_Sorted, int, int, bool, float] | None:
+        """A sorted posting to read in the order of ``sort``, stopping when the page is full,
+        with the share of its entries expected to match."""
         if sort is Sort.START_DATE:
             if len(driver[2]) > 1:
                 return None
             self._cover(plan, driver[1])
             if not driver[2]:
-                return self._by_date[_ALL], 0, 0, False
+                return self._by_date[_ALL], 0, 0, False, 1.0
             posting, i, j = driver[2][0]
-            return posting, i, j, False
+            return posting, i, j, False, 0.5
         size = driver[0]
         if size <= 4 * _CHUNK:
             return None  # few candidates: filtering them all and ranking is cheaper
@@ -1073,10 +1085,10 @@ class CatalogIndex:
         plan.price_low = plan.price_high = None
         if key != _ALL:
             plan.regions = None
-        return posting, i, j, sort is Sort.PRICE_DESC
+        return posting, i, j, sort is Sort.PRICE_DESC, estimate / max(1, j - i)
 
     def _walk(self, query: Query, plan: _Plan, needed: int, posting: _Sorted,
-              i: int, j: int, descending: bool) -> SearchResults:
+              i: int, j: int, descending: bool, rate: float) -> SearchResults:
         slots = posting.slots
         score = self._scorer(plan.words)
         found: list[int] = []
@@ -1091,7 +1103,8 @@ class CatalogIndex:
             total = j - i
         else:
             position = j if descending else i
-            chunk = _CHUNK
+            chunk = _chunk(needed, rate)
+            read = 0
             while len(found) < needed and (position > i if descending else position < j):
                 if descending:
                     low = max(i, position - chunk)
@@ -1102,7 +1115,9 @@ class CatalogIndex:
                     part = slots[position:high].tolist()
                     position = high
                 found.extend(self._filter(part, plan))
-                chunk = min(chunk * 4, 1 << 16)
+                read += len(part)
+                # read about what the rate seen so far says the rest of the page needs
+                chunk = _chunk(needed - len(found), len(found) / read)
             if position == (i if descending else j):
                 total = len(found)
         if descending and found:
@@ -1267,6 +1282,13 @@ def _weight(fields: _Fields, word: str, prefix: bool) -> int:
         if word in terms or (prefix and any(t.startswith(word) for t in terms)):
             return weight
     return 0
+
+
+def _chunk(needed: int, rate: float) -> int:
+    """How many entries to read next to find ``needed`` matches at ``rate``, with a margin."""
+    if rate <= 0:
+        return 1 << 12
+    return min(1 << 16, int(needed / rate * 1.25) + 16)
 
 
 def _split(order: Sequence[int], codes: Sequence[int], size: int) -> list[tuple[int, list[int]]]:
