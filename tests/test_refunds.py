@@ -192,3 +192,29 @@ def test_the_kept_part_is_the_completed_share_of_the_price(
     base = plan.price - (plan.participation if rate else Euros(0))
     exact = Fraction(base.cents * rate, 100)
     assert abs(Fraction((refund.kept - (plan.price - base)).cents) - exact) <= Fraction(1, 2)
+
+
+rates = st.fractions(min_value=0, max_value=1, max_denominator=1000)
+
+
+@given(fst.funding_situations(), st.integers(0, 100), st.sampled_from(list(Ending)), rates,
+       rates, rates, st.booleans())
+def test_refund_laws_hold_under_what_if_rates(
+    situation: FundingSituation, rate: int, ending: Ending, late: Fraction, no_show: Fraction,
+    holder: Fraction, keep_participation: bool,
+) -> None:
+    book = BOOK.with_change(
+        effective=date(2015, 1, 1), late_cancellation_debit_rate=late, no_show_debit_rate=no_show,
+        holder_fault_uncompleted_charge_rate=holder,
+        flat_participation_kept_when_charged=keep_participation)
+    plan = situation.plan()
+    if ending in (Ending.LATE_CANCELLATION, Ending.NO_SHOW):
+        rate = 0
+    refund = refund_plan(plan, rate, at_fault=ending, rulebook=book)
+    assert all(Euros(0) <= line.refunded <= line.paid for line in refund.lines)
+    assert refund.refunded + refund.kept == plan.price
+    share = kept_share(rate, ending, on=plan.on, rulebook=book)
+    if share == 0:
+        assert refund.kept == Euros(0)
+    if share == 1:
+        assert refund.refunded == Euros(0)
