@@ -142,7 +142,7 @@ def _hours(value: object) -> Fraction:
     raise InvalidValue(f"hours must be an int or a Fraction, got {type(value).__name__} {value!r}")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Entry:
     """One movement of an account, immutable.
 
@@ -182,6 +182,15 @@ class Entry:
         if problem:
             raise InvalidValue(f"entry {self.entry_id!r} ({self.kind}): {problem}")
 
+    def __repr__(self) -> str:
+        # the four fields every entry has, then only those that differ from their default
+        shown = [repr(self.entry_id), str(self.kind), repr(self.amount), repr(self.effective)]
+        for field in _OPTIONAL_FIELDS:
+            value = getattr(self, field.name)
+            if value != field.default:
+                shown.append(f"{field.name}={value!r}")
+        return f"Entry({', '.join(shown)})"
+
     @property
     def pot(self) -> EntryId | None:
         """The money it moves: ``None`` for the rights, else the top-up's entry id."""
@@ -200,6 +209,9 @@ class Entry:
             earmarked_certifications=self.earmarked_certifications,
             reference=self.entry_id,
         )
+
+
+_OPTIONAL_FIELDS = attrs.fields(Entry)[4:]
 
 
 def _entry_problem(e: Entry) -> str:
