@@ -10,7 +10,9 @@ everything or nothing.
   version v stores it at v + 1; a save based on a version someone else moved on since is a
   :class:`~formation.errors.ConflictError`.
 - An account's version is the length of its ledger: the unit of work appends the entries added
-  since it read the account, only if no one appended in between.
+  since it read the account, only if no one appended in between — or, if every one of them is
+  stored already, identical, it appends nothing (appends are idempotent by entry id: the retry
+  of a commit whose answer was lost).
 
 >>> from formation.accounts import Account
 >>> from formation.ids import AccountId, HolderId
@@ -210,12 +212,16 @@ class MemoryUnitOfWork:
                     raise ConflictError(
                         f"folder {booking_id!r} is at version {current.version}, this change "
                         f"was based on version {read}: reload and retry")
+            replayed: set[str] = set()
             for account_id in self._saved_accounts:
                 read_length, account = self._loaded_accounts[account_id]
                 stored = store._accounts.get(account_id)
                 if read_length is None:
                     if stored is not None:
                         raise DuplicateEntry(f"account {account_id!r} already exists")
+                elif stored is not None and len(stored[2]) != read_length and \
+                        _stored_already(stored[2], account.entries[read_length:]):
+                    replayed.add(account_id)  # a retried append: every entry is there
                 elif stored is None or len(stored[2]) != read_length:
                     have = 0 if stored is None else len(stored[2])
                     raise ConflictError(
@@ -225,9 +231,15 @@ class MemoryUnitOfWork:
             for booking_id, (read, booking) in self._staged_bookings.items():
                 version = 1 if read is None else read + 1
                 store._bookings[booking_id] = attrs.evolve(booking, version=version)
-            for account_id in self._saved_accounts:
+            for account_id in self._saved_accounts - replayed:
                 _, account = self._loaded_accounts[account_id]
                 store._accounts[account_id] = (account.account_id, account.holder_id,
                                                account.entries)
         self.committed = True
         self.rollback()
+
+
+def _stored_already(stored: tuple[Entry, ...], new: tuple[Entry, ...]) -> bool:
+    """Whether every new entry is stored already, identical (appends are idempotent by id)."""
+    by_id = {e.entry_id: e for e in stored}
+    return all(by_id.get(e.entry_id) == e for e in new)

@@ -15,7 +15,11 @@ The contract: ``get`` returns a private copy or raises ``NotFound``; ``add`` of 
 ``DuplicateEntry``; ``save`` is checked at commit against the version it was read at (a stale
 write is ``ConflictError``); a commit saves the folders and the ledger entries it staged all
 together or not at all; leaving a unit of work without committing drops what it staged; a
-saved folder's version moves on by one.
+saved folder's version moves on by one, an account's version is its ledger's length; ledger
+appends are idempotent by entry id (the same entry again, or the retry of a commit whose
+entries are all stored already, stores nothing more), while another entry under a used id is
+refused; any account and any folder the strategies of :mod:`formation.testing.strategies`
+build is read back equal.
 """
 
 from __future__ import annotations
@@ -25,13 +29,22 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from formation.accounts import Account
 from formation.bookings import Actor, Booking, BookingStatus, refuse_request, request
-from formation.errors import ConflictError, DuplicateEntry, NotFound
+from formation.errors import (
+    ConflictError,
+    DuplicateEntry,
+    FormationError,
+    InvalidValue,
+    NotFound,
+)
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
 from formation.ports import Store
+from formation.testing._accounts import accounts
+from formation.testing._bookings import bookings
 
 __all__ = ["StoreContract"]
 
@@ -191,3 +204,191 @@ class StoreContract:
         with store.unit_of_work() as uow:
             assert uow.accounts.get(_ACCOUNT).balance().held == Euros.whole(300)
             assert uow.bookings.get(BookingId("contract-1")).version == 1
+
+    # -- private copies, versions, not found ----------------------------------------------------
+    def test_changing_what_was_read_changes_nothing_stored(self) -> None:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow:
+            account = uow.accounts.get(_ACCOUNT)
+        account.credit(EntryId("outside"), Euros.whole(7), date(2025, 5, 1))
+        with store.unit_of_work() as uow:
+            again = uow.accounts.get(_ACCOUNT)
+            assert again.version == 1 and again is not account
+            again.credit(EntryId("inside"), Euros.whole(8), date(2025, 5, 1))  # not saved
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(_ACCOUNT).balance().rights == Euros.whole(1000)
+
+    def test_an_account_version_is_its_ledger_length_after_each_commit(self) -> None:
+        store = self._store_with_account()
+        for n in range(3):
+            with store.unit_of_work() as uow:
+                account = uow.accounts.get(_ACCOUNT)
+                assert account.version == 1 + 2 * n
+                account.credit(EntryId(f"c{n}a"), Euros.whole(1), date(2025, 5, 1))
+                account.credit(EntryId(f"c{n}b"), Euros.whole(1), date(2025, 5, 2))
+                uow.accounts.save(account)
+                uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(_ACCOUNT).version == 7
+
+    def test_adding_a_used_account_id_is_a_duplicate(self) -> None:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow:
+            try:
+                uow.accounts.add(Account(_ACCOUNT, HolderId("someone-else")))
+            except DuplicateEntry:
+                return
+            with pytest.raises(DuplicateEntry):
+                uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(_ACCOUNT).holder_id == _HOLDER
+
+    def test_saving_a_folder_never_stored_is_refused_and_saves_nothing(self) -> None:
+        store = self._store_with_account()
+        ghost = attrs.evolve(_folder(9), version=3)
+        with store.unit_of_work() as uow:
+            uow.bookings.save(ghost)
+            with pytest.raises((ConflictError, NotFound)):
+                uow.commit()
+        with store.unit_of_work() as uow, pytest.raises(NotFound):
+            uow.bookings.get(ghost.booking_id)
+
+    def test_a_new_folder_must_be_at_version_zero(self) -> None:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow, pytest.raises(InvalidValue):
+            uow.bookings.add(attrs.evolve(_folder(), version=4))
+
+    def test_only_the_account_read_in_the_unit_may_be_saved(self) -> None:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow, pytest.raises(InvalidValue):
+            uow.accounts.save(Account(_ACCOUNT, _HOLDER))
+
+    def test_a_unit_sees_its_own_staged_folders(self) -> None:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow:
+            uow.bookings.add(_folder(1))
+            assert uow.bookings.get(BookingId("contract-1")).version == 0
+            assert [b.booking_id for b in uow.bookings.find(holder_id=_HOLDER)] == ["contract-1"]
+
+    def test_reading_a_folder_twice_gives_equal_records(self) -> None:
+        store = self._store_with_account()
+        self._add(store, _folder())
+        assert self._read(store, BookingId("contract-1")) == \
+            self._read(store, BookingId("contract-1"))
+
+    # -- idempotent appends ------------------------------------------------------------------------
+    def test_appending_the_same_entry_again_stores_it_once(self) -> None:
+        store = self._store_with_account()
+        for _ in range(2):
+            with store.unit_of_work() as uow:
+                account = uow.accounts.get(_ACCOUNT)
+                account.credit(EntryId("credit"), Euros.whole(1000), date(2025, 4, 15))
+                account.credit(EntryId("bonus"), Euros.whole(5), date(2025, 5, 1))
+                uow.accounts.save(account)
+                uow.commit()
+        with store.unit_of_work() as uow:
+            account = uow.accounts.get(_ACCOUNT)
+        assert [e.entry_id for e in account.entries] == ["credit", "bonus"]
+        assert account.balance().rights == Euros.whole(1005)
+
+    def test_a_retried_commit_of_entries_stored_already_is_a_no_op(self) -> None:
+        store = self._store_with_account()
+        first, retry = store.unit_of_work(), store.unit_of_work()
+        with first, retry:
+            for uow in (first, retry):
+                account = uow.accounts.get(_ACCOUNT)
+                account.credit(EntryId("once"), Euros.whole(3), date(2025, 5, 1))
+                uow.accounts.save(account)
+            first.commit()
+            retry.commit()  # the same entry, identical: nothing more is stored
+        with store.unit_of_work() as uow:
+            account = uow.accounts.get(_ACCOUNT)
+        assert account.version == 2
+        assert account.balance().rights == Euros.whole(1003)
+
+    def test_another_entry_under_a_used_id_is_refused(self) -> None:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow:
+            account = uow.accounts.get(_ACCOUNT)
+            with pytest.raises(DuplicateEntry):
+                account.credit(EntryId("credit"), Euros.whole(1), date(2025, 4, 15))
+        first, second = store.unit_of_work(), store.unit_of_work()
+        with first, second:
+            for uow, amount in ((first, 3), (second, 4)):
+                account = uow.accounts.get(_ACCOUNT)
+                account.credit(EntryId("same-id"), Euros.whole(amount), date(2025, 5, 1))
+                uow.accounts.save(account)
+            first.commit()
+            with pytest.raises((DuplicateEntry, ConflictError)):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(_ACCOUNT).balance().rights == Euros.whole(1003)
+
+    # -- atomicity ---------------------------------------------------------------------------------
+    def test_an_account_conflict_saves_none_of_the_folders_of_the_unit(self) -> None:
+        store = self._store_with_account()
+        late = store.unit_of_work()
+        with late:
+            account = late.accounts.get(_ACCOUNT)
+            account.hold(EntryId("hold"), BookingId("contract-1"), date(2026, 3, 2),
+                         rights=Euros.whole(300))
+            late.accounts.save(account)
+            late.bookings.add(_folder(1))
+            late.bookings.add(_folder(2))
+            with store.unit_of_work() as meanwhile:
+                moved = meanwhile.accounts.get(_ACCOUNT)
+                moved.credit(EntryId("meanwhile"), Euros.whole(1), date(2025, 5, 1))
+                meanwhile.accounts.save(moved)
+                meanwhile.commit()
+            with pytest.raises(ConflictError):
+                late.commit()
+        with store.unit_of_work() as uow:
+            assert uow.bookings.find() == ()
+            assert uow.accounts.get(_ACCOUNT).balance().held == Euros(0)
+
+    def test_a_duplicate_folder_saves_nothing_else_of_the_unit(self) -> None:
+        store = self._store_with_account()
+        self._add(store, _folder(1))
+        with store.unit_of_work() as uow:
+            account = uow.accounts.get(_ACCOUNT)
+            account.credit(EntryId("with-duplicate"), Euros.whole(9), date(2025, 5, 1))
+            uow.accounts.save(account)
+            uow.bookings.add(_folder(2))
+            try:
+                uow.bookings.add(_folder(1))
+                uow.commit()
+            except FormationError:
+                pass
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(_ACCOUNT).version == 1
+            assert [b.booking_id for b in uow.bookings.find()] == ["contract-1"]
+
+    # -- any record round-trips ----------------------------------------------------------------
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.differing_executors])
+    @given(account=accounts())
+    def test_any_account_is_read_back_with_the_same_entries(self, account: Account) -> None:
+        store = self.make_store()
+        with store.unit_of_work() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            back = uow.accounts.get(account.account_id)
+        assert back.entries == account.entries
+        assert back.holder_id == account.holder_id
+        assert back.balance() == account.balance()
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.differing_executors])
+    @given(booking=bookings())
+    def test_any_folder_is_read_back_equal_with_its_history(self, booking: Booking) -> None:
+        store = self.make_store()
+        new = attrs.evolve(booking, version=0)
+        with store.unit_of_work() as uow:
+            uow.bookings.add(new)
+            uow.commit()
+        back = self._read(store, booking.booking_id)
+        assert back == attrs.evolve(booking, version=1)
+        assert back.history == booking.history
