@@ -213,7 +213,8 @@ class StoreContract:
         account.credit(EntryId("outside"), Euros.whole(7), date(2025, 5, 1))
         with store.unit_of_work() as uow:
             again = uow.accounts.get(_ACCOUNT)
-            assert again.version == 1 and again is not account
+            assert again.version == 1
+            assert again is not account
             again.credit(EntryId("inside"), Euros.whole(8), date(2025, 5, 1))  # not saved
         with store.unit_of_work() as uow:
             assert uow.accounts.get(_ACCOUNT).balance().rights == Euros.whole(1000)
