@@ -198,8 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"  {'yes' if same else 'NO':>4} {'yes' if capped else 'no':>6}", flush=True)
 
     print("\n2. a review, from ReviewBook.write to the index's rating: median per review")
-    book = ReviewBook(listener=lambda offer_id, _org, summary: index.set_rating(
-        offer_id, summary.mean(), summary.count))
+    book = ReviewBook.feeding(index)
     target = offers[len(offers) // 3]
     count = 2000 if args.quick else 10_000
     at = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc)

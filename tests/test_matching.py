@@ -472,7 +472,7 @@ def test_a_review_is_seen_by_the_search_without_a_rebuild() -> None:
     from formation.search import Query, Sort
 
     index = index_of([offer(), offer("O2")], [session("S1"), session("S2", "O2")])
-    book = ReviewBook(listener=lambda o, _, s: index.set_rating(o, s.mean(), s.count))
+    book = ReviewBook.feeding(index)
     query = Query(text="excel", min_rating=4.5, sort=Sort.RATING)
     assert index.search(query).total == 0
     folder = FolderView(BookingId("F1"), HolderId("h1"), OfferId("O2"), OrganismId(SIRET),

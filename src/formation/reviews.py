@@ -67,6 +67,7 @@ __all__ = [
     "FolderView",
     "REVIEWABLE_STATUSES",
     "RatingPrior",
+    "RatingSink",
     "RatingSummary",
     "Review",
     "ReviewBook",
@@ -625,6 +626,12 @@ def _round_half_up(value: Fraction, places: int) -> Decimal:
 Listener = Callable[[OfferId, OrganismId, RatingSummary], None]
 
 
+class RatingSink(Protocol):
+    """Where offers' ratings go: :class:`formation.search.CatalogIndex` is one."""
+
+    def set_rating(self, offer_id: OfferId, mean: Fraction | None, count: int) -> None: ...
+
+
 class ReviewBook:
     """Every review, one per folder, with the rating summaries of each offer and organism.
 
@@ -667,6 +674,16 @@ class ReviewBook:
         self._by_id: dict[ReviewId, BookingId] = {}
         self._offers: dict[OfferId, RatingSummary] = {}
         self._organisms: dict[OrganismId, RatingSummary] = {}
+
+    @classmethod
+    def feeding(cls, sink: RatingSink, *, prior: RatingPrior = DEFAULT_PRIOR) -> ReviewBook:
+        """A book that gives each offer's new mean and count to ``sink`` (a search index) as
+        soon as a review is written or corrected, so that its rating filter and sort stay right
+        without a rebuild."""
+        def listener(offer_id: OfferId, organism: OrganismId, summary: RatingSummary) -> None:
+            sink.set_rating(offer_id, summary.mean(), summary.count)
+
+        return cls(prior=prior, listener=listener)
 
     @property
     def prior(self) -> RatingPrior:
