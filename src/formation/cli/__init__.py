@@ -17,6 +17,7 @@ from formation import __version__
 from formation.cli import (
     business_days,
     deadlines,
+    demo,
     holidays,
     quote,
     recommend,
@@ -28,7 +29,7 @@ from formation.errors import FormationError, InvalidValue
 
 __all__ = ["build_parser", "main", "main_entry"]
 
-COMMANDS = (rules, holidays, business_days, quote, rights, deadlines, recommend, search)
+COMMANDS = (rules, holidays, business_days, quote, rights, deadlines, recommend, search, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
