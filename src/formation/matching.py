@@ -12,8 +12,8 @@ and the :class:`Reason`\\ s it fits or falls short, in French and English:
 - "noté 4,6 par 230 titulaires".
 
 **Never an offer the holder cannot book.** A session is *bookable* when its offer is eligible to
-the CPF on the day (:func:`formation.eligibility`, through the search index's ``eligible_only``),
-it has a seat left, it starts late enough for the registration deadlines (the minimum lead time
+the CPF on the session's first day (:func:`formation.eligibility.eligibility_violations`; on
+the day of the recommendation for a session without dates), it has a seat left, it starts late enough for the registration deadlines (the minimum lead time
 of ``minimum_lead_business_days`` business days, ``cpf-rules.md`` section 5; and, during working
 time, the employer's notice of ``consent_notice_days``, section 6), it fits one of the holder's
 free periods, it lies within reach, and the card payment of its funding plan is within the
@@ -26,15 +26,17 @@ parameter) of five components in [0, 1], each kept on the record (:attr:`Recomme
 so that the order can be explained:
 
 ========== =============================================================================
-rating     the offer's Bayesian ranking score (:attr:`~formation.reviews.RatingSummary.ranking_score`), from 1..5 to 0..1
-cost       ``1 - card payment / budget`` (1 when the rights and top-ups pay everything but the participation)
-distance   ``1 - km / radius`` (1 at a distance)
+rating     the offer's Bayesian average (:func:`~formation.reviews.bayesian_average`), 1..5 → 0..1
+cost       ``1 - (card payment - participation) / budget``: 1 when the rights and top-ups pay
+           everything but the flat participation, 0 at the budget
+distance   ``1 - km / radius`` (1 at a distance, or without a place in the needs)
 start      ``1 - days until the start / horizon`` (0.5 when the dates are not published)
 theme      1 when a wanted Formacode is the offer's main theme, else 0.5
 ========== =============================================================================
 
 Ties break on the start date, then the offer and session ids: the same inputs always give the
-same order.
+same order. The ratings are those the search index holds (fed by a
+:class:`~formation.reviews.ReviewBook`), or the summaries given to :func:`recommend`.
 
 **Places.** A holder's place is a point (:class:`Point`): given as latitude and longitude, or as
 a postcode, which this module places at the chief town (prefecture) of the postcode's
