@@ -40,6 +40,7 @@ documentation work offline.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -98,6 +99,7 @@ _REQUIRED = ("siret", "type_referentiel")
 _NOT_APPLICABLE = "-1"
 _LEVEL = re.compile(r"niveau\s*(\d)", re.IGNORECASE)
 _FLOAT_INT = re.compile(r"^(\d+)\.0+$")
+_CACHE = 16_384
 
 
 @attrs.frozen
@@ -162,6 +164,16 @@ class _TextExtractor(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _organism(siret: str, name: str) -> Organism:
+    return Organism(siret, name)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _plain_text(html: str) -> str:
+    return html_to_text(html)
 
 
 def html_to_text(html: str) -> str:
@@ -352,7 +364,13 @@ def _integer_text(value: str) -> str:
 
 
 def _siret(record: Mapping[str, str]) -> str:
-    raw = _integer_text(_get(record, "siret"))
+    return _checked_siret(_integer_text(_get(record, "siret")))
+
+
+# The same SIRETs, certifications, places and texts come back row after row: each is checked
+# and built once (the records are frozen, so the rows share them).
+@functools.lru_cache(maxsize=_CACHE)
+def _checked_siret(raw: str) -> str:
     if not raw:
         raise InvalidValue("siret is empty")
     siret = raw.zfill(14) if raw.isdigit() and len(raw) < 14 else raw
@@ -366,13 +384,19 @@ def _certification(record: Mapping[str, str]) -> tuple[Certification, ActionType
     if kind not in ("RS", "RNCP"):
         raise InvalidValue(f"type_referentiel {kind!r} is neither RS nor RNCP")
     column = "code_rs" if kind == "RS" else "code_rncp"
-    code = _integer_text(_get(record, column)).upper().removeprefix(kind)
+    return _certification_of(kind, column, _get(record, column),
+                             _get(record, "intitule_certification"),
+                             _get(record, "libelle_niveau_sortie_formation"))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _certification_of(kind: str, column: str, raw_code: str, title: str,
+                      level_text: str) -> tuple[Certification, ActionType]:
+    code = _integer_text(raw_code).upper().removeprefix(kind)
     if not code.isdigit() or len(code) > 6:
-        raise InvalidValue(f"a {kind} row needs its {column} code, got {record.get(column)!r}")
-    title = _get(record, "intitule_certification")
+        raise InvalidValue(f"a {kind} row needs its {column} code, got {raw_code!r}")
     if not title:
         raise InvalidValue("intitule_certification is empty")
-    level_text = _get(record, "libelle_niveau_sortie_formation")
     match = _LEVEL.search(level_text)
     level = int(match.group(1)) if match and kind == "RNCP" else None
     registry = Registry(kind)
@@ -422,8 +446,12 @@ def _hours(record: Mapping[str, str]) -> int | None:
 
 
 def _place(record: Mapping[str, str]) -> Place | None:
-    raw_department = _get(record, "code_departement")
-    raw_region = _get(record, "code_region") or _get(record, "coderegion_export")
+    return _place_of(_get(record, "code_departement"),
+                     _get(record, "code_region") or _get(record, "coderegion_export"))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _place_of(raw_department: str, raw_region: str) -> Place | None:
     if not raw_department:
         if raw_region:
             raise InvalidValue(f"code_region {raw_region!r} is given without a department")
@@ -462,7 +490,7 @@ def _row(line: int, record: Mapping[str, str]) -> _Row:
     if not name:
         name = siret
         note = "nom_of is empty: the organism is named by its SIRET"
-    organism = Organism(siret, name)
+    organism = _organism(siret, name)
     certification, action_type = _certification(record)
     title = _get(record, "intitule_formation") or certification.title
     price = _price(record)
@@ -485,7 +513,7 @@ def _row(line: int, record: Mapping[str, str]) -> _Row:
         offer_id=OfferId(offer_id), organism=organism, title=title, certification=certification,
         formacodes=formacodes, price=price, duration_hours=hours,
         modality=Modality.DISTANCE if place is None else Modality.IN_PERSON,
-        action_type=action_type, summary=html_to_text(summary) if summary else "",
+        action_type=action_type, summary=_plain_text(summary) if summary else "",
         nsf_codes=nsf_codes,
     )
     return _Row(
@@ -616,10 +644,12 @@ def _build(kept: list[_Row]) -> tuple[tuple[Offer, ...], tuple[Session, ...]]:
         placed = [row.place is not None for row in group]
         modality = (Modality.DISTANCE if not any(placed)
                     else Modality.IN_PERSON if not any(distance) else Modality.MIXED)
-        offers[offer_id] = attrs.evolve(
-            head.offer, offer_id=OfferId(offer_id),
-            price=min(row.offer.price for row in group), modality=modality,
-        )
+        price = min(row.offer.price for row in group)
+        offer = head.offer
+        if (offer.offer_id, offer.price, offer.modality) != (offer_id, price, modality):
+            offer = attrs.evolve(offer, offer_id=OfferId(offer_id), price=price,
+                                 modality=modality)
+        offers[offer_id] = offer
     sessions = []
     for row in kept:
         offer = offers[row.offer_id]
