@@ -62,8 +62,9 @@ from formation.actions import ActionType
 from formation.catalog import Modality, Offer, Registry, Session
 from formation.eligibility import eligibility_violations
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
-from formation.geo import haversine_km, latitude_span_deg, longitude_span_deg
+from formation.geo import haversine_km
 from formation.ids import OfferId, SessionId
+from formation.postings import SortedPosting, cell_of, cells_near, split_by_code
 from formation.query import (
     FACETS,
     PRICE_BANDS,
@@ -92,7 +93,6 @@ _TITLE, _CERTIFICATION, _ORGANISM = 3, 2, 1  # the weights of the text score
 _WEIGHTS = (_TITLE, _CERTIFICATION, _ORGANISM)
 _MAX_SCORE = 1 << 20
 _UNRATED = (1 << 95) - 1  # the rating key of an offer without reviews: after every rated one
-_CELL_DEG = 1.0  # the side of a cell of the grid of places, in degrees
 _BAND_LIMITS = tuple(low for _, low, _ in PRICE_BANDS[1:])
 _BAND_LABELS = tuple(label for label, _, _ in PRICE_BANDS)
 _CHUNK = 128
@@ -107,45 +107,6 @@ _ACTION_CODE = {a: i for i, a in enumerate(_ACTIONS)}
 _Key = tuple[str, str] | tuple[str, str, str] | tuple[str, int, int] | tuple[str]
 _ALL: tuple[str] = ("*",)
 _Fields = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-
-
-class _Sorted:
-    """Session slots kept in order of an integer key, then of session id.
-
-    ``keys[i]`` is the key of ``slots[i]``; a range of keys is found by bisection.
-    """
-
-    __slots__ = ("keys", "slots")
-
-    def __init__(self, typecode: str, keys: Iterable[int] = (), slots: Iterable[int] = ()) -> None:
-        self.keys = array(typecode, keys)
-        self.slots = array("i", slots)
-
-    def __len__(self) -> int:
-        return len(self.slots)
-
-    def _position(self, key: int, sid: str, sids: list[str]) -> int:
-        low = bisect_left(self.keys, key)
-        high = bisect_right(self.keys, key, low)
-        return bisect_left(self.slots, sid, low, high, key=sids.__getitem__)
-
-    def insert(self, slot: int, key: int, sids: list[str]) -> None:
-        at = self._position(key, sids[slot], sids)
-        self.keys.insert(at, key)
-        self.slots.insert(at, slot)
-
-    def remove(self, slot: int, key: int, sids: list[str]) -> None:
-        at = self._position(key, sids[slot], sids)
-        if at >= len(self.slots) or self.slots[at] != slot:  # pragma: no cover - invariant
-            raise RuntimeError(f"search index out of step: slot {slot} not at {at}")
-        del self.keys[at]
-        del self.slots[at]
-
-    def bounds(self, low: int | None, high: int | None) -> tuple[int, int]:
-        """The positions ``[i, j)`` of the keys from ``low`` to ``high`` (inclusive)."""
-        i = 0 if low is None else bisect_left(self.keys, low)
-        j = len(self.keys) if high is None else bisect_right(self.keys, high)
-        return i, max(i, j)
 
 
 def _float_bits(value: float) -> int:
@@ -187,7 +148,7 @@ class _Plan:
         self.eligible_on: date | bool = False  # True: each session's own start day
 
 
-_Source = tuple[int, tuple[str, ...], list[tuple[_Sorted, int, int]]]
+_Source = tuple[int, tuple[str, ...], list[tuple[SortedPosting, int, int]]]
 
 
 class CatalogIndex:
@@ -243,8 +204,8 @@ class CatalogIndex:
         self._departments: dict[str, int] = {}
         self._department_names: list[str] = []
         # postings
-        self._by_date: dict[_Key, _Sorted] = {_ALL: _Sorted("i")}
-        self._by_price: dict[_Key, _Sorted] = {_ALL: _Sorted("q")}
+        self._by_date: dict[_Key, SortedPosting] = {_ALL: SortedPosting("i")}
+        self._by_price: dict[_Key, SortedPosting] = {_ALL: SortedPosting("q")}
         self._terms: dict[tuple[str, int], array[int]] = {}
         self._term_sessions: dict[str, int] = {}
         self._vocabulary: list[str] = []
@@ -532,13 +493,13 @@ class CatalogIndex:
             for key in self._date_keys(slot):
                 posting = self._by_date.get(key)
                 if posting is None:
-                    posting = self._by_date[key] = _Sorted("i")
+                    posting = self._by_date[key] = SortedPosting("i")
                 posting.insert(slot, start_key, sids)
             price = self._s_price[slot]
             for key in self._price_keys(slot):
                 posting = self._by_price.get(key)
                 if posting is None:
-                    posting = self._by_price[key] = _Sorted("q")
+                    posting = self._by_price[key] = SortedPosting("q")
                 posting.insert(slot, price, sids)
 
     def _count_terms(self, offer_slot: int, change: int) -> None:
@@ -581,7 +542,7 @@ class CatalogIndex:
             keys.extend(("fr", code, region_name) for code in formacodes)
             latitude = self._s_lat[slot]
             if not math.isnan(latitude):
-                keys.append(_cell(latitude, self._s_lon[slot]))
+                keys.append(cell_of(latitude, self._s_lon[slot]))
         return keys
 
     def _price_keys(self, slot: int) -> list[_Key]:
@@ -709,16 +670,16 @@ class CatalogIndex:
         by_start = array("i", sorted(range(count), key=starts.__getitem__))
         by_price = array("i", sorted(range(count), key=prices.__getitem__))
         start_of, price_of = starts.__getitem__, prices.__getitem__
-        self._by_date[_ALL] = _Sorted("i", map(start_of, by_start), by_start)
-        self._by_price[_ALL] = _Sorted("q", map(price_of, by_price), by_price)
+        self._by_date[_ALL] = SortedPosting("i", map(start_of, by_start), by_start)
+        self._by_price[_ALL] = SortedPosting("q", map(price_of, by_price), by_price)
         regions, departments = self._s_region, self._s_department
         region_names, department_names = self._region_names, self._department_names
-        for code, slots in _split(by_start, regions, len(region_names)):
-            self._by_date[("r", region_names[code])] = _Sorted("i", map(start_of, slots), slots)
-        for code, slots in _split(by_price, regions, len(region_names)):
-            self._by_price[("r", region_names[code])] = _Sorted("q", map(price_of, slots), slots)
-        for code, slots in _split(by_start, departments, len(department_names)):
-            self._by_date[("d", department_names[code])] = _Sorted(
+        for code, slots in split_by_code(by_start, regions, len(region_names)):
+            self._by_date[("r", region_names[code])] = SortedPosting("i", map(start_of, slots), slots)
+        for code, slots in split_by_code(by_price, regions, len(region_names)):
+            self._by_price[("r", region_names[code])] = SortedPosting("q", map(price_of, slots), slots)
+        for code, slots in split_by_code(by_start, departments, len(department_names)):
+            self._by_date[("d", department_names[code])] = SortedPosting(
                 "i", map(start_of, slots), slots)
         # Formacodes, alone and with the region, and cells of the grid
         themes: dict[str, list[int]] = {}
@@ -726,7 +687,7 @@ class CatalogIndex:
         cells: dict[tuple[int, int], list[int]] = {}
         offer_of, formacodes = self._s_offer, self._o_formacodes
         lats, lons = self._s_lat, self._s_lon
-        floor, isnan = math.floor, math.isnan
+        isnan = math.isnan
         for slot in by_start:
             codes = formacodes[offer_of[slot]]
             region = regions[slot]
@@ -743,18 +704,19 @@ class CatalogIndex:
                     found.append(slot)
                 latitude = lats[slot]
                 if not isnan(latitude):
-                    cell = (floor(latitude / _CELL_DEG), floor(lons[slot] / _CELL_DEG))
+                    _, row, column = cell_of(latitude, lons[slot])
+                    cell = (row, column)
                     found = cells.get(cell)
                     if found is None:
                         found = cells[cell] = []
                     found.append(slot)
         for theme, slots in themes.items():
-            self._by_date[("f", theme)] = _Sorted("i", map(start_of, slots), slots)
+            self._by_date[("f", theme)] = SortedPosting("i", map(start_of, slots), slots)
         for (theme, region), slots in pairs.items():
-            self._by_date[("fr", theme, region_names[region])] = _Sorted(
+            self._by_date[("fr", theme, region_names[region])] = SortedPosting(
                 "i", map(start_of, slots), slots)
         for (i, j), slots in cells.items():
-            self._by_date[("c", i, j)] = _Sorted("i", map(start_of, slots), slots)
+            self._by_date[("c", i, j)] = SortedPosting("i", map(start_of, slots), slots)
 
     # -- searching -----------------------------------------------------------------------------
     def search(self, query: Query, *, on: date | None = None) -> SearchResults:
@@ -907,7 +869,8 @@ class CatalogIndex:
                 source([("fr", f, r) for f in query.formacodes for r in query.regions],
                        ("dates", "formacodes", "regions"))
         if query.near is not None:
-            source(_cells(query.near), ("dates",))
+            near = query.near
+            source(cells_near(near.latitude, near.longitude, near.radius_km), ("dates",))
         return out
 
     @staticmethod
@@ -1056,7 +1019,7 @@ class CatalogIndex:
 
     # reading a sorted posting in order ----------------------------------------------------------
     def _walk_source(self, sort: Sort, plan: _Plan, driver: _Source,
-                     needed: int) -> tuple[_Sorted, int, int, bool, float] | None:
+                     needed: int) -> tuple[SortedPosting, int, int, bool, float] | None:
         """A sorted posting to read in the order of ``sort``, stopping when the page is full,
         with the share of its entries expected to match."""
         if sort is Sort.START_DATE:
@@ -1087,7 +1050,7 @@ class CatalogIndex:
             plan.regions = None
         return posting, i, j, sort is Sort.PRICE_DESC, estimate / max(1, j - i)
 
-    def _walk(self, query: Query, plan: _Plan, needed: int, posting: _Sorted,
+    def _walk(self, query: Query, plan: _Plan, needed: int, posting: SortedPosting,
               i: int, j: int, descending: bool, rate: float) -> SearchResults:
         slots = posting.slots
         score = self._scorer(plan.words)
@@ -1137,7 +1100,7 @@ class CatalogIndex:
         self._pending.add(results)
         return results
 
-    def _descending_ties(self, found: list[int], needed: int, posting: _Sorted, i: int,
+    def _descending_ties(self, found: list[int], needed: int, posting: SortedPosting, i: int,
                          position: int, plan: _Plan) -> list[int]:
         """Read backward, equal prices come by descending session id: put them back in order."""
         prices, sids = self._s_price, self._s_sid
@@ -1291,45 +1254,12 @@ def _chunk(needed: int, rate: float) -> int:
     return min(1 << 16, int(needed / rate * 1.25) + 16)
 
 
-def _split(order: Sequence[int], codes: Sequence[int], size: int) -> list[tuple[int, list[int]]]:
-    """``order`` split by code (``-1`` dropped), each part keeping the order."""
-    buckets: list[list[int]] = [[] for _ in range(size + 1)]  # the last one takes the -1
-    appends = [bucket.append for bucket in buckets]
-    for slot, code in zip(order, map(codes.__getitem__, order), strict=True):
-        appends[code](slot)
-    return [(code, bucket) for code, bucket in enumerate(buckets[:size]) if bucket]
-
-
 def _unique(ids: list[str], what: str) -> None:
     seen: set[str] = set()
     for item in ids:
         if item in seen:
             raise DuplicateEntry(f"{what} id {item!r} is given twice")
         seen.add(item)
-
-
-def _cell(latitude: float, longitude: float) -> tuple[str, int, int]:
-    return ("c", math.floor(latitude / _CELL_DEG), math.floor(longitude / _CELL_DEG))
-
-
-def _cells(near: Near) -> list[_Key]:
-    """The cells of the grid that a circle may touch."""
-    dlat = latitude_span_deg(near.radius_km)
-    dlon = longitude_span_deg(near.latitude, near.radius_km)
-    per_turn = round(360 / _CELL_DEG)
-    rows = range(math.floor((near.latitude - dlat) / _CELL_DEG),
-                 math.floor((near.latitude + dlat) / _CELL_DEG) + 1)
-    if dlon >= 180.0:
-        columns = range(-per_turn // 2, per_turn // 2)
-    else:
-        columns = range(math.floor((near.longitude - dlon) / _CELL_DEG),
-                        math.floor((near.longitude + dlon) / _CELL_DEG) + 1)
-    keys: dict[_Key, None] = {}
-    for i in rows:
-        for raw in columns:
-            j = (raw + per_turn // 2) % per_turn - per_turn // 2  # across the antimeridian
-            keys[("c", i, j)] = None
-    return list(keys)
 
 
 def _has_filters(plan: _Plan) -> bool:
