@@ -55,7 +55,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import attrs
 
@@ -73,7 +73,6 @@ from formation.reviews import (
     DEFAULT_PRIOR,
     RatingPrior,
     RatingSummary,
-    bayesian_average,
     shown_rating,
 )
 from formation.rulebook import Rulebook, Rules, check_date
@@ -444,7 +443,8 @@ class _Context:
     top_ups: tuple[TopUp, ...]
     earliest_start: date
     weights: RankingWeights
-    ratings: Callable[[OfferId], tuple[Fraction | None, int]]
+    ratings: Callable[[OfferId], tuple[float | None, int]]
+    exact_mean: Callable[[OfferId], Fraction | None]
     prior: RatingPrior
     keep_unbookable: bool
     trust_listing: bool
@@ -455,8 +455,22 @@ class _Context:
         factory=dict, eq=False)
 
 
+    rating_parts: dict[str, tuple[float, int]] = attrs.field(factory=dict, eq=False)
+
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "top_up_total", sum(t.amount.cents for t in self.top_ups))
+
+    def rating_part(self, offer_id: OfferId) -> tuple[float, int]:
+        """The rating component of an offer (its Bayesian average from 1..5 to 0..1, computed
+        in floating point once per offer) and its number of reviews."""
+        found = self.rating_parts.get(offer_id)
+        if found is None:
+            mean, count = self.ratings(offer_id)
+            weight, prior = self.prior.weight, float(self.prior.mean)
+            bayes = prior if mean is None or count <= 0 else (
+                (weight * prior + count * mean) / (weight + count))
+            found = self.rating_parts[offer_id] = ((bayes - 1) / 4, count if mean else 0)
+        return found
 
 
 def _funds(account: Funds | Euros, on: date) -> tuple[Euros, tuple[TopUp, ...]]:
@@ -548,22 +562,17 @@ def _eligibility(ctx: _Context, offer: Offer, session: Session) -> tuple[Violati
     return found
 
 
-@attrs.frozen
-class _Candidate:
+class _Candidate(NamedTuple):
     """A session within reach, with the components that need no funding plan."""
 
     offer: Offer
     session: Session
     km: float | None
-    place_fr: str
-    place_en: str
     distance: float
     start: float
     theme: float
-    rating_mean: Fraction | None
     rating_count: int
     rating: float
-    cost_bound: float
     optimistic: float
 
 
@@ -596,27 +605,19 @@ def _reach(ctx: _Context, offer: Offer, session: Session) -> _Candidate | None:
     if session.place is None or offer.modality is Modality.DISTANCE:
         if not (needs.distance_only or needs.accept_distance or needs.near is None):
             return None
-        place_fr, place_en, distance_part = "à distance", "at a distance", 1.0
-    else:
-        if needs.distance_only:
+        distance_part = 1.0
+    elif needs.distance_only:
+        return None
+    elif needs.near is not None:
+        where = _session_point(session)
+        if where is None:
             return None
-        if needs.near is not None:
-            where = _session_point(session)
-            if where is None:
-                return None
-            km = distance_km(needs.near, where)
-            if km > needs.radius_km:
-                return None
-            if session.place.latitude is None:
-                name = department(session.place.department).name
-                place_fr = f"en {name} (à {_km(km)} de sa préfecture)"
-                place_en = f"in {name} ({_km(km)} from its chief town)"
-            else:
-                place_fr, place_en = f"à {_km(km)}", f"{_km(km)} away"
-            distance_part = 1.0 - km / needs.radius_km
-        else:
-            city = session.place.city or session.place.department
-            place_fr, place_en, distance_part = f"à {city}", f"in {city}", 1.0
+        km = distance_km(needs.near, where)
+        if km > needs.radius_km:
+            return None
+        distance_part = 1.0 - km / needs.radius_km
+    else:
+        distance_part = 1.0
     # -- when -------------------------------------------------------------------------------
     start, end = session.start, session.end
     if start is None or end is None:
@@ -632,18 +633,27 @@ def _reach(ctx: _Context, offer: Offer, session: Session) -> _Candidate | None:
     if session.full and not ctx.keep_unbookable:
         return None
     # -- rating, theme, and the best the cost could be ----------------------------------------
-    mean, count = ctx.ratings(offer.offer_id)
-    if mean is None or count <= 0:
-        mean, count = None, 0
-    rating_part = float((bayesian_average(mean, count, ctx.prior) - 1) / 4)
+    rating_part, count = ctx.rating_part(offer.offer_id)
     theme_part = 1.0 if offer.formacodes and offer.formacodes[0] in needs.formacodes else 0.5
     least_extra = (session.price_of(offer).cents - ctx.rights.cents - ctx.top_up_total
                    - ctx.rules.flat_participation.cents)
-    cost_bound = _cost_part(least_extra, needs.budget)
-    optimistic = _score(ctx.weights, (rating_part, cost_bound, distance_part, start_part,
-                                      theme_part))
-    return _Candidate(offer, session, km, place_fr, place_en, distance_part, start_part,
-                      theme_part, mean, count, rating_part, cost_bound, optimistic)
+    optimistic = _score(ctx.weights, (rating_part, _cost_part(least_extra, needs.budget),
+                                      distance_part, start_part, theme_part))
+    return _Candidate(offer, session, km, distance_part, start_part, theme_part, count,
+                      rating_part, optimistic)
+
+
+def _place_text(session: Session, km: float | None) -> tuple[str, str]:
+    place = session.place
+    if place is None or km is None:
+        if place is None:
+            return "à distance", "at a distance"
+        city = place.city or place.department
+        return f"à {city}", f"in {city}"
+    if place.latitude is None:
+        name = department(place.department).name
+        return f"en {name} (à {_km(km)} de sa préfecture)", f"in {name} ({_km(km)} from its chief town)"
+    return f"à {_km(km)}", f"{_km(km)} away"
 
 
 def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
@@ -651,6 +661,9 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
     (unless ``ctx.keep_unbookable``)."""
     needs, offer, session = ctx.needs, c.offer, c.session
     keep = ctx.keep_unbookable
+    place_fr, place_en = (("à distance", "at a distance")
+                          if offer.modality is Modality.DISTANCE
+                          else _place_text(session, c.km))
     reasons: list[Reason] = []
     bookable = True
     ineligible = _eligibility(ctx, offer, session)
@@ -674,8 +687,8 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
     start, end = session.start, session.end
     if start is None or end is None:
         reasons.append(Reason("dates.unpublished", Fit.NOTE,
-                              f"dates à convenir avec l'organisme, {c.place_fr}",
-                              f"dates to agree with the organism, {c.place_en}"))
+                              f"dates à convenir avec l'organisme, {place_fr}",
+                              f"dates to agree with the organism, {place_en}"))
     else:
         if start < ctx.earliest_start:
             bookable = False
@@ -688,8 +701,8 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
                 "the earliest", blocking=True))
         else:
             when_fr, when_en = _weeks((start - ctx.on).days)
-            reasons.append(Reason("dates.start", Fit.FITS, f"commence {when_fr}, {c.place_fr}",
-                                  f"starts {when_en}, {c.place_en}"))
+            reasons.append(Reason("dates.start", Fit.FITS, f"commence {when_fr}, {place_fr}",
+                                  f"starts {when_en}, {place_en}"))
         if needs.free_periods and not any(p.covers(start, end) for p in needs.free_periods):
             bookable = False
             reasons.append(Reason(
@@ -751,8 +764,9 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
     if not bookable and not keep:
         return None
     # -- rating -----------------------------------------------------------------------------
-    if c.rating_mean is not None:
-        fr, en = _stars(c.rating_mean, c.rating_count)
+    rating_mean = ctx.exact_mean(offer.offer_id) if c.rating_count else None
+    if rating_mean is not None:
+        fr, en = _stars(rating_mean, c.rating_count)
         reasons.append(Reason("rating.rated", Fit.FITS if c.rating >= 0.75 else Fit.NOTE,
                               fr, en))
     else:
@@ -763,7 +777,7 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
         components=tuple(zip(("rating", "cost", "distance", "start", "theme"), parts,
                              strict=True)),
         reasons=tuple(reasons), bookable=bookable, distance_km=c.km,
-        rating_mean=c.rating_mean, rating_count=c.rating_count,
+        rating_mean=rating_mean, rating_count=c.rating_count,
     )
 
 
@@ -880,26 +894,31 @@ def _window(needs: Needs, earliest: date, on: date, horizon_days: int) -> tuple[
     return first, max(first, last)
 
 
-def _index_ratings(index: CatalogIndex) -> Callable[[OfferId], tuple[Fraction | None, int]]:
-    """The ratings the index holds, as exact means (a mean of ``count`` reviews of five whole
-    scores has a denominator dividing ``5 × count``, so it is recovered exactly)."""
-    def rating(offer_id: OfferId) -> tuple[Fraction | None, int]:
+def _index_ratings(index: CatalogIndex) -> tuple[Callable[[OfferId], tuple[float | None, int]],
+                                                   Callable[[OfferId], Fraction | None]]:
+    """The ratings the index holds, and their exact means (a mean of ``count`` reviews of five
+    whole scores has a denominator dividing ``5 × count``, so it is recovered exactly)."""
+    def exact(offer_id: OfferId) -> Fraction | None:
         mean, count = index.rating(offer_id)
         if mean is None or count == 0:
-            return None, 0
-        return Fraction(mean).limit_denominator(5 * count), count
-    return rating
+            return None
+        return Fraction(mean).limit_denominator(5 * count)
+    return index.rating, exact
 
 
 def _summary_ratings(
     ratings: Mapping[OfferId, RatingSummary],
-) -> Callable[[OfferId], tuple[Fraction | None, int]]:
-    def rating(offer_id: OfferId) -> tuple[Fraction | None, int]:
+) -> tuple[Callable[[OfferId], tuple[float | None, int]], Callable[[OfferId], Fraction | None]]:
+    def rating(offer_id: OfferId) -> tuple[float | None, int]:
         summary = ratings.get(offer_id)
         if summary is None or summary.count == 0:
             return None, 0
-        return summary.mean(), summary.count
-    return rating
+        return summary.total() / (5 * summary.count), summary.count
+
+    def exact(offer_id: OfferId) -> Fraction | None:
+        summary = ratings.get(offer_id)
+        return None if summary is None else summary.mean()
+    return rating, exact
 
 
 def recommend(
@@ -979,10 +998,10 @@ def recommend(
     lead = rules.minimum_lead_business_days or 0
     days = calendar if calendar is not None else BusinessCalendar()
     earliest = days.add_business_days(on, lead) if lead else on + timedelta(days=1)
-    lookup = _index_ratings(index) if ratings is None else _summary_ratings(ratings)
+    lookup, exact = _index_ratings(index) if ratings is None else _summary_ratings(ratings)
     ctx = _Context(
         needs=needs, on=on, rules=rules, rulebook=book, rights=rights, top_ups=top_ups,
-        earliest_start=earliest, weights=weights, ratings=lookup, prior=prior,
+        earliest_start=earliest, weights=weights, ratings=lookup, exact_mean=exact, prior=prior,
         keep_unbookable=include_unbookable, trust_listing=trust_listing,
     )
     # the most an order can cost: everything the rights, top-ups and budget can pay
