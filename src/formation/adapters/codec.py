@@ -48,39 +48,61 @@ T = TypeVar("T")
 
 
 def to_data(value: object) -> Any:
-    """Turn a value into plain JSON data (see the module docstring for the mapping)."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Euros):
-        return value.cents
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidValue(f"cannot encode a naive datetime {value!r}: instants are aware")
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return to_data(value.value)
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
-    if isinstance(value, float):
-        return value
-    if attrs.has(type(value)):
-        record: Any = value
-        return {
-            (f.alias or f.name): to_data(getattr(record, f.name))
-            for f in attrs.fields(type(record))
-            if f.init
-        }
-    if isinstance(value, Mapping):
-        return {str(to_data(k)): to_data(v) for k, v in value.items()}
-    if isinstance(value, (frozenset, set)):
-        return sorted((to_data(v) for v in value), key=_sort_key)
-    if isinstance(value, (list, tuple)):
-        return [to_data(v) for v in value]
+    """Turn a value into plain JSON data (see the module docstring for the mapping).
+
+    The way to encode each type is worked out once, on its first value, and kept.
+    """
+    encoder = _ENCODERS.get(value.__class__)
+    if encoder is None:
+        encoder = _ENCODERS[value.__class__] = _encoder_for(value.__class__)
+    return encoder(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidValue(f"cannot encode a naive datetime {value!r}: instants are aware")
+    return value.isoformat()
+
+
+def _unknown(value: object) -> Any:
     raise InvalidValue(f"cannot encode {type(value).__name__} {value!r} as JSON data")
+
+
+def _encoder_for(cls: type) -> Callable[[Any], Any]:
+    """How to encode a value of ``cls`` (in the order of the module docstring's mapping)."""
+    if cls is type(None) or issubclass(cls, (bool, str)):
+        return _same
+    if issubclass(cls, int) and not issubclass(cls, enum.Enum):
+        return _same
+    if issubclass(cls, Euros):
+        return lambda value: value.cents
+    if issubclass(cls, datetime):
+        return _instant
+    if issubclass(cls, date):
+        return lambda value: value.isoformat()
+    if issubclass(cls, enum.Enum):
+        return lambda value: to_data(value.value)
+    if issubclass(cls, Fraction):
+        return lambda value: f"{value.numerator}/{value.denominator}"
+    if issubclass(cls, float):
+        return _same
+    if attrs.has(cls):
+        pairs = tuple((f.alias or f.name, f.name) for f in attrs.fields(cls) if f.init)
+        return lambda value: {key: to_data(getattr(value, name)) for key, name in pairs}
+    if issubclass(cls, Mapping):
+        return lambda value: {str(to_data(k)): to_data(v) for k, v in value.items()}
+    if issubclass(cls, (frozenset, set)):
+        return lambda value: sorted((to_data(v) for v in value), key=_sort_key)
+    if issubclass(cls, (list, tuple)):
+        return lambda value: [to_data(v) for v in value]
+    return _unknown
+
+
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def _sort_key(value: Any) -> str:
@@ -99,93 +121,157 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def from_data(hint: Any, data: object, path: str = "data") -> Any:
-    """Rebuild a value of type ``hint`` from plain JSON data; errors name ``path``."""
+    """Rebuild a value of type ``hint`` from plain JSON data; errors name ``path``.
+
+    The decoder of each type is worked out once, on its first use, and kept.
+    """
+    try:
+        decoder = _DECODERS[hint]
+    except KeyError:
+        decoder = _DECODERS[hint] = _decoder_for(hint)
+    except TypeError:  # an unhashable annotation
+        decoder = _decoder_for(hint)
+    return decoder(data, path)
+
+
+Decoder = Callable[[Any, str], Any]
+_DECODERS: dict[Any, Decoder] = {}
+
+
+def _decoder_for(hint: Any) -> Decoder:
     supertype = getattr(hint, "__supertype__", None)
     if supertype is not None:  # a NewType
-        return from_data(supertype, data, path)
+        return lambda data, path: from_data(supertype, data, path)
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        arms = typing.get_args(hint)
+        return _union_decoder(typing.get_args(hint))
+    if hint is Any or hint is object:
+        return lambda data, path: data
+    if hint is type(None):
+        return _none
+    if origin in (tuple, frozenset, list):
+        return _sequence_decoder(origin, typing.get_args(hint))
+    if origin in (dict, Mapping):
+        key_hint, value_hint = typing.get_args(hint)
+
+        def mapping(data: Any, path: str) -> Any:
+            if not isinstance(data, dict):
+                _fail(path, "an object", data)
+            return {from_data(key_hint, k, f"{path}.<key>"):
+                    from_data(value_hint, v, f"{path}.{k}") for k, v in data.items()}
+        return mapping
+    if not isinstance(hint, type):
+        def unknown(data: Any, path: str) -> Any:
+            raise InvalidValue(f"{path}: the codec does not know the type {hint!r}")
+        return unknown
+    scalar = _SCALARS.get(hint)
+    if scalar is not None:
+        return scalar
+    if issubclass(hint, enum.Enum):
+        return _enum_decoder(hint)
+    if attrs.has(hint):
+        return _record_decoder(hint)
+
+    def foreign(data: Any, path: str) -> Any:
+        raise InvalidValue(f"{path}: the codec does not know the type {hint.__name__}")
+    return foreign
+
+
+def _none(data: Any, path: str) -> None:
+    if data is not None:
+        _fail(path, "null", data)
+
+
+def _union_decoder(arms: tuple[Any, ...]) -> Decoder:
+    optional = type(None) in arms
+    others = [arm for arm in arms if arm is not type(None)]
+    names = " or ".join(_name(a) for a in arms)
+    listed = " | ".join(_name(a) for a in arms)
+
+    def union(data: Any, path: str) -> Any:
         if data is None:
-            if type(None) in arms:
+            if optional:
                 return None
-            _fail(path, " or ".join(_name(a) for a in arms), data)
+            _fail(path, names, data)
         errors = []
-        for arm in arms:
-            if arm is type(None):
-                continue
+        for arm in others:
             try:
                 return from_data(arm, data, path)
             except InvalidValue as error:
                 errors.append(str(error))
         raise InvalidValue(errors[0] if len(errors) == 1 else f"{path}: no type of "
-                           f"{' | '.join(_name(a) for a in arms)} accepts {data!r}")
-    if hint is Any or hint is object:
-        return data
-    if hint is type(None):
-        if data is not None:
-            _fail(path, "null", data)
-        return None
-    if origin in (tuple, frozenset, list):
-        if not isinstance(data, list):
-            _fail(path, "a list", data)
-        args = typing.get_args(hint)
-        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+                           f"{listed} accepts {data!r}")
+    return union
+
+
+def _sequence_decoder(origin: Any, args: tuple[Any, ...]) -> Decoder:
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        def fixed(data: Any, path: str) -> Any:
+            if not isinstance(data, list):
+                _fail(path, "a list", data)
             if len(data) != len(args):
                 _fail(path, f"a list of {len(args)} items", data)
             return tuple(from_data(a, d, f"{path}[{i}]") for i, (a, d) in
                          enumerate(zip(args, data, strict=True)))
-        items = [from_data(args[0], d, f"{path}[{i}]") for i, d in enumerate(data)]
+        return fixed
+    item = args[0]
+
+    def sequence(data: Any, path: str) -> Any:
+        if not isinstance(data, list):
+            _fail(path, "a list", data)
+        items = [from_data(item, d, f"{path}[{i}]") for i, d in enumerate(data)]
         return frozenset(items) if origin is frozenset else (
             tuple(items) if origin is tuple else items)
-    if origin in (dict, Mapping):
+    return sequence
+
+
+def _enum_decoder(cls: type[enum.Enum]) -> Decoder:
+    members = {m.value: m for m in cls}
+    expected = "one of " + ", ".join(repr(m.value) for m in cls)
+
+    def member(data: Any, path: str) -> Any:
+        try:
+            found = members.get(data)
+        except TypeError:  # an unhashable value
+            found = None
+        if found is None:
+            _fail(path, expected, data)
+        return found
+    return member
+
+
+def _record_decoder(cls: type) -> Decoder:
+    specs: list[tuple[str, Any, bool]] = []
+
+    def record(data: Any, path: str) -> Any:
+        if not specs:  # worked out on first use, so that records may refer to each other
+            hints = _hints(cls)
+            specs.extend(((f.alias or f.name), hints[f.name], f.default is attrs.NOTHING)
+                         for f in attrs.fields(typing.cast(Any, cls)) if f.init)
         if not isinstance(data, dict):
-            _fail(path, "an object", data)
-        key_hint, value_hint = typing.get_args(hint)
-        return {from_data(key_hint, k, f"{path}.<key>"): from_data(value_hint, v, f"{path}.{k}")
-                for k, v in data.items()}
-    if not isinstance(hint, type):
-        raise InvalidValue(f"{path}: the codec does not know the type {hint!r}")
-    decoder = _SCALARS.get(hint)
-    if decoder is not None:
-        return decoder(data, path)
-    if issubclass(hint, enum.Enum):
-        for member in hint:
-            if member.value == data:
-                return member
-        _fail(path, "one of " + ", ".join(repr(m.value) for m in hint), data)
-    if attrs.has(hint):
-        return _record(hint, data, path)
-    raise InvalidValue(f"{path}: the codec does not know the type {hint.__name__}")
+            _fail(path, f"an object for {cls.__name__}", data)
+        keys = {spec[0] for spec in specs}
+        if not data.keys() <= keys:
+            unknown = sorted(set(data) - keys)
+            raise InvalidValue(f"{path}.{unknown[0]}: unknown field of {cls.__name__}; its "
+                               "fields are " + ", ".join(spec[0] for spec in specs))
+        kwargs: dict[str, Any] = {}
+        for key, hint, required in specs:
+            if key in data:
+                kwargs[key] = from_data(hint, data[key], f"{path}.{key}")
+            elif required:
+                raise InvalidValue(f"{path}.{key}: missing (a required field of {cls.__name__})")
+        try:
+            return cls(**kwargs)
+        except FormationError as error:
+            raise InvalidValue(f"{path}: {error}") from None
+        except (TypeError, ValueError) as error:
+            raise InvalidValue(f"{path}: {error}") from None
+    return record
 
 
 def _name(hint: Any) -> str:
     return getattr(hint, "__name__", str(hint))
-
-
-def _record(cls: type[T], data: object, path: str) -> T:
-    if not isinstance(data, dict):
-        _fail(path, f"an object for {cls.__name__}", data)
-    hints = _hints(cls)
-    fields = [f for f in attrs.fields(typing.cast(Any, cls)) if f.init]
-    by_key = {(f.alias or f.name): f for f in fields}
-    unknown = sorted(set(data) - set(by_key))
-    if unknown:
-        raise InvalidValue(f"{path}.{unknown[0]}: unknown field of {cls.__name__}; its fields are "
-                           + ", ".join(by_key))
-    kwargs: dict[str, Any] = {}
-    for key, field in by_key.items():
-        if key not in data:
-            if field.default is attrs.NOTHING:
-                raise InvalidValue(f"{path}.{key}: missing (a required field of {cls.__name__})")
-            continue
-        kwargs[key] = from_data(hints[field.name], data[key], f"{path}.{key}")
-    try:
-        return cls(**kwargs)
-    except FormationError as error:
-        raise InvalidValue(f"{path}: {error}") from None
-    except (TypeError, ValueError) as error:
-        raise InvalidValue(f"{path}: {error}") from None
 
 
 def _int(data: object, path: str) -> int:
