@@ -345,7 +345,10 @@ class ReviewBookMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.book = ReviewBook()
+        from formation.search import CatalogIndex
+
+        self.index = CatalogIndex()
+        self.book = ReviewBook.feeding(self.index)
         self.folders: dict[str, FolderView] = {}
         self.n = 0
 
@@ -380,6 +383,14 @@ class ReviewBookMachine(RuleBasedStateMachine):
             assert self.book.summary_for_offer(OfferId(offer)) == expected
         assert self.book.summary_for_organism(SIRET) == RatingSummary.of(
             r.scores for r in self.book)
+
+    @invariant()
+    def the_search_index_holds_each_offers_rating(self) -> None:
+        for offer in ("O1", "O2", "O3"):
+            summary = self.book.summary_for_offer(OfferId(offer))
+            mean = summary.mean()
+            assert self.index.rating(OfferId(offer)) == (
+                (None, 0) if mean is None else (float(mean), summary.count))
 
 
 ReviewBookMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=25)
