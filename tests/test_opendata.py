@@ -259,6 +259,22 @@ def test_json_lines_and_an_api_answer_read_the_same() -> None:
     assert summary(load_open_data_catalog(io.StringIO(answer))) == summary(original)
 
 
+def test_bad_json_lines_are_rejected_one_by_one() -> None:
+    good = {"siret": "78959578200051", "nom_of": "FORMALTIC", "type_referentiel": "RS",
+            "code_rs": 6204, "intitule_certification": "Tosa Photoshop",
+            "frais_ttc_tot_min": 2330.0, "code_departement": 34.0, "code_region": 76.0}
+    lines = [json.dumps(good), "{not json", '"a string"', "[1, 2]",
+             json.dumps({**good, "code_departement": [34]}), "",
+             json.dumps({**good, "code_departement": 13.0, "code_region": 93.0})]
+    result = load_open_data_catalog(io.StringIO("\n".join(lines)))
+    assert result.rows == 6
+    assert [s.place.department for s in result.sessions if s.place] == ["34", "13"]
+    assert [r.line for r in result.rejected] == [2, 3, 4, 5]
+    assert "not a JSON record" in result.rejected[0].reason
+    assert "expected a JSON object" in result.rejected[1].reason
+    assert "code_departement" in result.rejected[3].reason
+
+
 # -- bad rows ----------------------------------------------------------------------------------
 
 HEADER = ("date_extract,nom_of,type_referentiel,code_inventaire,code_rncp,intitule_certification,"

@@ -107,7 +107,9 @@ class RejectedRow:
     """A row of the file that was not imported.
 
     Attributes:
-        line: the physical line of the file where the row starts (1 is the header of a CSV).
+        line: the physical line of the file where the row starts (1 is the header of a CSV;
+            in a JSON array, the line of the record's opening brace). In an API answer
+            (``{"results": [...]}``) it is the record's position in ``results``, from 1.
         reason: why, naming the column and the value.
     """
 
@@ -262,17 +264,24 @@ def _check_header(names: list[str]) -> None:
         )
 
 
+@attrs.frozen
+class _Malformed:
+    reason: str
+
+
 def _json_values(text: str) -> Iterator[tuple[int, object]]:
-    """(line, value) for each record of a JSON array, of an API answer, or of JSON lines."""
+    """(line, value) for each record of a JSON array, of an API answer, or of JSON lines; the
+    value is :class:`_Malformed` for a line of JSON lines that does not parse."""
     decoder = json.JSONDecoder()
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    if text.lstrip().startswith("["):
         position = text.index("[") + 1
+        line, counted = 1, 0  # lines counted up to ``counted``, so each newline is seen once
         while True:
             position = _skip_space(text, position)
             if position < len(text) and text[position] == "]":
                 return
-            line = text.count("\n", 0, position) + 1
+            line += text.count("\n", counted, position)
+            counted = position
             try:
                 value, position = decoder.raw_decode(text, position)
             except json.JSONDecodeError as error:
@@ -303,7 +312,7 @@ def _json_values(text: str) -> Iterator[tuple[int, object]]:
         try:
             yield number, json.loads(raw_line)
         except json.JSONDecodeError as error:
-            yield number, f"not a JSON record: {error.msg}"
+            yield number, _Malformed(f"not a JSON record: {error.msg}")
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -315,8 +324,8 @@ def _skip_space(text: str, position: int) -> int:
 def _json_records(text: str) -> Iterator[tuple[int, dict[str, str] | str]]:
     header_checked = False
     for line, value in _json_values(text):
-        if isinstance(value, str):
-            yield line, value
+        if isinstance(value, _Malformed):
+            yield line, value.reason
             continue
         if isinstance(value, dict) and isinstance(value.get("fields"), dict):
             value = value["fields"]  # the older Opendatasoft record shape
