@@ -115,7 +115,7 @@ class Point:
 
     Attributes:
         latitude, longitude: the coordinates.
-        label: what it stands for (``"06000 → Nice (préfecture)"``), for explanations.
+        label: what it stands for (``"06000 → Nice"``: a postcode placed at its chief town).
     """
 
     latitude: float = attrs.field(validator=_latitude)
@@ -433,8 +433,10 @@ _QUALIOPI_UNKNOWN = "eligibility.qualiopi_missing"
 # -- evaluation of one candidate -------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.define
 class _Context:
+    """One recommendation's inputs, and its caches (eligibility, plans, rating components)."""
+
     needs: Needs
     on: date
     rules: Rules
@@ -453,12 +455,10 @@ class _Context:
         factory=dict, eq=False)
     plans: dict[tuple[int, str, str, str | None], FundingPlan | RuleViolation] = attrs.field(
         factory=dict, eq=False)
-
-
     rating_parts: dict[str, tuple[float, int]] = attrs.field(factory=dict, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "top_up_total", sum(t.amount.cents for t in self.top_ups))
+        self.top_up_total = sum(t.amount.cents for t in self.top_ups)
 
     def rating_part(self, offer_id: OfferId) -> tuple[float, int]:
         """The rating component of an offer (its Bayesian average from 1..5 to 0..1, computed
