@@ -29,6 +29,8 @@ def test_recommend_prints_ranked_sessions_with_their_reasons_in_french() -> None
     assert "1. " in text and "Excel" in text
     assert "sauf la participation forfaitaire (103,20 €)" in text
     assert "hors temps de travail : pas d'accord de l'employeur nécessaire" in text
+    assert "Source : Caisse des Dépôts – Mon Compte Formation" in text
+    assert "Licence Ouverte" in text
 
 
 def test_recommend_in_english_near_coordinates_without_distance_learning() -> None:
@@ -94,4 +96,9 @@ def test_a_catalogue_file_can_be_given(tmp_path: Path) -> None:
     path.write_bytes(sample)
     code, text = run(*BASE, "--theme", "photoshop", "--distance-only", "--budget", "3000",
                      "--balance", "0", "--catalog", str(path), "--lang", "en")
-    assert code == 0 and "Photoshop" in text
+    assert code == 0 and "Photoshop" in text and f"Source: {path}" in text
+
+
+def test_a_missing_catalogue_file_is_bad_input(tmp_path: Path) -> None:
+    code, _ = run(*BASE, "--theme", "x", "--budget", "0", "--catalog", str(tmp_path / "no.csv"))
+    assert code == 2

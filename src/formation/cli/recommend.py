@@ -19,7 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from formation.adapters.opendata import load_open_data_catalog, load_sample_catalog
+from formation.adapters.opendata import (
+    SAMPLE_ATTRIBUTION,
+    load_open_data_catalog,
+    load_sample_catalog,
+)
 from formation.cli._common import add_output_options, argument, emit_json, parse_date, parse_euros
 from formation.errors import InvalidValue
 from formation.matching import Fit, Needs, Period, Point, Recommendation, locate, recommend
@@ -93,9 +97,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _index(path: Path | None) -> CatalogIndex:
-    imported = load_sample_catalog() if path is None else load_open_data_catalog(path)
-    return CatalogIndex(imported.offers, imported.sessions)
+def _index(path: Path | None) -> tuple[CatalogIndex, str]:
+    """The catalogue to search, and where it comes from (for the attribution)."""
+    if path is None:
+        imported, source = load_sample_catalog(), SAMPLE_ATTRIBUTION
+    else:
+        try:
+            imported, source = load_open_data_catalog(path), str(path)
+        except OSError as error:
+            raise InvalidValue(f"cannot read the catalogue {str(path)!r}: {error.strerror}"
+                               ) from None
+    return CatalogIndex(imported.offers, imported.sessions), source
 
 
 _MARK = {Fit.FITS: "+", Fit.NOTE: "·", Fit.SHORT: "−"}
@@ -134,12 +146,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         free_periods=tuple(args.periods), outside_working_time=not args.working_time,
         budget=args.budget, job_seeker=args.job_seeker,
     )
-    index = _index(args.catalog)
+    index, source = _index(args.catalog)
     found = recommend(needs, args.balance, index, on=on, limit=args.limit,
                       include_unbookable=args.include_unbookable, trust_listing=True)
     if args.json:
         emit_json({"on": on, "needs": needs, "balance": args.balance,
-                   "recommendations": found}, out)
+                   "recommendations": found, "source": source}, out)
         return 0
     fr = args.lang == "fr"
     title = (f"Recommandations du {on:%d/%m/%Y} pour « {', '.join(needs.themes)} »" if fr
@@ -155,7 +167,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                    "pourquoi, un rayon plus grand ou un budget plus large.\n") if fr else
                   ("No bookable session matches. Try --all to see why, a larger radius or a "
                    "larger budget.\n"))
-        return 0
-    blocks = ["\n".join(_render(i, r, args.lang)) for i, r in enumerate(found, start=1)]
-    out.write("\n\n".join(blocks) + "\n")
+    else:
+        blocks = ["\n".join(_render(i, r, args.lang)) for i, r in enumerate(found, start=1)]
+        out.write("\n\n".join(blocks) + "\n")
+    out.write(f"\n{'Source :' if fr else 'Source:'} {source}\n")
     return 0
