@@ -11,8 +11,8 @@ per call with dates in and out:
 - workalendar's ``France().add_working_days(day, n)`` (on the first dates only: it walks day by
   day, so the whole set would take minutes; ``--full`` runs it on every date).
 
-Calls are timed in batches of 1 000, ours and numpy's taking turns; the figure printed is the
-median over batches of the time per call, in CPU time of the thread (``time.thread_time``, so
+Calls are timed in batches of 1 000, each library over all the dates in turn, for several rounds;
+the figure printed is the median over batches of the time per call, in CPU time of the thread (``time.thread_time``, so
 that the other processes of a shared machine do not count; ``--wall`` for wall-clock time).
 It also times a cold calendar (the first call for each territory, in a fresh interpreter) and
 checks that the three libraries agree where their conventions meet (a start that is a business
@@ -46,13 +46,13 @@ CLOCK = time.thread_time
 def per_call(runners: Sequence[Callable[[int, int], None]], size: int, batch: int,
              rounds: int) -> list[float]:
     """Median seconds per call of each runner over batches; ``runner(lo, hi)`` makes the calls
-    lo..hi-1. The runners take turns batch by batch, so a change of load on the machine weighs
-    on each of them alike."""
+    lo..hi-1. Each round runs every runner over all the dates in turn (a runner's batches in a
+    row, so each is measured in its steady state, its tables in the processor's caches)."""
     samples: list[list[float]] = [[] for _ in runners]
     for _ in range(rounds):
-        for lo in range(0, size, batch):
-            hi = min(lo + batch, size)
-            for runner, found in zip(runners, samples, strict=True):
+        for runner, found in zip(runners, samples, strict=True):
+            for lo in range(0, size, batch):
+                hi = min(lo + batch, size)
                 start = CLOCK()
                 runner(lo, hi)
                 found.append((CLOCK() - start) / (hi - lo))
