@@ -61,6 +61,7 @@ from formation.holiday_rules import (
     HOLIDAY_RULES,
     LAST_YEAR,
     EasterOffset,
+    check_year,
     holidays_in,
     rule_keys,
 )
@@ -77,6 +78,9 @@ class DayKind(enum.Enum):
     JOUR_OUVRE = "jour ouvré"  # Monday–Friday, not a public holiday: a business day
     JOUR_OUVRABLE = "jour ouvrable"  # Monday–Saturday, not a public holiday
     JOUR_CALENDAIRE = "jour calendaire"  # every day
+
+    # singletons compared by identity: a C-level identity hash for the table lookups
+    __hash__ = object.__hash__
 
     @property
     def label_en(self) -> str:
@@ -193,6 +197,12 @@ def _table(territory: Territory, kind: DayKind, worked: frozenset[str] = _NONE) 
     return table
 
 
+@functools.cache
+def _holiday_map(territory: Territory, year: int) -> Mapping[date, str]:
+    """The read-only holidays of a year (at most 9 × 251 of them are ever made)."""
+    return MappingProxyType(dict(holidays_in(year, territory)))
+
+
 def _index(day: date, name: str) -> int:
     """The table index of ``day``, after checking it is a date in the supported years."""
     if type(day) is not date:
@@ -304,7 +314,7 @@ class BusinessCalendar:
         >>> print(", ".join(list(BusinessCalendar().holidays(2026).values())[:3]))
         Jour de l'an, Lundi de Pâques, Fête du Travail
         """
-        return MappingProxyType(dict(holidays_in(year, self.territory)))
+        return _holiday_map(self.territory, check_year(year))
 
     def is_holiday(self, day: date) -> bool:
         """Whether ``day`` is a public holiday in the territory (whatever its weekday)."""

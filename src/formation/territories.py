@@ -45,6 +45,10 @@ class Territory(enum.Enum):
     SAINT_BARTHELEMY = "saint-barthelemy"  # overseas collectivity (code 977) since 2007
     SAINT_MARTIN = "saint-martin"  # overseas collectivity (code 978) since 2007
 
+    # members are singletons compared by identity: hash them the same way, in C, rather than
+    # with Enum's Python-level hash of the name (calendars look territories up in dicts)
+    __hash__ = object.__hash__
+
     @property
     def label_fr(self) -> str:
         """The territory's name in French."""
