@@ -9,6 +9,7 @@ was acknowledged as saved. A ``ConflictError`` is retried (it prints ``conflict`
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -63,8 +64,11 @@ def retried(call, out) -> Booking:  # type: ignore[no-untyped-def]
             print("conflict", file=out, flush=True)
 
 
-def run(path: str, prefix: str, count: int, accounts: list[str], out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
-    store = SqliteStore(path)
+def run(path: str, prefix: str, count: int, accounts: list[str], out=sys.stdout,  # type: ignore[no-untyped-def]
+        durable: bool = True, settling: bool = False) -> None:
+    store = SqliteStore(path, durable=durable)
+    if settling:
+        settle(store, out)
     for n in range(count):
         name = accounts[n % len(accounts)]
         holder = Actor.holder(holder_of(name))
@@ -85,6 +89,22 @@ def run(path: str, prefix: str, count: int, accounts: list[str], out=sys.stdout)
     store.close()
 
 
+def settle(store: SqliteStore, out) -> None:  # type: ignore[no-untyped-def]
+    """Refuse the requests and proposals a killed worker left pending (at most 5 may wait)."""
+    with store.unit_of_work() as uow:
+        pending = uow.bookings.find(statuses=[BookingStatus.NOT_PROCESSED,
+                                              BookingStatus.VALIDATED])
+    for folder in pending:
+        if folder.status is BookingStatus.NOT_PROCESSED:
+            booking = retried(lambda f=folder: svc.refuse(store, ORGANISM, at(3, 9),
+                                                          f.booking_id, "complet"), out)
+        else:
+            booking = retried(lambda f=folder: svc.refuse(
+                store, Actor.holder(f.holder_id), at(4, 9), f.booking_id, "plus disponible"),
+                out)
+        print(f"ack {booking.booking_id} {booking.version}", file=out, flush=True)
+
+
 def check(path: str) -> tuple[int, int]:
     """Every folder's history matches its ledger entries; return (folders, accounts).
 
@@ -103,8 +123,7 @@ def check(path: str) -> tuple[int, int]:
         assert balance.rights == CREDIT, (account.account_id, balance)
     for folder in folders:
         account = accounts[folder.account_id]
-        recorded = {kind: 0 for kind in (MovementKind.HOLD, MovementKind.RELEASE,
-                                         MovementKind.DEBIT)}
+        recorded = dict.fromkeys((MovementKind.HOLD, MovementKind.RELEASE, MovementKind.DEBIT), 0)
         for movement in folder.movements:
             if movement.kind in recorded:
                 recorded[movement.kind] += movement.amount.cents
@@ -125,4 +144,6 @@ def check(path: str) -> tuple[int, int]:
 
 
 if __name__ == "__main__":
-    run(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+    run(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:],
+        durable=os.environ.get("STORE_DURABLE", "1") == "1",
+        settling=os.environ.get("STORE_SETTLE", "0") == "1")
