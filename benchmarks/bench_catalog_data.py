@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/bench_catalog_data.py`` (``--quick`` for a sm
 - ``synthetic_catalog(n, seed)`` (validated ``Offer``/``Session`` records) against the team's
   reference generator ``shared/bench/gen_catalog.py`` (plain namedtuples, no validation), same
   ``n``, same process, when that file is present; and the memory the records take per session
-  (``tracemalloc``, offers, organisms and places included).
+  (the growth of the resident memory, offers, organisms and places included).
 - ``load_open_data_catalog`` on the real export rows (``shared/data``, else the packaged sample)
   repeated to ``--rows`` rows, against ``csv.DictReader`` reading the same text (the floor: parse
   only, no mapping nor validation). Medians of ``--rounds`` runs.
@@ -18,10 +18,10 @@ import csv
 import gc
 import importlib.util
 import io
+import os
 import statistics
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -31,6 +31,12 @@ from formation.testing import synthetic_catalog
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TARGET_SYNTHETIC_S = 30.0  # 1 000 000 sessions well under 30 s
+
+
+def resident_bytes() -> int:
+    """This process's resident memory (Linux ``/proc/self/statm``)."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def median_seconds(run: Callable[[], object], rounds: int) -> float:
@@ -92,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Python {sys.version.split()[0]}; {n:,} sessions, {rows:,} export rows, "
           f"median of {args.rounds}")
+    gc.collect()
+    before = resident_bytes()
+    offers, sessions = synthetic_catalog(n, seed=42)
+    gc.collect()
+    grown = resident_bytes() - before
+    print(f"records: {len(offers):,} offers, {len(sessions):,} sessions, RSS growth "
+          f"{grown / len(sessions):.0f} bytes per session (offers, organisms, places included)")
+    del offers, sessions
+    gc.collect()
     ours = median_seconds(lambda: synthetic_catalog(n, seed=42), args.rounds)
     reference = reference_generator()
     line = f"synthetic_catalog({n:,}): {ours:.2f} s"
@@ -99,15 +114,6 @@ def main(argv: list[str] | None = None) -> int:
         theirs = median_seconds(lambda: reference.generate(n, seed=42), args.rounds)
         line += f"; gen_catalog.generate: {theirs:.2f} s; ours/reference {ours / theirs:.2f}"
     print(line)
-
-    gc.collect()
-    tracemalloc.start()
-    offers, sessions = synthetic_catalog(n, seed=42)
-    size, _ = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"records: {len(offers):,} offers, {len(sessions):,} sessions, "
-          f"{size / len(sessions):.0f} bytes per session (offers, organisms, places included)")
-    del offers, sessions
 
     text = export_text(rows)
     imported = median_seconds(lambda: load_open_data_catalog(io.StringIO(text)), args.rounds)

@@ -459,7 +459,8 @@ def synthetic_catalog(n: int, seed: int = 42) -> tuple[tuple[Offer, ...], tuple[
     org_total = org_cum[-1]
 
     first_ord, last_ord = _FIRST_DAY.toordinal(), _LAST_DAY.toordinal()
-    fromordinal = date.fromordinal
+    # one date object per day of the period, shared by the sessions (less memory, less time)
+    days = [date.fromordinal(o) for o in range(first_ord, last_ord + 1)]
     per_week_choices = (7, 10, 14, 21, 35)
     offers: list[Offer] = []
     sessions: list[Session] = []
@@ -523,8 +524,8 @@ def synthetic_catalog(n: int, seed: int = 42) -> tuple[tuple[Offer, ...], tuple[
                 price = Euros(own) if own != base else None
             seats = None if rnd() < 0.7 else between(0, 24)
             sessions.append(Session(
-                SessionId(f"S{sid:07d}"), offer_id, fromordinal(start),
-                fromordinal(start + span), place, seats, price,
+                SessionId(f"S{sid:07d}"), offer_id, days[start - first_ord],
+                days[start + span - first_ord], place, seats, price,
             ))
     return tuple(offers), tuple(sessions)
 
