@@ -551,12 +551,7 @@ def plan_funding(
             earmarked = True
         usable.append(top_up)
     if len(usable) > 1:
-        rank = prepared.rank
-        if len(usable) == 2:
-            if rank(usable[1].funder) < rank(usable[0].funder):
-                usable.reverse()
-        else:
-            usable.sort(key=lambda t: rank(t.funder))
+        usable.sort(key=prepared.rank_of)
 
     licence = action_index == _LICENCE_INDEX and prepared.min_cofunding is not None
     if (action_type not in prepared.eligible or licence
@@ -624,9 +619,9 @@ def plan_funding(
                 _P_LICENCE if reserve else (
                     _P_TOP_UP_EARMARK if earmarked and top_up.earmarked else _P_TOP_UP)))
     if participation:
-        lines.append(_make_line(_PARTICIPATION, prepared.flat_participation
-                                if participation == in_force else participation, None, "",
-                                _P_PARTICIPATION))
+        whole = prepared.participation_line
+        lines.append(whole if whole is not None and participation == in_force
+                     else _make_line(_PARTICIPATION, participation, None, "", _P_PARTICIPATION))
     complement = fundable - participation - rights - used_total
     if complement:
         lines.append(_make_line(_COMPLEMENT, complement, None, "",
@@ -673,11 +668,12 @@ class _Prepared:
     min_cofunding: int | None
     in_force: int
     flat_participation: Euros
+    participation_line: FundingLine | None  # the whole participation, shared by every plan
 
-    def rank(self, funder: Funder) -> int:
-        """The funder's place in the priority order; unlisted funders come last."""
+    def rank_of(self, top_up: TopUp) -> int:
+        """The place of the top-up's funder in the priority order; unlisted funders come last."""
         try:
-            return self.priority.index(funder)
+            return self.priority.index(top_up.funder)
         except ValueError:
             return len(self.priority)
 
@@ -700,6 +696,9 @@ def _prepare(rules: Rules) -> _Prepared:
         min_cofunding=minimum.cents if minimum is not None else None,
         in_force=rules.flat_participation.cents,
         flat_participation=rules.flat_participation,
+        participation_line=FundingLine(_PARTICIPATION, rules.flat_participation,
+                                       parameters=_P_PARTICIPATION)
+        if rules.flat_participation.cents else None,
     )
     if len(_PREPARED) >= 1024:
         _PREPARED.clear()
