@@ -10,13 +10,15 @@ story step by step:
 2. a search of the catalogue (:class:`formation.CatalogIndex`) by theme, region and price,
    then, once the organism has published its dated session (the open-data rows carry no
    dates), by dates too;
-3. the request (:func:`formation.services.bookings.book`), the organism's proposal and every
-   deadline in business days with its rule (:func:`formation.deadlines`);
-4. the funding plan made when the holder accepts, with its explanation
+3. the request (:func:`formation.services.bookings.book`) and the organism's deadline to
+   answer, in business days with its rule (:func:`formation.deadlines`);
+4. the organism's proposal and the holder's deadlines;
+5. the funding plan made when the holder accepts, with its explanation
    (:meth:`formation.FundingPlan.explain`), and the money held;
-5. the entry, the service done, its automatic validation and the organism's payment;
-6. the holder's review (:class:`formation.reviews.ReviewBook`) and the offer's new rating;
-7. the account's ledger at the end.
+6. the entry, the service done, its automatic validation and the organism's payment, with
+   their deadlines and what each step moved;
+7. the holder's review (:class:`formation.reviews.ReviewBook`) and the offer's new rating;
+8. the account's ledger at the end.
 
 Every instant and date is fixed, so the output is the same at every run. The holder, the
 employer's top-up and the session the organism proposes are made up; the offer, its organism,
@@ -30,7 +32,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import Any, TextIO
+from fractions import Fraction
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -360,7 +363,8 @@ def _instant(at: datetime, lang: str) -> str:
     return f"{_long_day(local.date(), lang)} at {local:%H:%M}"
 
 
-def _hours(value: Any) -> str:
+def _hours(value: Fraction | int) -> str:
+    value = Fraction(value)
     if value.denominator == 1:
         return f"{value.numerator:,} h".replace(",", " ")
     return f"{float(value):,.2f} h".replace(",", " ").replace(".", ",")
