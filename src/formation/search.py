@@ -50,11 +50,12 @@ import struct
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from itertools import chain
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -91,7 +92,6 @@ __all__ = [
 _NODATE = 2**31 - 1  # the start key of a session without dates: after every real day
 _TITLE, _CERTIFICATION, _ORGANISM = 3, 2, 1  # the weights of the text score
 _WEIGHTS = (_TITLE, _CERTIFICATION, _ORGANISM)
-_MAX_SCORE = 1 << 20
 _UNRATED = (1 << 95) - 1  # the rating key of an offer without reviews: after every rated one
 _BAND_LIMITS = tuple(low for _, low, _ in PRICE_BANDS[1:])
 _BAND_LABELS = tuple(label for label, _, _ in PRICE_BANDS)
@@ -195,7 +195,7 @@ class CatalogIndex:
         self._o_rating: list[int] = []
         self._o_fields: list[_Fields] = []
         self._o_formacodes: list[frozenset[str]] = []
-        self._o_sessions: list[array[int]] = []
+        self._o_sessions: list[list[int]] = []
         self._offer_slot: dict[str, int] = {}
         self._ratings: dict[str, tuple[float, int]] = {}
         # code tables
@@ -417,7 +417,7 @@ class CatalogIndex:
         self._o_rating.append(_rating_key(mean, count))
         codes = offer.formacodes
         self._o_formacodes.append(self._intern(codes, lambda: frozenset(codes)))
-        self._o_sessions.append(array("i"))
+        self._o_sessions.append([])
         intern = self._intern
         title, cert, organism = offer.title, certification.title if certification else "", \
             offer.organism.name
@@ -560,10 +560,14 @@ class CatalogIndex:
         first = len(self._o_offer)
         self._o_offer.extend(offers)
         self._offer_slot.update((o.offer_id, first + k) for k, o in enumerate(offers))
-        self._o_modality.extend(_MODALITY_CODE[o.modality] for o in offers)
+        # by the members' values: hashing a str is cheaper than hashing an enum member
+        modality = {m.value: code for m, code in _MODALITY_CODE.items()}
+        registry = {r.value: code for r, code in _REGISTRY_CODE.items()}
+        action = {a.value: code for a, code in _ACTION_CODE.items()}
+        self._o_modality.extend(modality[o.modality._value_] for o in offers)
         self._o_registry.extend(0 if o.certification is None
-                                else _REGISTRY_CODE[o.certification.registry] for o in offers)
-        self._o_action.extend(_ACTION_CODE[o.action_type] for o in offers)
+                                else registry[o.certification.registry._value_] for o in offers)
+        self._o_action.extend(action[o.action_type._value_] for o in offers)
         share = self._share
         self._o_duration.extend(-1 if o.duration_hours is None
                                 else share(o.duration_hours, o.duration_hours) for o in offers)
@@ -576,35 +580,46 @@ class CatalogIndex:
         self._o_formacodes.extend(
             themes.get(o.formacodes) or themes.setdefault(o.formacodes, frozenset(o.formacodes))
             for o in offers)
-        self._o_sessions.extend(array("i") for _ in offers)
+        self._o_sessions.extend([] for _ in offers)
+        # words by field: a title's words (weight 3), a certification's not in the title (2),
+        # an organism's in neither (1); the first two are shared by many offers
         texts: dict[str, tuple[str, ...]] = {}
-        triples: dict[tuple[str, str, str], _Fields] = {}
-        best: dict[int, list[tuple[str, int]]] = {}
-        terms, counts = self._terms, self._term_sessions
+        by_title: dict[str, list[tuple[str, int]]] = {}
+        by_certification: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        postings: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        fields_of = self._o_fields
         for slot, offer in enumerate(offers, start=first):
             certification = offer.certification
-            key = (offer.title, certification.title if certification else "",
-                   offer.organism.name)
-            fields = triples.get(key)
-            if fields is None:
-                parts = []
-                for text in key:
-                    got = texts.get(text)
-                    if got is None:
-                        got = texts[text] = words(text)
-                    parts.append(got)
-                fields = triples[key] = (parts[0], parts[1], parts[2])
-            self._o_fields.append(fields)
-            pairs = best.get(id(fields))
+            title, organism = offer.title, offer.organism.name
+            cert = certification.title if certification is not None else ""
+            title_words = texts.get(title)
+            if title_words is None:
+                title_words = texts[title] = tuple(dict.fromkeys(words(title)))
+            cert_words = texts.get(cert)
+            if cert_words is None:
+                cert_words = texts[cert] = tuple(dict.fromkeys(words(cert)))
+            organism_words = texts.get(organism)
+            if organism_words is None:
+                organism_words = texts[organism] = tuple(dict.fromkeys(words(organism)))
+            fields_of.append((title_words, cert_words, organism_words))
+            pairs = by_title.get(title)
             if pairs is None:
-                pairs = best[id(fields)] = list(_best_weights(fields).items())
+                pairs = by_title[title] = [(w, _TITLE) for w in title_words]
             for pair in pairs:
-                posting = terms.get(pair)
-                if posting is None:
-                    posting = terms[pair] = array("i")
-                    if pair[0] not in counts:
-                        counts[pair[0]] = 0
-                posting.append(slot)
+                postings[pair].append(slot)
+            pairs = by_certification.get((title, cert))
+            if pairs is None:
+                pairs = by_certification[(title, cert)] = [
+                    (w, _CERTIFICATION) for w in cert_words if w not in title_words]
+            for pair in pairs:
+                postings[pair].append(slot)
+            for w in organism_words:
+                if w not in title_words and w not in cert_words:
+                    postings[(w, _ORGANISM)].append(slot)
+        terms, counts = self._terms, self._term_sessions
+        for pair, slots in postings.items():
+            terms[pair] = array("i", slots)
+            counts.setdefault(pair[0], 0)
         self._vocabulary = sorted(counts)
 
     def _bulk_sessions(self, ordered: list[Session]) -> None:
@@ -613,7 +628,8 @@ class CatalogIndex:
         self._s_session.extend(ordered)
         sids = [s.session_id for s in ordered]
         self._s_sid.extend(sids)
-        self._slot_of.update(zip(sids, range(len(sids)), strict=True))
+        slots = list(range(len(sids)))  # one int object per slot, shared by the structures
+        self._slot_of.update(zip(sids, slots, strict=True))
         del sids
         self._s_offer.extend(offer_slot[s.offer_id] for s in ordered)
         share = self._share
@@ -640,25 +656,19 @@ class CatalogIndex:
         self._s_lon.extend(nan if p is None or p.longitude is None else float(p.longitude)
                            for p in places)
         sessions_of = self._o_sessions
-        for slot, offer in enumerate(self._s_offer):
+        for slot, offer in zip(slots, self._s_offer, strict=True):
             sessions_of[offer].append(slot)
+        # how many sessions each word reaches, for choosing where a search starts
         counts = self._term_sessions
-        per_fields: dict[int, tuple[_Fields, int]] = {}
-        fields_of = self._o_fields
-        for offer, slots in enumerate(sessions_of):
-            if slots:
-                fields = fields_of[offer]
-                known = per_fields.get(id(fields))
-                per_fields[id(fields)] = (fields, len(slots) + (known[1] if known else 0))
-        for fields, number in per_fields.values():
-            for term in _best_weights(fields):
-                counts[term] += number
+        sizes = list(map(len, sessions_of))
+        for (term, _), posting in self._terms.items():
+            counts[term] += sum(map(sizes.__getitem__, posting))
 
     def _bulk(self, offers: list[Offer], sessions: list[Session]) -> None:
         """Build from scratch: slots in id order, every posting filled in its final order."""
         self._check_new(offers, sessions)
-        self._bulk_offers(sorted(offers, key=lambda o: o.offer_id))
-        ordered = sorted(sessions, key=lambda s: s.session_id)
+        self._bulk_offers(sorted(offers, key=attrgetter("offer_id")))
+        ordered = sorted(sessions, key=attrgetter("session_id"))
         self._bulk_sessions(ordered)
         self._interned.clear()
         count = len(ordered)
@@ -681,42 +691,49 @@ class CatalogIndex:
         for code, slots in split_by_code(by_start, departments, len(department_names)):
             self._by_date[("d", department_names[code])] = SortedPosting(
                 "i", map(start_of, slots), slots)
-        # Formacodes, alone and with the region, and cells of the grid
-        themes: dict[str, list[int]] = {}
-        pairs: dict[tuple[str, int], list[int]] = {}
-        cells: dict[tuple[int, int], list[int]] = {}
+        # Formacodes, alone and with the region: split by the offer's set of codes (a few
+        # hundred sets), then each code gathers the parts of the sets holding it
         offer_of, formacodes = self._s_offer, self._o_formacodes
-        lats, lons = self._s_lat, self._s_lon
-        isnan = math.isnan
-        for slot in by_start:
-            codes = formacodes[offer_of[slot]]
-            region = regions[slot]
-            for theme in codes:
-                found = themes.get(theme)
-                if found is None:
-                    found = themes[theme] = []
-                found.append(slot)
-            if region >= 0:
-                for theme in codes:
-                    found = pairs.get((theme, region))
-                    if found is None:
-                        found = pairs[(theme, region)] = []
-                    found.append(slot)
-                latitude = lats[slot]
-                if not isnan(latitude):
-                    _, row, column = cell_of(latitude, lons[slot])
-                    cell = (row, column)
-                    found = cells.get(cell)
-                    if found is None:
-                        found = cells[cell] = []
-                    found.append(slot)
-        for theme, slots in themes.items():
+        set_ids: dict[frozenset[str], int] = {}
+        offer_set = [set_ids.setdefault(codes, len(set_ids)) for codes in formacodes]
+        session_set = [offer_set[o] for o in offer_of]
+        sets = list(set_ids)
+        rank = [0] * count
+        for position, slot in enumerate(by_start):
+            rank[slot] = position
+        themes: defaultdict[str, list[list[int]]] = defaultdict(list)
+        for set_id, slots in split_by_code(by_start, session_set, len(sets)):
+            for theme in sets[set_id]:
+                themes[theme].append(slots)
+        regions_count = len(region_names)
+        pair_codes = [-1 if r < 0 else k * regions_count + r
+                      for k, r in zip(session_set, regions, strict=True)]
+        pairs: defaultdict[tuple[str, int], list[list[int]]] = defaultdict(list)
+        for code, slots in split_by_code(by_start, pair_codes, len(sets) * regions_count):
+            set_id, region = divmod(code, regions_count)
+            for theme in sets[set_id]:
+                pairs[(theme, region)].append(slots)
+
+        def merged(parts: list[list[int]]) -> list[int]:
+            return parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts),
+                                                           key=rank.__getitem__)
+
+        for theme, parts in themes.items():
+            slots = merged(parts)
             self._by_date[("f", theme)] = SortedPosting("i", map(start_of, slots), slots)
-        for (theme, region), slots in pairs.items():
+        for (theme, region), parts in pairs.items():
+            slots = merged(parts)
             self._by_date[("fr", theme, region_names[region])] = SortedPosting(
                 "i", map(start_of, slots), slots)
-        for (i, j), slots in cells.items():
-            self._by_date[("c", i, j)] = SortedPosting("i", map(start_of, slots), slots)
+        # cells of the grid, for the places with coordinates
+        cell_ids: dict[tuple[str, int, int], int] = {}
+        lats, lons = self._s_lat, self._s_lon
+        cell_codes = [-1 if region < 0 or lat != lat  # NaN: no coordinates
+                      else cell_ids.setdefault(cell_of(lat, lon), len(cell_ids))
+                      for region, lat, lon in zip(regions, lats, lons, strict=True)]
+        cells = list(cell_ids)
+        for code, slots in split_by_code(by_start, cell_codes, len(cells)):
+            self._by_date[cells[code]] = SortedPosting("i", map(start_of, slots), slots)
 
     # -- searching -----------------------------------------------------------------------------
     def search(self, query: Query, *, on: date | None = None) -> SearchResults:
@@ -1129,34 +1146,52 @@ class CatalogIndex:
 
     def _top(self, matches: list[int], sort: Sort, needed: int, score: Callable[[int], int],
              distances: dict[int, float] | None) -> list[int]:
-        """The first ``needed`` matches in the order of ``sort``, ties by session id."""
+        """The first ``needed`` matches in the order of ``sort``, ties by session id.
+
+        The order is a first key (price, day, rating, score or distance), for some sorts a
+        second (the start day), then the session id. Only the matches that can reach the page
+        are given the whole key: those whose first key is at most the ``needed``-th smallest.
+        """
         if not matches or needed <= 0:
             return []
         starts = self._s_start
-        keys: list[Any]
+        offer_of = self._s_offer
+        first: list[Any]
+        second = False
         if sort is Sort.PRICE_ASC:
-            keys = list(map(self._s_price.__getitem__, matches))
+            first = list(map(self._s_price.__getitem__, matches))
         elif sort is Sort.PRICE_DESC:
-            keys = [-p for p in map(self._s_price.__getitem__, matches)]
+            first = [-p for p in map(self._s_price.__getitem__, matches)]
         elif sort is Sort.START_DATE:
-            keys = list(map(starts.__getitem__, matches))
+            first = list(map(starts.__getitem__, matches))
         elif sort is Sort.RATING:
-            ratings, offer_of = self._o_rating, self._s_offer
-            keys = [(ratings[offer_of[s]] << 32) | starts[s] for s in matches]
+            first = list(map(self._o_rating.__getitem__, map(offer_of.__getitem__, matches)))
+            second = True
         elif sort is Sort.DISTANCE:
             assert distances is not None
-            keys = list(map(distances.__getitem__, matches))
+            first = list(map(distances.__getitem__, matches))
         else:
-            offer_of = self._s_offer
-            keys = [((_MAX_SCORE - score(offer_of[s])) << 32) | starts[s] for s in matches]
+            first = [-score(o) for o in map(offer_of.__getitem__, matches)]
+            second = True
+        chosen: Sequence[int] = range(len(first))
+        if len(first) > needed:
+            threshold = heapq.nsmallest(needed, first)[-1]
+            chosen = [k for k, key in enumerate(first) if key <= threshold]
+            if second and len(chosen) > needed:
+                # many ties on the first key: keep those the start day lets reach the page
+                better = [k for k in chosen if first[k] < threshold]
+                tied = [k for k in chosen if first[k] == threshold]
+                room = needed - len(better)
+                days = [starts[matches[k]] for k in tied]
+                latest = heapq.nsmallest(room, days)[-1]
+                chosen = better + [k for k, day in zip(tied, days, strict=True) if day <= latest]
         sids = self._s_sid
-        if len(keys) > needed:
-            threshold = heapq.nsmallest(needed, keys)[-1]
-            chosen = [k for k, key in enumerate(keys) if key <= threshold]
+        if second:
+            ranked = sorted(chosen, key=lambda k: (first[k], starts[matches[k]],
+                                                   sids[matches[k]]))
         else:
-            chosen = list(range(len(keys)))
-        chosen.sort(key=lambda k: (keys[k], sids[matches[k]]))
-        return [matches[k] for k in chosen[:needed]]
+            ranked = sorted(chosen, key=lambda k: (first[k], sids[matches[k]]))
+        return [matches[k] for k in ranked[:needed]]
 
     def _distances(self, matches: list[int], near: Near) -> dict[int, float]:
         lats, lons = self._s_lat, self._s_lon
