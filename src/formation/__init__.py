@@ -65,6 +65,7 @@ from formation.errors import (
     NotAuthorized,
     NotFound,
     RuleViolation,
+    StorageError,
     Violation,
 )
 from formation.funders import Funder
@@ -114,6 +115,7 @@ _ADAPTERS = {
     "CatalogImport": "formation.adapters.opendata",
     "MemoryStore": "formation.adapters.memory",
     "RejectedRow": "formation.adapters.opendata",
+    "SqliteStore": "formation.adapters.sqlite",
     "load_open_data_catalog": "formation.adapters.opendata",
     "load_sample_catalog": "formation.adapters.opendata",
 }
@@ -206,6 +208,8 @@ __all__ = [
     "Session",
     "Sort",
     "Source",
+    "SqliteStore",
+    "StorageError",
     "Territory",
     "TopUp",
     "Transition",

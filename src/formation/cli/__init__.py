@@ -24,12 +24,14 @@ from formation.cli import (
     rights,
     rules,
     search,
+    store,
 )
 from formation.errors import FormationError, InvalidValue
 
 __all__ = ["build_parser", "main", "main_entry"]
 
-COMMANDS = (rules, holidays, business_days, quote, rights, deadlines, recommend, search, demo)
+COMMANDS = (rules, holidays, business_days, quote, rights, deadlines, recommend, search, demo,
+            store)
 
 
 def build_parser() -> argparse.ArgumentParser:

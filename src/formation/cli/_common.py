@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import enum
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
@@ -18,8 +19,10 @@ from formation.errors import InvalidValue
 from formation.money import Euros
 
 __all__ = [
+    "add_db_option",
     "add_output_options",
     "argument",
+    "default_db_path",
     "emit_json",
     "parse_date",
     "parse_euros",
@@ -37,6 +40,24 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
                         help="language of the readable output (default: fr)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON document instead of the readable output")
+
+
+def default_db_path() -> str:
+    """The store file used when ``--db`` is not given, in the user's data directory.
+
+    ``$XDG_DATA_HOME/formation/formation.db``, or ``~/.local/share/formation/formation.db``
+    when ``XDG_DATA_HOME`` is not set (the XDG base directory convention).
+    """
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "formation", "formation.db")
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db PATH``, the SQLite store a subcommand reads or changes."""
+    parser.add_argument("--db", metavar="PATH", default=None,
+                        help="the SQLite store file (default: formation/formation.db in the "
+                             "user's data directory, $XDG_DATA_HOME or ~/.local/share)")
 
 
 def parse_date(text: str) -> date:
