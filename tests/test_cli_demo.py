@@ -128,6 +128,10 @@ def test_db_keeps_the_account_the_folder_and_the_catalogue_in_a_sqlite_file(
         assert len(store.catalog) == 99  # the 98 sample sessions and the one proposed
     finally:
         store.close()
+    exported = io.StringIO()
+    assert main(["export", "--db", str(path)], exported) == 0
+    kinds = {json.loads(line)["type"] for line in exported.getvalue().splitlines()}
+    assert {"Offer", "Session", "Account", "Booking"} <= kinds
 
 
 def test_db_refuses_a_file_that_already_holds_the_demo(

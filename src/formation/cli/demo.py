@@ -711,6 +711,10 @@ def _ledger(story: DemoStory, lang: str) -> list[str]:
            f"Final balance: rights {balance.rights}, top-ups {balance.top_ups}, held "
            f"{balance.held}, available {balance.available} ({len(story.ledger)} entries, kept "
            f"{where})."),
+        *([] if story.store_kind == "memory" else [_t(
+            lang,
+            "Relire le fichier : formation export --db PATH (une ligne JSON par enregistrement).",
+            "Read the file back: formation export --db PATH (one JSON line a record).")]),
     ]
 
 
