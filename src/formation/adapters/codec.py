@@ -125,13 +125,17 @@ def from_data(hint: Any, data: object, path: str = "data") -> Any:
 
     The decoder of each type is worked out once, on its first use, and kept.
     """
+    return _decoder(hint)(data, path)
+
+
+def _decoder(hint: Any) -> Decoder:
     try:
-        decoder = _DECODERS[hint]
+        return _DECODERS[hint]
     except KeyError:
         decoder = _DECODERS[hint] = _decoder_for(hint)
+        return decoder
     except TypeError:  # an unhashable annotation
-        decoder = _decoder_for(hint)
-    return decoder(data, path)
+        return _decoder_for(hint)
 
 
 Decoder = Callable[[Any, str], Any]
@@ -141,7 +145,7 @@ _DECODERS: dict[Any, Decoder] = {}
 def _decoder_for(hint: Any) -> Decoder:
     supertype = getattr(hint, "__supertype__", None)
     if supertype is not None:  # a NewType
-        return lambda data, path: from_data(supertype, data, path)
+        return _decoder(supertype)
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
         return _union_decoder(typing.get_args(hint))
@@ -187,6 +191,12 @@ def _union_decoder(arms: tuple[Any, ...]) -> Decoder:
     others = [arm for arm in arms if arm is not type(None)]
     names = " or ".join(_name(a) for a in arms)
     listed = " | ".join(_name(a) for a in arms)
+    if optional and len(others) == 1:
+        only = others[0]
+
+        def maybe(data: Any, path: str) -> Any:
+            return None if data is None else _decoder(only)(data, path)
+        return maybe
 
     def union(data: Any, path: str) -> Any:
         if data is None:
@@ -196,7 +206,7 @@ def _union_decoder(arms: tuple[Any, ...]) -> Decoder:
         errors = []
         for arm in others:
             try:
-                return from_data(arm, data, path)
+                return _decoder(arm)(data, path)
             except InvalidValue as error:
                 errors.append(str(error))
         raise InvalidValue(errors[0] if len(errors) == 1 else f"{path}: no type of "
@@ -219,7 +229,8 @@ def _sequence_decoder(origin: Any, args: tuple[Any, ...]) -> Decoder:
     def sequence(data: Any, path: str) -> Any:
         if not isinstance(data, list):
             _fail(path, "a list", data)
-        items = [from_data(item, d, f"{path}[{i}]") for i, d in enumerate(data)]
+        decode = _decoder(item)
+        items = [decode(d, f"{path}[{i}]") for i, d in enumerate(data)]
         return frozenset(items) if origin is frozenset else (
             tuple(items) if origin is tuple else items)
     return sequence
@@ -241,24 +252,26 @@ def _enum_decoder(cls: type[enum.Enum]) -> Decoder:
 
 
 def _record_decoder(cls: type) -> Decoder:
-    specs: list[tuple[str, Any, bool]] = []
+    specs: list[tuple[str, Decoder, bool]] = []
+    known: set[str] = set()
 
     def record(data: Any, path: str) -> Any:
         if not specs:  # worked out on first use, so that records may refer to each other
             hints = _hints(cls)
-            specs.extend(((f.alias or f.name), hints[f.name], f.default is attrs.NOTHING)
+            specs.extend(((f.alias or f.name), _decoder(hints[f.name]),
+                          f.default is attrs.NOTHING)
                          for f in attrs.fields(typing.cast(Any, cls)) if f.init)
+            known.update(spec[0] for spec in specs)
         if not isinstance(data, dict):
             _fail(path, f"an object for {cls.__name__}", data)
-        keys = {spec[0] for spec in specs}
-        if not data.keys() <= keys:
-            unknown = sorted(set(data) - keys)
+        if not data.keys() <= known:
+            unknown = sorted(set(data) - known)
             raise InvalidValue(f"{path}.{unknown[0]}: unknown field of {cls.__name__}; its "
                                "fields are " + ", ".join(spec[0] for spec in specs))
         kwargs: dict[str, Any] = {}
-        for key, hint, required in specs:
+        for key, decode, required in specs:
             if key in data:
-                kwargs[key] = from_data(hint, data[key], f"{path}.{key}")
+                kwargs[key] = decode(data[key], f"{path}.{key}")
             elif required:
                 raise InvalidValue(f"{path}.{key}: missing (a required field of {cls.__name__})")
         try:

@@ -30,7 +30,7 @@ same errors as the generic codec, several times faster. Fields at their default 
 out of an entry's data.
 
 >>> from datetime import date
->>> from formation.ids import AccountId, EntryId, HolderId
+>>> from formation.ids import AccountId, BookingId, EntryId, HolderId
 >>> from formation.money import Euros
 >>> account = Account(AccountId("A1"), HolderId("H1"))
 >>> _ = account.credit(EntryId("2024"), Euros.whole(500), date(2025, 4, 15), year=2024)
@@ -43,6 +43,7 @@ Euros(50000)
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -57,7 +58,7 @@ from formation.errors import FormationError, InvalidValue
 from formation.funders import Funder
 from formation.funding import FundingPlan
 from formation.holders import Holder
-from formation.ids import AccountId, EntryId, HolderId
+from formation.ids import AccountId, BookingId, EntryId, HolderId
 from formation.ledger import Entry, EntryKind, Source
 from formation.money import Euros
 from formation.reviews import RatingSummary, Review
@@ -74,8 +75,8 @@ __all__ = [
     "entry_to_data",
 ]
 
-_KINDS = {k.value: k for k in EntryKind}
-_SOURCES: dict[str, Source | Funder] = {**{s.value: s for s in Source},
+_KINDS: dict[Any, EntryKind] = {k.value: k for k in EntryKind}
+_SOURCES: dict[Any, Source | Funder] = {**{s.value: s for s in Source},
                                         **{f.value: f for f in Funder}}
 _ENTRY_KEYS = frozenset({"entry_id", "kind", "amount", "effective", "source", "top_up", "booking",
                          "year", "hours", "earmarked_offers", "earmarked_certifications",
@@ -128,8 +129,48 @@ def _text(data: dict[str, Any], key: str, path: str, optional: bool = False) -> 
     return value
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+_PLAIN_KEYS = _ENTRY_KEYS - {"hours", "earmarked_offers", "earmarked_certifications"}
+
+
 def entry_from_data(data: object, path: str = "data") -> Entry:
     """Rebuild a ledger entry from its plain data; an error names the path of the bad field."""
+    if data.__class__ is dict and data.keys() <= _PLAIN_KEYS:
+        # the common shape, read at once; anything unusual goes the careful way below
+        fields: dict[str, Any] = data
+        get = fields.get
+        try:
+            kind = _KINDS.get(get("kind"))
+            source = _SOURCES.get(get("source"))
+        except TypeError:  # an unhashable value
+            kind = source = None
+        entry_id, amount, effective = get("entry_id"), get("amount"), get("effective")
+        top_up: EntryId | None = get("top_up")
+        booking: BookingId | None = get("booking")
+        year, note = get("year"), get("note", "")
+        if kind is not None and source is not None and amount.__class__ is int \
+                and entry_id.__class__ is str and effective.__class__ is str \
+                and (top_up is None or top_up.__class__ is str) \
+                and (booking is None or booking.__class__ is str) \
+                and (year is None or year.__class__ is int) and note.__class__ is str:
+            day = _iso_day(effective)
+            if day is not None:
+                try:
+                    return Entry(EntryId(entry_id), kind, Euros(amount), day, source,
+                                 top_up=top_up, booking=booking, year=year, note=note)
+                except FormationError as error:
+                    raise InvalidValue(f"{path}: {error}") from None
+    return _checked_entry(data, path)
+
+
+def _checked_entry(data: object, path: str) -> Entry:
     if not isinstance(data, dict):
         raise _bad(path, "an object for Entry", data)
     if not data.keys() <= _ENTRY_KEYS:

@@ -344,7 +344,12 @@ class SqliteStore:
                 f"on version {read}: reload and retry")
         return read + 1
 
-    def _write_account(self, db: sqlite3.Connection, read: int | None, account: Account) -> None:
+    def _write_account(self, db: sqlite3.Connection, read: int | None, account: Account,
+                       raw: list[Any] | None = None) -> None:
+        """Write a new account (``read`` is ``None``) or the entries appended since ``read``.
+
+        ``raw``: for a new account, the data its entries were decoded from, stored as it is.
+        """
         account_id = account.account_id
         if read is None:
             if db.execute("SELECT 1 FROM accounts WHERE account_id = ?",
@@ -352,7 +357,15 @@ class SqliteStore:
                 raise DuplicateEntry(f"account {account_id!r} already exists")
             db.execute("INSERT INTO accounts (account_id, holder_id, version) VALUES (?, ?, ?)",
                        (account_id, account.holder_id, account.version))
-            self._insert_entries(db, account_id, 0, account.entries)
+            if raw is not None and len(raw) == account.version:
+                db.executemany(
+                    "INSERT INTO entries (account_id, position, entry_id, data) "
+                    "VALUES (?, ?, ?, ?)",
+                    ((account_id, position, e.entry_id, _dumps(data))
+                     for position, (e, data) in enumerate(zip(account.entries, raw,
+                                                              strict=True))))
+            else:
+                self._insert_entries(db, account_id, 0, account.entries)
             return
         new = account.entries[read:]
         if not new:
@@ -534,12 +547,12 @@ class SqliteStore:
             for index, (line, document) in enumerate(documents, 1):
                 where = f"line {line}" if line is not None else f"document {index}"
                 try:
-                    record = self._decode_document(document)
+                    record, raw = self._decode_document(document)
                 except InvalidValue as error:
                     raise InvalidValue(f"{where}: {error}") from None
                 try:
                     if isinstance(record, Account):
-                        self._write_account(db, None, record)
+                        self._write_account(db, None, record, raw)
                         counts["accounts"] += 1
                         counts["entries"] += record.version
                     elif isinstance(record, Booking):
@@ -560,14 +573,16 @@ class SqliteStore:
         return ImportSummary(**counts)
 
     @staticmethod
-    def _decode_document(document: object) -> object:
+    def _decode_document(document: object) -> tuple[object, list[Any] | None]:
+        """The record, and for an account the entries' data as given (stored as they are)."""
         if isinstance(document, dict) and document.get("type") == "Account" and \
                 set(document) == {"type", "version", "data"}:
             version = document["version"]
             if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
-                return CODEC.decode(document)  # the codec names the problem
-            return account_from_data(document["data"])
-        return CODEC.decode(document)
+                return CODEC.decode(document), None  # the codec names the problem
+            account = account_from_data(document["data"])
+            return account, document["data"]["entries"]
+        return CODEC.decode(document), None
 
     @staticmethod
     def _import_booking(db: sqlite3.Connection, booking: Booking) -> None:
