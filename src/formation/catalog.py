@@ -14,6 +14,7 @@ These are plain frozen records validated on construction; the eligibility rules 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -115,11 +116,12 @@ def _pattern(pattern: re.Pattern[str], accepted: str, optional: bool = False) ->
 
 
 def _day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_date(value, attribute.name)
+    if type(value) is not date:  # the common case first: a plain date is fine
+        check_date(value, attribute.name)
 
 
 def _optional_day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
+    if value is not None and type(value) is not date:
         check_date(value, attribute.name)
 
 
@@ -253,13 +255,21 @@ class Option:
 
 
 def _codes(pattern: re.Pattern[str], accepted: str) -> Convert:
-    def convert(value: object) -> tuple[str, ...]:
-        if isinstance(value, str) or not isinstance(value, (tuple, list)):
-            raise InvalidValue(f"expected a tuple of {accepted}, got {value!r}")
+    # Catalogues repeat the same few hundred code tuples: each distinct tuple is checked once.
+    @functools.lru_cache(maxsize=8192)
+    def checked(value: tuple[object, ...]) -> tuple[str, ...]:
         for code in value:
             if not isinstance(code, str) or not pattern.match(code):
                 raise InvalidValue(f"expected {accepted}, got {code!r} in {value!r}")
-        return tuple(value)
+        return value  # type: ignore[return-value]  # every item was checked to be a str
+
+    def convert(value: object) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, (tuple, list)):
+            raise InvalidValue(f"expected a tuple of {accepted}, got {value!r}")
+        try:
+            return checked(tuple(value))
+        except TypeError:  # an unhashable item
+            raise InvalidValue(f"expected {accepted}, got {value!r}") from None
     return convert
 
 
@@ -276,6 +286,8 @@ def _nsf_codes(value: Any) -> tuple[str, ...]:
 
 
 def _options(value: object) -> tuple[Option, ...]:
+    if value == ():
+        return ()
     if not isinstance(value, (tuple, list)):
         raise InvalidValue(f"options must be a tuple of Option, got {value!r}")
     for option in value:
