@@ -257,21 +257,30 @@ def account_from_data(data: object, path: str = "data") -> Account:
 
 # -- folders: the funding plan's rulebook stays out -----------------------------------------
 
-def booking_to_data(booking: Booking) -> Any:
+def _pairs(cls: type) -> tuple[tuple[str, str], ...]:
+    return tuple((f.alias or f.name, f.name) for f in attrs.fields(cls) if f.init)
+
+
+_BOOKING_PAIRS = _pairs(Booking)
+_PLAN_PAIRS = _pairs(FundingPlan)
+
+
+def _plan_to_data(plan: FundingPlan) -> dict[str, Any]:
+    return {key: None if name == "_rulebook" else to_data(getattr(plan, name))
+            for key, name in _PLAN_PAIRS}
+
+
+def booking_to_data(booking: Booking) -> dict[str, Any]:
     """The plain data of a folder, its history and its plan (without the plan's rulebook)."""
-    if booking.plan is not None:
-        booking = attrs.evolve(booking, plan=attrs.evolve(booking.plan, rulebook=None))
-    return to_data(booking)
+    return {key: (None if booking.plan is None else _plan_to_data(booking.plan))
+            if name == "plan" else to_data(getattr(booking, name))
+            for key, name in _BOOKING_PAIRS}
 
 
 def booking_from_data(data: object, path: str = "data") -> Booking:
     """Rebuild a folder; every validator of the records runs."""
     booking: Booking = from_data(Booking, data, path)
     return booking
-
-
-def _plan_to_data(plan: FundingPlan) -> Any:
-    return to_data(attrs.evolve(plan, rulebook=None))
 
 
 def _plan_from_data(data: object, path: str) -> FundingPlan:

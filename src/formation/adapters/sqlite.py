@@ -45,6 +45,7 @@ itself (no right to write, a full disk — :attr:`max_size` simulates one —, a
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -56,17 +57,16 @@ from typing import Any
 import attrs
 
 from formation.accounts import Account
-from formation.adapters.codec import SCHEMA_VERSION
+from formation.adapters.codec import SCHEMA_VERSION, to_data
 from formation.adapters.documents import (
     CODEC,
     account_from_data,
     booking_from_data,
-    booking_to_data,
     entry_from_data,
     entry_to_data,
 )
 from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
-from formation.bookings import Booking, BookingStatus
+from formation.bookings import Booking, BookingStatus, Transition
 from formation.catalog import Offer, Session
 from formation.errors import (
     ConflictError,
@@ -76,6 +76,7 @@ from formation.errors import (
     NotFound,
     StorageError,
 )
+from formation.funding import FundingPlan
 from formation.ids import AccountId, BookingId, HolderId
 from formation.ledger import Entry
 from formation.search import CatalogIndex
@@ -255,11 +256,12 @@ class SqliteStore:
         if cached is not None and cached[0] == version:
             return cached[1]
         try:
-            booking = booking_from_data(_loads(data), f"folder {booking_id}")
-        except (ValueError, FormationError) as error:
+            fields = _loads(data)
+            fields["version"] = version
+            booking = booking_from_data(fields, f"folder {booking_id}")
+        except (ValueError, TypeError, FormationError) as error:
             raise StorageError(f"store {self.path!r}: the stored folder {booking_id!r} cannot "
                                f"be read ({error})") from None
-        booking = attrs.evolve(booking, version=version)
         self._bookings[booking_id] = (version, booking)
         return booking
 
@@ -321,7 +323,7 @@ class SqliteStore:
         return _Transaction(self, doing)
 
     def _write_booking(self, db: sqlite3.Connection, read: int | None, booking: Booking) -> int:
-        data = _dumps(booking_to_data(attrs.evolve(booking, version=0)))
+        data = _booking_text(booking)
         if read is None:
             if db.execute("SELECT 1 FROM bookings WHERE booking_id = ?",
                           (booking.booking_id,)).fetchone():
@@ -589,7 +591,7 @@ class SqliteStore:
         if booking.version < 1:
             raise InvalidValue(f"folder {booking.booking_id!r}: a stored folder has version 1 "
                                f"or more, got {booking.version}")
-        data = _dumps(booking_to_data(attrs.evolve(booking, version=0)))
+        data = _booking_text(booking)
         try:
             db.execute("INSERT INTO bookings (booking_id, holder_id, status, version, data) "
                        "VALUES (?, ?, ?, ?, ?)",
@@ -603,6 +605,34 @@ class SqliteStore:
         """How many records of each kind the store holds."""
         return {table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
                 for table in ("accounts", "entries", "bookings", "offers", "sessions")}
+
+
+_BOOKING_FIELDS = tuple((f.alias or f.name, f.name) for f in attrs.fields(Booking)
+                        if f.init and f.name not in ("plan", "history", "version"))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _transition_text(transition: Transition, offset: object) -> str:
+    """A transition's JSON text; a folder's history only grows, so each is encoded once.
+
+    ``offset`` (the instant's UTC offset, which its text keeps) is part of the key: instants
+    equal across offsets are equal records, not equal texts.
+    """
+    return _dumps(to_data(transition))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _plan_text(plan: FundingPlan) -> str:
+    return _dumps(CODEC.encode(plan)["data"])
+
+
+def _booking_text(booking: Booking) -> str:
+    """A folder's JSON text as stored (the data of :func:`booking_to_data` without the
+    version, kept in a column of its own)."""
+    head = _dumps({key: to_data(getattr(booking, name)) for key, name in _BOOKING_FIELDS})
+    plan = "null" if booking.plan is None else _plan_text(booking.plan)
+    history = ",".join(_transition_text(t, t.at.utcoffset()) for t in booking.history)
+    return f'{head[:-1]},"plan":{plan},"history":[{history}]}}'
 
 
 class _Transaction:
