@@ -8,6 +8,7 @@ consent 60 days before the start, none outside working time), section 7 (eligibi
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
@@ -484,3 +485,27 @@ def test_a_review_is_seen_by_the_search_without_a_rebuild() -> None:
                  at=datetime(2026, 2, 2, tzinfo=timezone.utc))
     assert index.search(query).total == 0
     assert index.rating(OfferId("O2")) == (3.0, 1)
+
+
+@functools.cache
+def _larger_index() -> CatalogIndex:
+    offers, sessions = synthetic_catalog(20_000, seed=3)
+    index = CatalogIndex(offers, sessions)
+    for offer_id, rating in synthetic_ratings(offers, seed=3).items():
+        if rating.count:
+            index.set_rating(offer_id, rating.mean, rating.count)
+    return index
+
+
+@pytest.mark.parametrize("themes", [("anglais",), ("excel", "anglais"), (CODES[0], "permis")])
+def test_stopping_a_search_early_never_changes_the_result(themes: tuple[str, ...]) -> None:
+    # broad needs over a larger catalogue: searches return many pages, and recommend stops
+    # reading one when no later session can enter the result; the exhaustive evaluation
+    # (include_unbookable, which reads everything) must rank the same bookable sessions first
+    index = _larger_index()
+    needs = Needs(themes=themes, budget=Euros.whole(400))
+    best = recommend(needs, Euros.whole(2500), index, on=ON, limit=5, max_candidates=None)
+    everything = recommend(needs, Euros.whole(2500), index, on=ON, limit=10_000,
+                           include_unbookable=True, max_candidates=None)
+    assert len(best) == 5
+    assert best == tuple(r for r in everything if r.bookable)[:5]

@@ -1011,39 +1011,72 @@ def recommend(
     if include_unbookable:  # also the sessions too soon or outside the periods, to mark them
         window = (on, max(window[1], on + timedelta(days=weights.horizon_days)))
     undated = _has_undated(index)
+    ranking = _Ranking(ctx, limit)
     seen: set[str] = set()
-    candidates: list[_Candidate] = []
+    best_theme = 1.0 if needs.formacodes else 0.5
     for query in _queries(needs, ceiling):
-        for hit in _hits(index, query, window, undated, max_candidates):
+        hits = _hits(index, query, window, undated, max_candidates)
+        for fetched, hit in enumerate(hits, start=1):
             session = hit.session
-            if session.session_id in seen:
-                continue
-            seen.add(session.session_id)
-            candidate = _reach(ctx, hit.offer, session)
-            if candidate is not None:
-                candidates.append(candidate)
-    candidates.sort(key=lambda c: (-c.optimistic, *_tie(c.offer, c.session)))
-    bookable: list[Recommendation] = []
-    others: list[Recommendation] = []
-    worst: list[float] = []  # a heap of the `limit` best bookable scores
-    for candidate in candidates:
-        if (not include_unbookable and len(worst) == limit
-                and candidate.optimistic < worst[0]):
-            break  # nothing further can enter the result
-        found = _evaluate(ctx, candidate)
-        if found is None:
-            continue
-        if found.bookable:
-            bookable.append(found)
-            if len(worst) < limit:
-                heapq.heappush(worst, found.score)
-            elif found.score > worst[0]:
-                heapq.heapreplace(worst, found.score)
-        else:
-            others.append(found)
-    bookable.sort(key=_order_key)
-    others.sort(key=_order_key)
+            if session.session_id not in seen:
+                seen.add(session.session_id)
+                candidate = _reach(ctx, hit.offer, session)
+                if candidate is not None:
+                    ranking.pending.append(candidate)
+            if fetched % _PAGE == 0 and not include_unbookable:
+                # hits come in start order: every later one starts no sooner (or has no dates)
+                ranking.settle()
+                later = 0.5 if session.start is None else max(
+                    0.5 if undated else 0.0,
+                    1.0 - (session.start - on).days / weights.horizon_days)
+                if ranking.full and _score(weights, (1.0, 1.0, 1.0, later, best_theme)) < (
+                        ranking.worst[0]):
+                    break  # no later hit of this search can enter the result
+    ranking.settle()
+    bookable = sorted(ranking.bookable, key=_order_key)
+    others = sorted(ranking.others, key=_order_key)
     return tuple(bookable[:limit]) + (tuple(others[:limit]) if include_unbookable else ())
+
+
+class _Ranking:
+    """The recommendations so far, and the candidates still to evaluate.
+
+    ``worst`` is a heap of the ``limit`` best scores of bookable recommendations; it only rises,
+    so a candidate whose best possible score is below its smallest can never enter the result.
+    """
+
+    def __init__(self, ctx: _Context, limit: int) -> None:
+        self.ctx, self.limit = ctx, limit
+        self.pending: list[_Candidate] = []
+        self.bookable: list[Recommendation] = []
+        self.others: list[Recommendation] = []
+        self.worst: list[float] = []
+
+    @property
+    def full(self) -> bool:
+        """Whether ``limit`` bookable recommendations are found."""
+        return len(self.worst) == self.limit
+
+    def settle(self) -> None:
+        """Evaluate the pending candidates, best possible score first, while they can enter."""
+        pending, self.pending = self.pending, []
+        pending.sort(key=lambda c: (-c.optimistic, *_tie(c.offer, c.session)))
+        prune = not self.ctx.keep_unbookable
+        for candidate in pending:
+            if prune and self.full and candidate.optimistic < self.worst[0]:
+                return  # nothing further can enter the result
+            found = _evaluate(self.ctx, candidate)
+            if found is None:
+                continue
+            if not found.bookable:
+                self.others.append(found)
+            elif not self.full:
+                self.bookable.append(found)
+                heapq.heappush(self.worst, found.score)
+            else:
+                self.bookable.append(found)
+                if found.score > self.worst[0]:
+                    heapq.heapreplace(self.worst, found.score)
 
 
 def _tie(offer: Offer, session: Session) -> tuple[int, str, str]:
