@@ -976,7 +976,9 @@ def recommend(
     ``on`` allows.
     Within them (and ``max_candidates``), the result is exactly the ``limit`` best by score: candidates are scored first without
     their funding plan, with the best cost they could have, and a funding plan is computed only
-    for those whose best possible score can still enter the result.
+    for those whose best possible score can still enter the result; and since each search
+    returns its sessions in start order, it is read no further once even a perfect session
+    starting later could not enter the result.
 
     Raises:
         InvalidValue: a bad argument.
