@@ -50,14 +50,19 @@ def rss_bytes() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def median_ms(run: Callable[[], object], repeat: int) -> float:
-    run()  # warm the caches
-    times = []
+def medians_ms(ours: Callable[[], object], theirs: Callable[[], object],
+               repeat: int) -> tuple[float, float]:
+    """The median wall time of each, in ms, the two run in turn so that a change in the load
+    of the machine weighs on both alike."""
+    ours()  # warm the caches
+    theirs()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for run, found in ((ours, times[0]), (theirs, times[1])):
+            start = time.perf_counter()
+            run()
+            found.append(time.perf_counter() - start)
+    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
 
 
 def build_sqlite(offers, sessions, ratings):  # type: ignore[no-untyped-def]
@@ -78,7 +83,7 @@ def build_sqlite(offers, sessions, ratings):  # type: ignore[no-untyped-def]
             theme_rows.append((code, place.region if place else None,
                                s.start.toordinal() if s.start else None, rowid))
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     db = sqlite3.connect(":memory:")
     db.executescript("""
         CREATE TABLE sessions (
@@ -101,7 +106,7 @@ def build_sqlite(offers, sessions, ratings):  # type: ignore[no-untyped-def]
         ANALYZE;
     """)
     db.commit()
-    return db, time.perf_counter() - start
+    return db, time.perf_counter() - start, time.process_time() - cpu
 
 
 # a page shows the session with its offer: SQLite returns the whole row, as we return records
@@ -136,7 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 000 sessions instead of 1 000 000")
     parser.add_argument("--n", type=int, default=None, help="number of sessions")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=21)
     args = parser.parse_args()
     n = args.n or (100_000 if args.quick else 1_000_000)
 
@@ -148,18 +153,19 @@ def main() -> None:
 
     gc.collect()
     before = rss_bytes()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     index = CatalogIndex(offers, sessions,
                          ratings={k: (r.mean, r.count) for k, r in ratings.items()})
-    ours_build = time.perf_counter() - start
+    ours_build, ours_cpu = time.perf_counter() - start, time.process_time() - cpu
     gc.collect()
     grown = rss_bytes() - before
-    print(f"our index: built in {ours_build:.2f} s, RSS +{grown / 2**20:.0f} MiB "
-          f"= {grown / n:.0f} bytes per session")
+    print(f"our index: built in {ours_build:.2f} s ({ours_cpu:.2f} s of CPU), "
+          f"RSS +{grown / 2**20:.0f} MiB = {grown / n:.0f} bytes per session")
 
-    db, sqlite_build = build_sqlite(offers, sessions, ratings)
-    print(f"SQLite: insert + indexes + FTS5 in {sqlite_build:.2f} s; "
-          f"build ratio ours/SQLite {ours_build / sqlite_build:.2f}")
+    db, sqlite_build, sqlite_cpu = build_sqlite(offers, sessions, ratings)
+    print(f"SQLite: insert + indexes + FTS5 in {sqlite_build:.2f} s ({sqlite_cpu:.2f} s of "
+          f"CPU); build ratio ours/SQLite {ours_build / sqlite_build:.2f} "
+          f"(CPU {ours_cpu / sqlite_cpu:.2f})")
 
     d = date.fromordinal
     q1 = Query(regions=("11",), start_from=date(2027, 3, 1), start_until=date(2027, 5, 31),
@@ -209,9 +215,7 @@ def main() -> None:
 
     print(f"\n{'query':<9} {'ours ms':>10} {'SQLite ms':>10} {'ratio':>7}")
     for name, ours, theirs in cases:
-        repeat = args.repeat if name not in ("Q2", "Q4") else max(5, args.repeat // 2)
-        a = median_ms(ours, repeat)
-        b = median_ms(theirs, repeat)
+        a, b = medians_ms(ours, theirs, args.repeat)
         print(f"{name:<9} {a:>10.3f} {b:>10.3f} {a / b:>7.2f}")
     del q1_count
 

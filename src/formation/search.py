@@ -44,6 +44,7 @@ True
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 import struct
@@ -54,8 +55,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -367,25 +368,29 @@ class CatalogIndex:
         self._interned.clear()
 
     def _check_new(self, offers: list[Offer], sessions: list[Session]) -> None:
-        for offer in offers:
-            if not isinstance(offer, Offer):
-                raise InvalidValue(f"the index takes Offer records, got {offer!r}")
-        for session in sessions:
-            if not isinstance(session, Session):
-                raise InvalidValue(f"the index takes Session records, got {session!r}")
-        _unique([o.offer_id for o in offers], "offer")
-        _unique([s.session_id for s in sessions], "session")
-        added = set()
-        for offer in offers:
-            if offer.offer_id in self._offer_slot:
-                raise DuplicateEntry(f"offer {offer.offer_id!r} is already in the index")
-            added.add(offer.offer_id)
-        for session in sessions:
-            if session.session_id in self._slot_of:
-                raise DuplicateEntry(f"session {session.session_id!r} is already in the index")
-            if session.offer_id not in added and session.offer_id not in self._offer_slot:
-                raise NotFound(f"session {session.session_id!r} is of offer "
-                               f"{session.offer_id!r}, which is not in the index")
+        if not all(map(isinstance, offers, repeat(Offer))):
+            bad = next(o for o in offers if not isinstance(o, Offer))
+            raise InvalidValue(f"the index takes Offer records, got {bad!r}")
+        if not all(map(isinstance, sessions, repeat(Session))):
+            stray = next(s for s in sessions if not isinstance(s, Session))
+            raise InvalidValue(f"the index takes Session records, got {stray!r}")
+        offer_ids = list(map(attrgetter("offer_id"), offers))
+        session_ids = list(map(attrgetter("session_id"), sessions))
+        _unique(offer_ids, "offer")
+        _unique(session_ids, "session")
+        if self._offer_slot and not self._offer_slot.keys().isdisjoint(offer_ids):
+            known = next(i for i in offer_ids if i in self._offer_slot)
+            raise DuplicateEntry(f"offer {known!r} is already in the index")
+        if self._slot_of and not self._slot_of.keys().isdisjoint(session_ids):
+            known = next(i for i in session_ids if i in self._slot_of)
+            raise DuplicateEntry(f"session {known!r} is already in the index")
+        runs = set(map(attrgetter("offer_id"), sessions))
+        runs.difference_update(offer_ids)
+        runs.difference_update(self._offer_slot)
+        if runs:
+            orphan = next(s for s in sessions if s.offer_id in runs)
+            raise NotFound(f"session {orphan.session_id!r} is of offer "
+                           f"{orphan.offer_id!r}, which is not in the index")
 
     def _settle(self) -> None:
         """Count the totals of earlier results before the index changes under them."""
@@ -582,44 +587,56 @@ class CatalogIndex:
             for o in offers)
         self._o_sessions.extend([] for _ in offers)
         # words by field: a title's words (weight 3), a certification's not in the title (2),
-        # an organism's in neither (1); the first two are shared by many offers
-        texts: dict[str, tuple[str, ...]] = {}
-        by_title: dict[str, list[tuple[str, int]]] = {}
-        by_certification: dict[tuple[str, str], list[tuple[str, int]]] = {}
-        postings: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
-        fields_of = self._o_fields
+        # an organism's in neither (1). Offers are grouped by title and certification, and by
+        # organism, so that each group's words are read once and its slots added at once.
+        by_text: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        by_organism: defaultdict[str, list[int]] = defaultdict(list)
         for slot, offer in enumerate(offers, start=first):
             certification = offer.certification
-            title, organism = offer.title, offer.organism.name
-            cert = certification.title if certification is not None else ""
-            title_words = texts.get(title)
-            if title_words is None:
-                title_words = texts[title] = tuple(dict.fromkeys(words(title)))
-            cert_words = texts.get(cert)
-            if cert_words is None:
-                cert_words = texts[cert] = tuple(dict.fromkeys(words(cert)))
-            organism_words = texts.get(organism)
-            if organism_words is None:
-                organism_words = texts[organism] = tuple(dict.fromkeys(words(organism)))
-            fields_of.append((title_words, cert_words, organism_words))
-            pairs = by_title.get(title)
-            if pairs is None:
-                pairs = by_title[title] = [(w, _TITLE) for w in title_words]
-            for pair in pairs:
-                postings[pair].append(slot)
-            pairs = by_certification.get((title, cert))
-            if pairs is None:
-                pairs = by_certification[(title, cert)] = [
-                    (w, _CERTIFICATION) for w in cert_words if w not in title_words]
-            for pair in pairs:
-                postings[pair].append(slot)
-            for w in organism_words:
-                if w not in title_words and w not in cert_words:
-                    postings[(w, _ORGANISM)].append(slot)
+            by_text[(offer.title, "" if certification is None else certification.title)].append(
+                slot)
+            by_organism[offer.organism.name].append(slot)
+        texts: dict[str, tuple[str, ...]] = {}
+
+        def words_of(text: str) -> tuple[str, ...]:
+            found = texts.get(text)
+            if found is None:
+                found = texts[text] = tuple(dict.fromkeys(words(text)))
+            return found
+
+        postings: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        named: list[tuple[tuple[str, ...], tuple[str, ...]]] = [((), ())] * len(offers)
+        for (title, cert), slots in by_text.items():
+            title_words, cert_words = words_of(title), words_of(cert)
+            for word in title_words:
+                postings[(word, _TITLE)].extend(slots)
+            for word in cert_words:
+                if word not in title_words:
+                    postings[(word, _CERTIFICATION)].extend(slots)
+            pair = (title_words, cert_words)
+            for slot in slots:
+                named[slot - first] = pair
+        fields_of: list[_Fields] = [((), (), ())] * len(offers)
+        for organism, slots in by_organism.items():
+            organism_words = words_of(organism)
+            plain = []
+            for slot in slots:
+                title_words, cert_words = named[slot - first]
+                fields_of[slot - first] = (title_words, cert_words, organism_words)
+                if any(w in title_words or w in cert_words for w in organism_words):
+                    for word in organism_words:
+                        if word not in title_words and word not in cert_words:
+                            postings[(word, _ORGANISM)].append(slot)
+                else:
+                    plain.append(slot)
+            for word in organism_words:
+                postings[(word, _ORGANISM)].extend(plain)
+        self._o_fields.extend(fields_of)
         terms, counts = self._terms, self._term_sessions
-        for pair, slots in postings.items():
-            terms[pair] = array("i", slots)
-            counts.setdefault(pair[0], 0)
+        for key, slots in postings.items():
+            slots.sort()
+            terms[key] = array("i", slots)
+            counts.setdefault(key[0], 0)
         self._vocabulary = sorted(counts)
 
     def _bulk_sessions(self, ordered: list[Session]) -> None:
@@ -639,22 +656,27 @@ class CatalogIndex:
         base = [share(o.price.cents, o.price.cents) if o is not None else 0 for o in offers]
         self._s_price.extend(base[o] if s.price is None else share(s.price.cents, s.price.cents)
                              for s, o in zip(ordered, self._s_offer, strict=True))
-        for code in sorted({s.place.region for s in ordered if s.place is not None}):
+        # places: many sessions share a Place object, so each is read once
+        places = list(map(attrgetter("place"), ordered))
+        distinct = {id(p): p for p in places if p is not None}
+        for code in sorted({p.region for p in distinct.values()}):
             self._code(self._regions, self._region_names, code)
-        for code in sorted({s.place.department for s in ordered if s.place is not None}):
+        for code in sorted({p.department for p in distinct.values()}):
             self._code(self._departments, self._department_names, code)
         regions, departments = self._regions, self._departments
         nan = math.nan
-        places = (s.place for s in ordered)
-        self._s_region.extend(-1 if p is None else regions[p.region] for p in places)
-        places = (s.place for s in ordered)
-        self._s_department.extend(-1 if p is None else departments[p.department] for p in places)
-        places = (s.place for s in ordered)
-        self._s_lat.extend(nan if p is None or p.latitude is None else float(p.latitude)
-                           for p in places)
-        places = (s.place for s in ordered)
-        self._s_lon.extend(nan if p is None or p.longitude is None else float(p.longitude)
-                           for p in places)
+        columns = {key: (regions[p.region], departments[p.department],
+                         nan if p.latitude is None else float(p.latitude),
+                         nan if p.longitude is None else float(p.longitude))
+                   for key, p in distinct.items()}
+        columns[id(None)] = (-1, -1, nan, nan)
+        rows = list(map(columns.__getitem__, map(id, places)))
+        del places, distinct
+        self._s_region.extend(map(itemgetter(0), rows))
+        self._s_department.extend(map(itemgetter(1), rows))
+        self._s_lat.extend(map(itemgetter(2), rows))
+        self._s_lon.extend(map(itemgetter(3), rows))
+        del rows
         sessions_of = self._o_sessions
         for slot, offer in zip(slots, self._s_offer, strict=True):
             sessions_of[offer].append(slot)
@@ -665,6 +687,21 @@ class CatalogIndex:
             counts[term] += sum(map(sizes.__getitem__, posting))
 
     def _bulk(self, offers: list[Offer], sessions: list[Session]) -> None:
+        """Build from scratch, with the cyclic garbage collector paused.
+
+        The build makes millions of lists and tuples, none of them garbage, and each pass of
+        the collector would walk the whole catalogue for nothing; it is switched back on (if it
+        was) when the build ends, even by an error.
+        """
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(offers, sessions)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _build(self, offers: list[Offer], sessions: list[Session]) -> None:
         """Build from scratch: slots in id order, every posting filled in its final order."""
         self._check_new(offers, sessions)
         self._bulk_offers(sorted(offers, key=attrgetter("offer_id")))
@@ -1290,6 +1327,8 @@ def _chunk(needed: int, rate: float) -> int:
 
 
 def _unique(ids: list[str], what: str) -> None:
+    if len(set(ids)) == len(ids):
+        return
     seen: set[str] = set()
     for item in ids:
         if item in seen:
