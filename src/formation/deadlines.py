@@ -68,8 +68,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEADLINE_PARAMETERS",
-    "TIME_ZONES",
     "Deadlines",
+    "TIME_ZONES",
     "deadlines",
     "local_date",
 ]
