@@ -364,7 +364,7 @@ _SCALARS: dict[type, Callable[[object, str], Any]] = {
 class Codec:
     """Encodes records as versioned documents and decodes them back.
 
-    Args:
+    Attributes:
         types: the record types it knows, by name (the ``"type"`` of a document).
         special: for types whose data is not their attrs fields (an aggregate such as an
             account with its ledger, a rulebook), a pair of functions

@@ -178,6 +178,7 @@ class SqliteStore:
                                        f"(journal mode {mode})")
             db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA cache_size = -65536")  # up to 64 MiB of pages, as needed
             if max_size is not None:
                 page = db.execute("PRAGMA page_size").fetchone()[0]
                 db.execute(f"PRAGMA max_page_count = {max(1, int(max_size) // page)}")
