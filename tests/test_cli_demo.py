@@ -83,6 +83,8 @@ def test_the_demo_speaks_english_without_french_units() -> None:
     assert "1. The rights earned since 2015" in text
     assert "Tuesday 2026-05-12  2 business days after 2026-05-07" in text
     assert "jours ouvrés" not in text
+    assert "643 h / 1607 h, prorated to 200,07 €" in text
+    assert " pour " not in text
     assert "Final balance: rights 3 315,07 €" in text
 
 

@@ -374,6 +374,21 @@ def _t(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
+# The accrual writes its notes in French; the English output translates their few words.
+_NOTE_WORDS_EN = ((" h de DIF saisies", " DIF hours entered"), (" h travaillées", " h worked"),
+                  (" pour ", " for "), ("proratisé à", "prorated to"), ("plafond", "ceiling"),
+                  (" atteint", " reached"))
+
+
+def _note(entry: Entry, lang: str) -> str:
+    note = entry.note
+    if lang == "fr":
+        return note
+    for french, english in _NOTE_WORDS_EN:
+        note = note.replace(french, english)
+    return note
+
+
 def _source(entry: Entry, lang: str) -> str:
     if isinstance(entry.source, Funder):
         return entry.source.value
@@ -402,12 +417,12 @@ def _career(story: DemoStory, lang: str) -> list[str]:
             credit = _hours(entry.hours) if entry.kind is EntryKind.HOURS_CREDIT else str(
                 entry.amount)
             rows.append((str(year), _hours(work[year].hours_worked), credit,
-                         _day(entry.effective, lang), entry.note))
+                         _day(entry.effective, lang), _note(entry, lang)))
         else:
             label = _KINDS[entry.kind][0 if lang == "fr" else 1]
             shown = _hours(entry.hours) if entry.kind is EntryKind.DIF else str(entry.amount)
             rows.append(("", "", shown, _day(entry.effective, lang), f"{label} : {entry.note}"
-                         if lang == "fr" else f"{label}: {entry.note}"))
+                         if lang == "fr" else f"{label}: {_note(entry, lang)}"))
     years_without = [str(w.year) for w in CAREER
                      if not any(e.year == w.year for e in story.career)]
     headers = (_t(lang, "Année", "Year"), _t(lang, "Travaillé", "Worked"),
