@@ -165,20 +165,21 @@ def _facets(pairs: list[tuple[Offer, Session]], names: Sequence[str]) -> dict[st
 
 def reference(offers: Sequence[Offer], sessions: Sequence[Session], query: Query,
               ratings: Ratings | None = None, on: date | None = None
-              ) -> tuple[list[str], int, dict[str, dict[str, int]]]:
-    """The page (session ids), the total and the facets, by reading everything."""
+              ) -> tuple[list[tuple[str, float]], int, dict[str, dict[str, int]]]:
+    """The page (session ids and scores), the total and the facets, by reading everything."""
     ratings = ratings or {}
     by_id = {o.offer_id: o for o in offers}
     pairs = [(by_id[s.offer_id], s) for s in sessions
              if _matches(by_id[s.offer_id], s, query, ratings, on)]
     pairs.sort(key=lambda pair: _key(pair[0], pair[1], query, ratings))
     start = (query.page - 1) * query.page_size
-    page = [s.session_id for _, s in pairs[start:start + query.page_size]]
+    page = [(s.session_id, float(_score(o, query))) for o, s in pairs[start:start + query.page_size]]
     return page, len(pairs), _facets(pairs, query.facets)
 
 
-def observed(results: SearchResults) -> tuple[list[str], int, dict[str, dict[str, int]]]:
-    return ([h.session.session_id for h in results.hits], results.total,
+def observed(results: SearchResults
+             ) -> tuple[list[tuple[str, float]], int, dict[str, dict[str, int]]]:
+    return ([(h.session.session_id, h.score) for h in results.hits], results.total,
             {name: dict(counts) for name, counts in results.facets.items()})
 
 
@@ -540,3 +541,15 @@ def test_lists_become_tuples_and_sets_are_ordered() -> None:
     query = Query(regions=["84", "11"], modalities={Modality.MIXED, Modality.DISTANCE})
     assert query.regions == ("84", "11")
     assert query.modalities == (Modality.DISTANCE, Modality.MIXED)
+
+
+def test_results_are_immutable_and_say_what_they_hold(index) -> None:
+    results = index.search(Query(page_size=2))
+    with pytest.raises(AttributeError):
+        results.total = 3  # type: ignore[misc]
+    assert repr(results) == "SearchResults(total=5, page=1, hits=2, facets=[])"
+    assert len(results) == 2 and list(results) == list(results.hits)
+
+
+def test_a_text_without_words_filters_nothing(index) -> None:
+    assert index.search(Query(text=" -- ")).total == index.search(Query()).total == 5

@@ -13,7 +13,8 @@ with *or*; every bound is inclusive):
 - ``text``: every word must occur in the offer's title, its certification's title or its
   organism's name, compared as :mod:`formation.text` folds them (case and accents ignored,
   "comptabilite" finds "Comptabilité"); the last word may be the beginning of a word
-  ("compta" finds "comptabilité").
+  ("compta" finds "comptabilité"). A text without any word (blank, punctuation only) filters
+  nothing.
 - ``regions``, ``departments``: INSEE codes of the session's place. A distance session (no
   place) never matches them, nor ``near``.
 - ``near``: the session's place lies within ``radius_km`` of a point (great-circle distance,

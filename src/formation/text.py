@@ -32,9 +32,12 @@ def fold(text: str) -> str:
     >>> fold("Français langue étrangère")
     'francais langue etrangere'
     """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).casefold())
-    if decomposed.isascii():
-        return decomposed
+    # compatibility forms first (so that "𝕊" or "ﬁ" fold too), then case, then again, since
+    # folding the case may leave composed letters ("İ" gives "i" and a dot above)
+    folded = unicodedata.normalize("NFKD", text).casefold().translate(_LIGATURES)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
