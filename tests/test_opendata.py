@@ -14,11 +14,12 @@ import json
 from importlib.resources import files
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formation import ActionType, Euros, Modality, Registry
+from formation import ActionType, Euros, Modality, Offer, Place, Registry
 from formation.adapters.opendata import (
     SAMPLE_ATTRIBUTION,
     CatalogImport,
@@ -27,6 +28,7 @@ from formation.adapters.opendata import (
     load_sample_catalog,
 )
 from formation.errors import InvalidValue
+from formation.testing import strategies as fst
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FULL = DATA / "mcf_catalogue_sample_rs_full.csv"
@@ -449,3 +451,82 @@ def test_the_sample_rows_are_real_rows_of_the_shared_files() -> None:
     assert len(sample) == 98
     for row in sample:
         assert tuple(sorted((k, v) for k, v in row.items() if v)) in real
+
+
+# -- the law: what an export says is what the import gives -------------------------------------
+
+EXPORT_COLUMNS = ["date_extract", "nom_of", "type_referentiel", "code_inventaire", "code_rncp",
+                  "intitule_certification", "libelle_niveau_sortie_formation",
+                  *(f"code_formacode_{i}" for i in range(1, 6)), "code_nsf_1", "code_nsf_2",
+                  "siret", "numero_formation", "intitule_formation", "points_forts",
+                  "nb_session_a_distance", "nombre_heures_total_min", "frais_ttc_tot_min",
+                  "code_departement", "code_region"]
+
+
+@st.composite
+def exported_catalogs(draw: st.DrawFn) -> list[tuple[Offer, list[tuple[Place | None, Euros]]]]:
+    """Offers the export can describe (RS or RNCP, no options, nothing the export lacks), each
+    with one row per department (or at a distance) and the row's price."""
+    found = []
+    for index in range(draw(st.integers(1, 4))):
+        offer = draw(fst.offers(offer_id=st.just(f"AF{index}"),
+                                organism=fst.organisms(qualiopi=st.none()),
+                                action_type=st.sampled_from((ActionType.RS, ActionType.RNCP))))
+        certification = offer.certification
+        assert certification is not None
+        offer = attrs.evolve(
+            offer, options=(), organism=attrs.evolve(offer.organism, activity_declaration=None),
+            certification=attrs.evolve(certification, registered_until=None),
+            duration_hours=offer.duration_hours or None)
+        places = draw(st.lists(st.none() | fst.places(), min_size=1, max_size=4,
+                               unique_by=lambda p: p.department if p else ""))
+        rows = [(None if p is None else Place(p.department, p.region),
+                 draw(st.sampled_from((offer.price, Euros(99_900), Euros(12_345)))))
+                for p in places]
+        found.append((offer, rows))
+    return found
+
+
+def export(catalog: list[tuple[Offer, list[tuple[Place | None, Euros]]]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for offer, rows in catalog:
+        cert = offer.certification
+        assert cert is not None
+        codes = [*offer.formacodes, "", "", "", "", ""][:5]
+        nsf = [*offer.nsf_codes, "", ""][:2]
+        for place, price in rows:
+            writer.writerow([
+                "2024-07-11", offer.organism.name, cert.registry.value,
+                cert.code if cert.registry is Registry.RS else "-1",
+                f"{cert.code}.0" if cert.registry is Registry.RNCP else "-1", cert.title,
+                f"Niveau (NIVEAU {cert.level})" if cert.level else "", *codes, *nsf,
+                offer.organism.siret, offer.offer_id, offer.title, offer.summary,
+                0 if place else 1, offer.duration_hours or 0, f"{price.cents / 100:.2f}",
+                f"{int(place.department)}.0" if place and place.department.isdigit()
+                else (place.department if place else ""),
+                f"{int(place.region)}.0" if place else ""])
+    return out.getvalue()
+
+
+@settings(max_examples=80, deadline=None)
+@given(exported_catalogs())
+def test_the_import_gives_back_what_the_export_says(
+    catalog: list[tuple[Offer, list[tuple[Place | None, Euros]]]]
+) -> None:
+    result = load_open_data_catalog(io.StringIO(export(catalog)))
+    assert result.rejected == ()
+    assert result.rows == sum(len(rows) for _, rows in catalog)
+    expected_sessions = []
+    expected_offers = []
+    for offer, rows in catalog:
+        lowest = min(price for _, price in rows)
+        placed = [place is not None for place, _ in rows]
+        modality = (Modality.DISTANCE if not any(placed) else Modality.IN_PERSON if all(placed)
+                    else Modality.MIXED)
+        expected_offers.append(attrs.evolve(offer, price=lowest, modality=modality))
+        expected_sessions += [
+            (offer.offer_id, place, None if price == lowest else price) for place, price in rows]
+    assert result.offers == tuple(expected_offers)
+    assert [(s.offer_id, s.place, s.price) for s in result.sessions] == expected_sessions

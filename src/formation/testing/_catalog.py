@@ -181,6 +181,7 @@ def offers(
     offer_id: st.SearchStrategy[str] | None = None,
     organism: st.SearchStrategy[Organism] | None = None,
     consistent: bool = True,
+    action_type: st.SearchStrategy[ActionType] | None = None,
 ) -> Offer:
     """Offers with options; ``consistent`` ties the certification's registry to the action type.
 
@@ -189,14 +190,16 @@ def offers(
         organism: the organisms to draw (default :func:`organisms`).
         consistent: RNCP actions name an RNCP certification, RS and CléA an RS one, a bilan or a
             driving licence none; with ``False`` any certification or none.
+        action_type: the action types to draw (default any).
     """
     return _offer(draw, draw(offer_id if offer_id is not None else _OFFER_IDS),
-                  organism if organism is not None else _ORGANISMS, consistent)
+                  organism if organism is not None else _ORGANISMS, consistent,
+                  action_type if action_type is not None else _ACTIONS)
 
 
 def _offer(draw: st.DrawFn, offer_id: str, organism: st.SearchStrategy[Organism],
-           consistent: bool) -> Offer:
-    action = draw(_ACTIONS)
+           consistent: bool, actions: st.SearchStrategy[ActionType] = _ACTIONS) -> Offer:
+    action = draw(actions)
     certification = draw(_CERTIFICATION_FOR[action] if consistent else _ANY_CERTIFICATION)
     title, formacodes, cents, hours, modality, summary, nsf = draw(_OFFER_FIELDS)
     return Offer(
