@@ -168,3 +168,21 @@ def test_ratings_are_one_decimal_between_1_and_5_and_none_without_reviews() -> N
 def test_a_bad_size_is_refused(n: object) -> None:
     with pytest.raises(InvalidValue):
         synthetic_catalog(n, seed=1)  # type: ignore[arg-type]
+
+
+def test_most_sessions_are_cpf_eligible_and_some_are_not_for_each_reason() -> None:
+    # cpf-rules.md 7.1: Qualiopi on the day, certification in force (synthetic registrations
+    # and certifications lapse during 2026-2028 on purpose, so that eligible_only filters)
+    from formation.eligibility import session_eligibility_violations
+
+    codes: collections.Counter[str] = collections.Counter()
+    eligible = 0
+    for session in SESSIONS:
+        found = session_eligibility_violations(BY_ID[session.offer_id], session)
+        eligible += not found
+        codes.update(v.code for v in found)
+    assert 0.6 < eligible / N < 0.98
+    assert codes["eligibility.qualiopi_missing"] > 0
+    assert codes["eligibility.qualiopi_not_valid"] > 0
+    assert codes["eligibility.certification_expired"] > 0
+    assert codes["eligibility.action_type"] == 0  # every synthetic action type is eligible
