@@ -126,6 +126,9 @@ class SqliteStore:
             (a ``StorageError``).
         max_size: a size limit in bytes (rounded down to whole pages, at least the current
             size); a write beyond it is a ``StorageError`` as on a full disk. ``None``: no limit.
+        index_catalog: ``True`` (the default): build the catalogue's search index on open, so
+            that the store is ready to search; ``False``: when :attr:`catalog` is first read
+            (for work that never searches, such as an export).
         durable: ``True`` (the default): each commit is flushed to the disk before it returns
             (``synchronous=FULL``), so it survives a power loss. ``False``
             (``synchronous=NORMAL``): a commit survives the process being killed, not the
@@ -137,7 +140,8 @@ class SqliteStore:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
-                 max_size: int | None = None, durable: bool = True) -> None:
+                 max_size: int | None = None, durable: bool = True,
+                 index_catalog: bool = True) -> None:
         self.path = os.fspath(path)
         self._lock = threading.RLock()
         try:
@@ -154,7 +158,8 @@ class SqliteStore:
         self._accounts: dict[str, Account] = {}
         self._catalog: CatalogIndex | None = None
         self._catalog_version = -1
-        self._refresh_catalog()
+        if index_catalog:
+            self._refresh_catalog()
 
     # -- opening -------------------------------------------------------------------------------
     def _open(self, max_size: int | None, durable: bool) -> None:

@@ -68,7 +68,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     path = args.db or default_db_path()
     if not os.path.exists(path):
         raise InvalidValue(f"no store at {path}: give an existing file with --db")
-    with SqliteStore(path) as store:
+    with SqliteStore(path, index_catalog=False) as store:
         if args.out is None:
             for line in store.export_lines():
                 out.write(line)
@@ -98,7 +98,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as error:
         raise InvalidValue(f"cannot read {args.file}: {error.strerror}") from None
     try:
-        with SqliteStore(path) as store:
+        with SqliteStore(path, index_catalog=False) as store:
             summary = store.import_lines(source)
     except UnicodeDecodeError as error:
         raise InvalidValue(f"{args.file} is not UTF-8 text ({error.reason})") from None
