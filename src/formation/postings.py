@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from formation.geo import latitude_span_deg, longitude_span_deg
@@ -68,22 +67,14 @@ def split_by_code(order: Sequence[int], codes: Sequence[int],
     """``order`` split by ``codes[slot]`` (from 0 to ``size - 1``; ``-1`` is dropped), each part
     keeping the order.
 
-    A stable sort by code does the work in C: the parts come out whole, in order.
-
     >>> split_by_code([4, 0, 2, 1], [1, 0, -1, 1, 0], 2)
     [(0, [4, 1]), (1, [0])]
     """
-    code_of = codes.__getitem__
-    grouped = sorted(order, key=code_of)
-    counts = Counter(map(code_of, order))
-    parts = []
-    position = 0
-    for code in sorted(counts):
-        size_of = counts[code]
-        if 0 <= code < size:
-            parts.append((code, grouped[position:position + size_of]))
-        position += size_of
-    return parts
+    buckets: list[list[int]] = [[] for _ in range(size + 1)]  # the last one takes the -1
+    appends = [bucket.append for bucket in buckets]
+    for slot, code in zip(order, map(codes.__getitem__, order), strict=True):
+        appends[code](slot)
+    return [(code, bucket) for code, bucket in enumerate(buckets[:size]) if bucket]
 
 
 def cell_of(latitude: float, longitude: float) -> tuple[str, int, int]:

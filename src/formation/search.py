@@ -580,7 +580,8 @@ class CatalogIndex:
         unrated = (math.nan, 0)
         found = [ratings.get(o.offer_id, unrated) for o in offers]
         self._o_mean.extend(mean for mean, _ in found)
-        self._o_rating.extend(_rating_key(mean, count) for mean, count in found)
+        self._o_rating.extend(_UNRATED if count == 0 else _rating_key(mean, count)
+                              for mean, count in found)
         themes: dict[tuple[str, ...], frozenset[str]] = {}
         self._o_formacodes.extend(
             themes.get(o.formacodes) or themes.setdefault(o.formacodes, frozenset(o.formacodes))
@@ -643,16 +644,20 @@ class CatalogIndex:
         """The session columns of a whole catalogue (sessions in id order), in one pass each."""
         offer_slot, offers = self._offer_slot, self._o_offer
         self._s_session.extend(ordered)
-        sids = [s.session_id for s in ordered]
+        sids = list(map(attrgetter("session_id"), ordered))
         self._s_sid.extend(sids)
         slots = list(range(len(sids)))  # one int object per slot, shared by the structures
         self._slot_of.update(zip(sids, slots, strict=True))
         del sids
-        self._s_offer.extend(offer_slot[s.offer_id] for s in ordered)
+        self._s_offer.extend(map(offer_slot.__getitem__, map(attrgetter("offer_id"), ordered)))
         share = self._share
-        ordinals = (_NODATE if s.start is None else s.start.toordinal() for s in ordered)
-        self._s_start.extend(share(o, o) for o in ordinals)
-        self._s_eligible.extend(_NO_DATES if s.start is None else _UNCHECKED for s in ordered)
+        days = list(map(attrgetter("start"), ordered))
+        ordinal_of = {day: share(day.toordinal(), day.toordinal())
+                      for day in set(days) if day is not None}
+        ordinal_of[None] = _NODATE
+        self._s_start.extend(map(ordinal_of.__getitem__, days))
+        self._s_eligible.extend(_NO_DATES if day is None else _UNCHECKED for day in days)
+        del days
         base = [share(o.price.cents, o.price.cents) if o is not None else 0 for o in offers]
         self._s_price.extend(base[o] if s.price is None else share(s.price.cents, s.price.cents)
                              for s, o in zip(ordered, self._s_offer, strict=True))
@@ -728,40 +733,36 @@ class CatalogIndex:
         for code, slots in split_by_code(by_start, departments, len(department_names)):
             self._by_date[("d", department_names[code])] = SortedPosting(
                 "i", map(start_of, slots), slots)
-        # Formacodes, alone and with the region: split by the offer's set of codes (a few
-        # hundred sets), then each code gathers the parts of the sets holding it
+        # Formacodes, alone and with the region: each offer's set of codes (a few hundred
+        # sets) has the appenders of its codes' lists, so one pass fills them all in order
         offer_of, formacodes = self._s_offer, self._o_formacodes
         set_ids: dict[frozenset[str], int] = {}
         offer_set = [set_ids.setdefault(codes, len(set_ids)) for codes in formacodes]
         session_set = [offer_set[o] for o in offer_of]
-        sets = list(set_ids)
-        rank = [0] * count
-        for position, slot in enumerate(by_start):
-            rank[slot] = position
-        themes: defaultdict[str, list[list[int]]] = defaultdict(list)
-        for set_id, slots in split_by_code(by_start, session_set, len(sets)):
-            for theme in sets[set_id]:
-                themes[theme].append(slots)
+        sets = [sorted(codes) for codes in set_ids]
+        themes: dict[str, list[int]] = {code: [] for codes in sets for code in codes}
+        theme_appends = [tuple(themes[code].append for code in codes) for codes in sets]
         regions_count = len(region_names)
-        pair_codes = [-1 if r < 0 else k * regions_count + r
-                      for k, r in zip(session_set, regions, strict=True)]
-        pairs: defaultdict[tuple[str, int], list[list[int]]] = defaultdict(list)
-        for code, slots in split_by_code(by_start, pair_codes, len(sets) * regions_count):
-            set_id, region = divmod(code, regions_count)
-            for theme in sets[set_id]:
-                pairs[(theme, region)].append(slots)
-
-        def merged(parts: list[list[int]]) -> list[int]:
-            return parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts),
-                                                           key=rank.__getitem__)
-
-        for theme, parts in themes.items():
-            slots = merged(parts)
+        pairs: dict[tuple[str, int], list[int]] = {}
+        pair_appends: list[tuple[Callable[[int], None], ...]] = []
+        for codes in sets:
+            for region in range(regions_count):
+                pair_appends.append(tuple(
+                    pairs.setdefault((code, region), []).append for code in codes))
+        for slot in by_start:
+            set_id = session_set[slot]
+            for append in theme_appends[set_id]:
+                append(slot)
+            region = regions[slot]
+            if region >= 0:
+                for append in pair_appends[set_id * regions_count + region]:
+                    append(slot)
+        for theme, slots in themes.items():
             self._by_date[("f", theme)] = SortedPosting("i", map(start_of, slots), slots)
-        for (theme, region), parts in pairs.items():
-            slots = merged(parts)
-            self._by_date[("fr", theme, region_names[region])] = SortedPosting(
-                "i", map(start_of, slots), slots)
+        for (theme, region), slots in pairs.items():
+            if slots:
+                self._by_date[("fr", theme, region_names[region])] = SortedPosting(
+                    "i", map(start_of, slots), slots)
         # cells of the grid, for the places with coordinates
         cell_ids: dict[tuple[str, int, int], int] = {}
         lats, lons = self._s_lat, self._s_lon
