@@ -67,8 +67,7 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_exists() -> None:
     assert sorted(listed) == pages
     for concept in ("quickstart.md", "accounts.md", "search.md", "funding.md", "bookings.md",
                     "reviews.md", "persistence.md", "rules.md", "glossary.md", "performance.md",
-                    "testing.md",
-                    "notebooks.md"):
+                    "testing.md", "notebooks.md"):
         assert concept in listed
 
 
