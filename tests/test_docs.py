@@ -87,6 +87,17 @@ def test_the_rules_reference_lists_every_parameter_with_its_dates_and_source() -
         assert f"| {value.since.isoformat()} |" in text
 
 
+def test_every_python_block_of_the_docs_and_the_readme_is_a_doctest() -> None:
+    # pytest runs the ```python blocks as doctests (--doctest-glob='*.md'): only their >>>
+    # lines run, so a block without them would be shown but never checked. Snippets that
+    # cannot run here (a store of your own) are ```text blocks.
+    for page in [ROOT / "README.md", *DOCS.rglob("*.md")]:
+        text = page.read_text(encoding="utf-8")
+        for block in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL):
+            assert block.lstrip().startswith(">>>"), f"{page.name}: {block[:60]!r}"
+            assert block.endswith("\n\n"), f"{page.name}: end the block with a blank line"
+
+
 def test_the_images_the_pages_show_exist() -> None:
     for page in DOCS.rglob("*.md"):
         for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
