@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from formation import (
     ActionType,
@@ -553,3 +554,85 @@ def test_results_are_immutable_and_say_what_they_hold(index) -> None:
 
 def test_a_text_without_words_filters_nothing(index) -> None:
     assert index.search(Query(text=" -- ")).total == index.search(Query()).total == 5
+
+
+# -- a stateful machine: any sequence of changes keeps every answer right -----------------------
+
+class IndexMachine(RuleBasedStateMachine):
+    """Adds, removes, replaces and rates at random; after each step, a few queries answer as
+    the plain filter-and-sort over the records the index should hold."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = CatalogIndex()
+        self.offers: dict[str, Offer] = {}
+        self.sessions: dict[str, Session] = {}
+        self.ratings: dict[str, tuple[float, int]] = {}
+        self.made = 0
+
+    @rule(offer=fst.offers(offer_id=st.sampled_from([f"AF{i}" for i in range(6)])))
+    def add_offer(self, offer: Offer) -> None:
+        if offer.offer_id in self.offers:
+            with pytest.raises(DuplicateEntry):
+                self.index.add(offers=[offer])
+        else:
+            self.index.add(offers=[offer])
+            self.offers[offer.offer_id] = offer
+
+    @precondition(lambda self: bool(self.offers))
+    @rule(data=st.data())
+    def add_session(self, data: st.DataObject) -> None:
+        offer_id = data.draw(st.sampled_from(sorted(self.offers)))
+        self.made += 1
+        session = data.draw(fst.sessions(offer_id=offer_id,
+                                         session_id=st.just(f"S{self.made:03d}")))
+        self.index.add(sessions=[session])
+        self.sessions[session.session_id] = session
+
+    @precondition(lambda self: bool(self.sessions))
+    @rule(data=st.data())
+    def remove_session(self, data: st.DataObject) -> None:
+        gone = data.draw(st.sampled_from(sorted(self.sessions)))
+        self.index.remove(session_ids=[gone])
+        del self.sessions[gone]
+
+    @precondition(lambda self: bool(self.offers))
+    @rule(data=st.data())
+    def replace_or_remove_offer(self, data: st.DataObject) -> None:
+        chosen = data.draw(st.sampled_from(sorted(self.offers)))
+        if data.draw(st.booleans()):
+            new = data.draw(fst.offers(offer_id=st.just(chosen)))
+            self.index.replace(offers=[new])
+            self.offers[chosen] = new
+        else:
+            self.index.remove(offer_ids=[chosen])
+            del self.offers[chosen]
+            self.sessions = {k: s for k, s in self.sessions.items() if s.offer_id != chosen}
+
+    @rule(offer_id=st.sampled_from([f"AF{i}" for i in range(6)]),
+          mean=st.sampled_from((1.0, 3.5, 4.5, 5.0)), count=st.integers(0, 3))
+    def rate(self, offer_id: str, mean: float, count: int) -> None:
+        self.index.set_rating(offer_id, None if count == 0 else mean, count)
+        self.ratings[offer_id] = (math.nan, 0) if count == 0 else (mean, count)
+
+    @invariant()
+    def answers_match_the_reference(self) -> None:
+        offers, sessions = list(self.offers.values()), list(self.sessions.values())
+        assert len(self.index) == len(sessions) and self.index.offer_count == len(offers)
+        for query in MACHINE_QUERIES:
+            assert observed(self.index.search(query)) == reference(
+                offers, sessions, query, self.ratings), query
+
+
+MACHINE_QUERIES = (
+    Query(sort=Sort.PRICE_ASC, page_size=3, facets=("region", "formacode")),
+    Query(text="anglais", sort=Sort.RATING),
+    Query(text="compta", regions=("11", "84"), sort=Sort.PRICE_DESC),
+    Query(start_from=date(2026, 1, 1), sort=Sort.START_DATE, page=2, page_size=2),
+    Query(min_rating=4.0, eligible_only=True),
+)
+
+IndexMachine.TestCase.settings = settings(
+    max_examples=30, stateful_step_count=25, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow])
+test_the_index_machine = IndexMachine.TestCase
