@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from formation.accounts import Account
 from formation.adapters.codec import from_data, to_data
-from formation.adapters.documents import CODEC, entry_from_data, entry_to_data
+from formation.adapters.documents import (
+    CODEC,
+    catalog_from_data,
+    entry_from_data,
+    entry_to_data,
+)
 from formation.bookings import Booking
 from formation.errors import InvalidValue
 from formation.funders import Funder
@@ -22,6 +27,7 @@ from formation.ledger import Entry, EntryKind, Source
 from formation.money import Euros
 from formation.rulebook import PARAMETER_NAMES, ParameterValue, Rulebook
 from formation.testing import strategies as fst
+from formation.testing.catalog import synthetic_catalog
 
 SLOW = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -177,3 +183,29 @@ def test_a_folder_with_a_broken_history_is_refused(booking: Booking) -> None:
     document["data"]["history"][0]["at"] = "2026-03-02T09:00:00"  # a naive instant
     with pytest.raises(InvalidValue, match=r"data\.history\[0\]\.at"):
         CODEC.decode(document)
+
+
+# -- the catalogue in bulk ---------------------------------------------------------------------
+
+@SLOW
+@given(fst.catalogs())
+def test_a_catalogue_decoded_in_bulk_equals_the_records(catalog: Any) -> None:
+    offers, sessions = catalog
+    got = catalog_from_data([to_data(o) for o in offers], [to_data(s) for s in sessions])
+    assert got == (list(offers), list(sessions))
+
+
+def test_a_catalogue_in_bulk_shares_its_organisms_and_names_a_bad_field() -> None:
+    offers, sessions = synthetic_catalog(200, seed=9)
+    data = [to_data(o) for o in offers]
+    got, _ = catalog_from_data(data, [])
+    by_siret = {}
+    for offer in got:
+        assert by_siret.setdefault(offer.organism.siret, offer.organism) is offer.organism
+    data[1]["price"] = 12.5
+    with pytest.raises(InvalidValue, match=r"offer 2\.price"):
+        catalog_from_data(data, [])
+    bad_session = to_data(sessions[0])
+    bad_session["start"] = "tomorrow"
+    with pytest.raises(InvalidValue, match=r"session 1\.start"):
+        catalog_from_data([], [bad_session])

@@ -44,6 +44,7 @@ Euros(50000)
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -53,7 +54,7 @@ import attrs
 from formation.accounts import Account
 from formation.adapters.codec import Codec, from_data, to_data
 from formation.bookings import Booking
-from formation.catalog import Offer, Organism, Session
+from formation.catalog import Certification, Offer, Organism, Place, Session
 from formation.errors import FormationError, InvalidValue
 from formation.funders import Funder
 from formation.funding import FundingPlan
@@ -71,6 +72,7 @@ __all__ = [
     "account_to_data",
     "booking_from_data",
     "booking_to_data",
+    "catalog_from_data",
     "entry_from_data",
     "entry_to_data",
 ]
@@ -163,6 +165,9 @@ def entry_from_data(data: object, path: str = "data") -> Entry:
             day = _iso_day(effective)
             if day is not None:
                 try:
+                    if top_up is None and year is None and not note:  # a booking's move
+                        return Entry(EntryId(entry_id), kind, Euros(amount), day, source,
+                                     booking=booking)
                     return Entry(EntryId(entry_id), kind, Euros(amount), day, source,
                                  top_up=top_up, booking=booking, year=year, note=note)
                 except FormationError as error:
@@ -221,6 +226,77 @@ def _checked_entry(data: object, path: str) -> Entry:
             earmarked_offers=earmarks[0], earmarked_certifications=earmarks[1], note=note)
     except FormationError as error:
         raise InvalidValue(f"{path}: {error}") from None
+
+
+# -- the catalogue, in bulk: organisms, certifications and places decoded once ------------
+
+def _memo_key(value: object) -> object:
+    """A hashable key for plain JSON data (``1``, ``1.0`` and ``True`` kept apart)."""
+    if isinstance(value, dict):
+        return ("{", *((k, _memo_key(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("[", *(_memo_key(v) for v in value))
+    return (value.__class__, value)
+
+
+class _Shared:
+    """Decodes a record once per distinct data; equal data gives the same (immutable) record."""
+
+    def __init__(self, hint: Any) -> None:
+        self._hint = hint
+        self._found: dict[object, Any] = {}
+
+    def __call__(self, data: object, path: str) -> Any:
+        key = _memo_key(data)
+        found = self._found.get(key, self)
+        if found is self:
+            found = self._found[key] = from_data(self._hint, data, path)
+        return found
+
+
+def _bulk_decoder(cls: type, shared: dict[str, _Shared]) -> Any:
+    """A decoder of ``cls`` whose ``shared`` fields are decoded once per distinct value.
+
+    Anything unusual (an unknown or missing field, a failed check) is decoded again by the
+    generic codec, which raises the same error, naming the same path.
+    """
+    fields = [f for f in attrs.fields(attrs.resolve_types(cls)) if f.init]
+    specs = [((f.alias or f.name), f.type, f.default is attrs.NOTHING) for f in fields]
+    known = {spec[0] for spec in specs}
+
+    def decode(data: object, path: str) -> Any:
+        if not isinstance(data, dict) or not data.keys() <= known:
+            return from_data(cls, data, path)
+        kwargs: dict[str, Any] = {}
+        for key, hint, required in specs:
+            if key in data:
+                reader = shared.get(key)
+                kwargs[key] = (reader(data[key], f"{path}.{key}") if reader is not None
+                               else from_data(hint, data[key], f"{path}.{key}"))
+            elif required:
+                return from_data(cls, data, path)
+        try:
+            return cls(**kwargs)
+        except (FormationError, TypeError, ValueError):
+            return from_data(cls, data, path)
+
+    return decode
+
+
+def catalog_from_data(
+    offers: Iterable[object], sessions: Iterable[object]
+) -> tuple[list[Offer], list[Session]]:
+    """Offers and sessions from their plain data, in bulk (a store's whole catalogue).
+
+    The same checks and errors as :data:`CODEC` (paths ``offer 12.title``, ``session 3.start``),
+    but an organism, a certification or a place met again is decoded once and shared: a
+    catalogue has far fewer of them than offers and sessions.
+    """
+    offer = _bulk_decoder(Offer, {"organism": _Shared(Organism),
+                                  "certification": _Shared(Certification | None)})
+    session = _bulk_decoder(Session, {"place": _Shared(Place | None)})
+    return ([offer(data, f"offer {n}") for n, data in enumerate(offers, 1)],
+            [session(data, f"session {n}") for n, data in enumerate(sessions, 1)])
 
 
 # -- accounts: an aggregate, encoded as its identity and its entries -----------------------

@@ -62,6 +62,7 @@ from formation.adapters.documents import (
     CODEC,
     account_from_data,
     booking_from_data,
+    catalog_from_data,
     entry_from_data,
     entry_to_data,
 )
@@ -432,20 +433,13 @@ class SqliteStore:
             self._catalog_version = version
 
     def _load_catalog(self) -> tuple[list[Offer], list[Session]]:
-        offers: list[Offer] = []
-        sessions: list[Session] = []
         try:
-            for (data,) in self._query("SELECT data FROM offers"):
-                offers.append(CODEC.decode(
-                    {"type": "Offer", "version": SCHEMA_VERSION, "data": _loads(data)}, Offer))
-            for (data,) in self._query("SELECT data FROM sessions"):
-                sessions.append(CODEC.decode(
-                    {"type": "Session", "version": SCHEMA_VERSION, "data": _loads(data)},
-                    Session))
+            return catalog_from_data(
+                (_loads(data) for (data,) in self._query("SELECT data FROM offers")),
+                (_loads(data) for (data,) in self._query("SELECT data FROM sessions")))
         except (ValueError, FormationError) as error:
             raise StorageError(f"store {self.path!r}: the stored catalogue cannot be read "
                                f"({error})") from None
-        return offers, sessions
 
     def save_catalog(self, offers: Iterable[Offer] = (), sessions: Iterable[Session] = ()) -> None:
         """Store offers and sessions (replacing those with the same ids), all or nothing.
