@@ -98,6 +98,16 @@ def test_every_python_block_of_the_docs_and_the_readme_is_a_doctest() -> None:
             assert block.endswith("\n\n"), f"{page.name}: end the block with a blank line"
 
 
+def test_the_readme_commands_are_the_demo_and_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.*?)\n```", readme, flags=re.DOTALL)
+    assert commands[0] == ("python3 -m venv .venv && .venv/bin/pip install . && "
+                           ".venv/bin/formation demo")
+    assert "pip install -e '.[test,docs]'" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[1] in ci
+
+
 def test_the_images_the_pages_show_exist() -> None:
     for page in DOCS.rglob("*.md"):
         for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
