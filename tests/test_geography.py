@@ -22,7 +22,7 @@ from formation.geography import (
     department,
     department_code,
     departments_of,
-    fold,
+    name_key,
     region,
     region_code,
 )
@@ -33,7 +33,7 @@ def test_there_are_18_regions_and_101_departments() -> None:
     assert len(DEPARTMENTS) == 101
     assert len({r.code for r in REGIONS}) == 18
     assert len({d.code for d in DEPARTMENTS}) == 101
-    assert len({fold(d.name) for d in DEPARTMENTS}) == 101
+    assert len({name_key(d.name) for d in DEPARTMENTS}) == 101
 
 
 def test_the_metropolitan_codes_run_from_01_to_95_with_corsica_split() -> None:

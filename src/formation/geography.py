@@ -27,11 +27,11 @@ finds region ``93`` and ``"cotes d'armor"`` finds department ``22``:
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import attrs
 
 from formation.errors import InvalidValue
+from formation.text import words
 
 __all__ = [
     "DEPARTMENTS",
@@ -41,7 +41,7 @@ __all__ = [
     "department",
     "department_code",
     "departments_of",
-    "fold",
+    "name_key",
     "region",
     "region_code",
 ]
@@ -203,21 +203,21 @@ DEPARTMENTS: tuple[Department, ...] = tuple(Department(*row) for row in (
 """The 101 departments, in INSEE order (``2A`` and ``2B`` where ``20`` would be)."""
 
 
-def fold(text: str) -> str:
-    """``text`` lower-cased, without accents, with hyphens, apostrophes and spaces collapsed.
+def name_key(text: str) -> str:
+    """The key names are compared by: the words of :func:`formation.text.words`, one space apart.
 
-    >>> fold("  Provence-Alpes-Côte d’Azur ")
+    Case, accents, hyphens and apostrophes do not matter, as in the search.
+
+    >>> name_key("  Provence-Alpes-Côte d’Azur ")
     'provence alpes cote d azur'
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.split(r"[\s\-'’‘`_.]+", plain)).strip()
+    return " ".join(words(text))
 
 
 _REGION_BY_CODE = {r.code: r for r in REGIONS}
-_REGION_BY_NAME = {fold(r.name): r for r in REGIONS}
+_REGION_BY_NAME = {name_key(r.name): r for r in REGIONS}
 _DEPARTMENT_BY_CODE = {d.code: d for d in DEPARTMENTS}
-_DEPARTMENT_BY_NAME = {fold(d.name): d for d in DEPARTMENTS}
+_DEPARTMENT_BY_NAME = {name_key(d.name): d for d in DEPARTMENTS}
 _DEPARTMENTS_OF: dict[str, tuple[Department, ...]] = {
     r.code: tuple(d for d in DEPARTMENTS if d.region == r.code) for r in REGIONS
 }
@@ -281,7 +281,7 @@ def region(code_or_name: str) -> Region:
     """
     if not isinstance(code_or_name, str):
         raise InvalidValue(f"a region code or name must be a string, got {code_or_name!r}")
-    found = _REGION_BY_NAME.get(fold(code_or_name))
+    found = _REGION_BY_NAME.get(name_key(code_or_name))
     if found is not None:
         return found
     try:
@@ -301,7 +301,7 @@ def department(code_or_name: str) -> Department:
     """
     if not isinstance(code_or_name, str):
         raise InvalidValue(f"a department code or name must be a string, got {code_or_name!r}")
-    found = _DEPARTMENT_BY_NAME.get(fold(code_or_name))
+    found = _DEPARTMENT_BY_NAME.get(name_key(code_or_name))
     if found is not None:
         return found
     try:

@@ -66,9 +66,10 @@ from formation.catalog import (
     is_valid_siret,
 )
 from formation.errors import InvalidValue
-from formation.geography import department, department_code, fold, region_code
+from formation.geography import department, department_code, region_code
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
+from formation.text import words
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -412,7 +413,7 @@ def _certification_of(kind: str, column: str, raw_code: str, title: str,
     certification = Certification(registry, str(int(code)), title, level)
     if registry is Registry.RNCP:
         return certification, ActionType.RNCP
-    is_clea = fold(title).startswith("clea") or " clea" in fold(title)
+    is_clea = "clea" in words(title)
     return certification, ActionType.CLEA if is_clea else ActionType.RS
 
 
