@@ -4,6 +4,7 @@ migrations, the catalogue index, export and import, and bad files that change no
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -433,3 +434,43 @@ def test_documents_can_be_imported_as_objects_too() -> None:
         assert copy.import_documents(documents).bookings == 3
         with pytest.raises(InvalidValue, match="document 1"):
             SqliteStore(":memory:").import_documents([{"type": "Nope"}])
+
+
+# -- threads ---------------------------------------------------------------------------------
+
+def test_threads_sharing_one_store_conserve_money(tmp_path: Path) -> None:
+    import threading
+
+    import store_workload as w
+
+    path = tmp_path / "threads.db"
+    store = SqliteStore(path, durable=False)
+    w.seed(store, ["A1"])
+    holder = w.Actor.holder(w.holder_of("A1"))
+    errors: list[BaseException] = []
+
+    def work(prefix: str) -> None:
+        try:
+            for n in range(6):
+                folder = BookingId(f"{prefix}-{n}")
+                out = io.StringIO()
+                w.retried(lambda f=folder: w.svc.book(
+                    store, holder, w.at(2, 9), booking_id=f, account_id=AccountId("A1"),
+                    offer=w.OFFER, session=w.SESSION), out)
+                w.retried(lambda f=folder: w.svc.accept(store, w.ORGANISM, w.at(3, 9), f,
+                                                        proposal=w.PROPOSAL), out)
+                w.retried(lambda f=folder: w.svc.accept(store, holder, w.at(4, 9), f), out)
+                if n % 2 == 0:
+                    w.retried(lambda f=folder: w.svc.withdraw(store, holder, w.at(4, 10), f),
+                              out)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(f"T{t}",)) for t in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    store.close()
+    assert errors == []
+    assert w.check(str(path)) == (18, 1)
