@@ -176,6 +176,16 @@ class SqliteStore:
                 f"store {self.path!r}: this file is a SQLite database of another application "
                 f"(tables {', '.join(sorted(tables))}), not a formation store; nothing was "
                 "changed")
+        if tables:
+            try:
+                found = db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+            except sqlite3.Error as error:
+                raise _storage_error(error, self.path, "opening") from None
+            if (found or 0) > len(MIGRATIONS):
+                raise StorageError(
+                    f"store {self.path!r} has schema version {found}, newer than this "
+                    f"library's {len(MIGRATIONS)}: upgrade formation to open it; nothing was "
+                    "changed")
         try:
             if self.path != ":memory:":
                 mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -219,10 +229,6 @@ class SqliteStore:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        if self.schema_version > len(MIGRATIONS):
-            raise StorageError(
-                f"store {self.path!r} has schema version {self.schema_version}, newer than "
-                f"this library's {len(MIGRATIONS)}: upgrade formation to open it")
 
     @property
     def schema_version(self) -> int:
@@ -316,12 +322,11 @@ class SqliteStore:
                 try:
                     entries = [entry_from_data(_loads(data), f"account {account_id} entry "
                                f"{position}") for position, data in tail]
-                    grown = cached.copy()
-                    grown.extend(entries)
+                    cached.extend(entries)  # all or nothing; the cached account is never lent
                 except (ValueError, FormationError) as error:
+                    self._accounts.pop(account_id, None)
                     raise StorageError(f"store {self.path!r}: the stored ledger of account "
                                        f"{account_id!r} cannot be read ({error})") from None
-                cached = grown
             self._accounts[account_id] = cached
             return cached.copy()
 
