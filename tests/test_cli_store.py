@@ -120,3 +120,16 @@ def test_without_db_the_store_lives_in_the_users_data_directory(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_db_path() == str(tmp_path / "home" / ".local" / "share" / "formation" /
                                     "formation.db")
+
+
+def test_import_reads_the_standard_input_with_a_dash(
+        busy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, text = run("export", "--db", str(busy))
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    code, report = run("import", "--db", str(tmp_path / "copy.db"), "-", "--lang", "en")
+    assert code == 0
+    assert "1 folders" in report
+
+
+def test_a_missing_input_file_exits_2(tmp_path: Path) -> None:
+    assert run("import", "--db", str(tmp_path / "copy.db"), str(tmp_path / "none.jsonl"))[0] == 2
