@@ -636,3 +636,18 @@ IndexMachine.TestCase.settings = settings(
     max_examples=30, stateful_step_count=25, deadline=None,
     suppress_health_check=[HealthCheck.too_slow])
 test_the_index_machine = IndexMachine.TestCase
+
+
+def test_descending_prices_with_long_runs_of_ties_count_every_match_once() -> None:
+    # 1 200 sessions at three prices: the page ends inside a run the backward read cut
+    offers = tuple(_offer(f"AF{k}", "Excel", TOSA, price) for k, price in
+                   enumerate((900, 1000, 1100)))
+    sessions = tuple(
+        Session(f"S{n:05d}", f"AF{n % 3}", date(2027, 1, 1) + timedelta(days=n % 300),
+                date(2027, 1, 1) + timedelta(days=n % 300), (LYON, PARIS)[n % 2])
+        for n in range(1200))
+    index = CatalogIndex(offers, sessions)
+    for query in (Query(sort=Sort.PRICE_DESC, regions=("84",), page=3, page_size=100),
+                  Query(sort=Sort.PRICE_DESC, start_from=date(2027, 3, 1), page_size=7),
+                  Query(sort=Sort.PRICE_ASC, start_from=date(2027, 3, 1), page=5)):
+        assert observed(index.search(query)) == reference(offers, sessions, query), query

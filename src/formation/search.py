@@ -1139,7 +1139,9 @@ class CatalogIndex:
             if position == (i if descending else j):
                 total = len(found)
         if descending and found:
-            found = self._descending_ties(found, needed, posting, i, position, plan)
+            found, position = self._descending_ties(found, needed, posting, i, position, plan)
+            if total is None and position == i:
+                total = len(found)
         hits = self._hits(found[needed - query.page_size:needed], plan, score, None)
         if total is not None:
             return SearchResults(query, hits, _empty_facets(query), total)
@@ -1156,14 +1158,17 @@ class CatalogIndex:
         return results
 
     def _descending_ties(self, found: list[int], needed: int, posting: SortedPosting, i: int,
-                         position: int, plan: _Plan) -> list[int]:
-        """Read backward, equal prices come by descending session id: put them back in order."""
+                         position: int, plan: _Plan) -> tuple[list[int], int]:
+        """Read backward, equal prices come by descending session id: read the rest of the
+        last price's run, put the matches back in order; return them and where reading
+        stopped."""
         prices, sids = self._s_price, self._s_sid
         last = prices[found[min(needed, len(found)) - 1]]
         start = bisect_left(posting.keys, last, i, position)
         if start < position:  # the rest of the boundary price's run, not read yet
             found = found + self._filter(posting.slots[start:position].tolist(), plan)
-        return sorted(found, key=lambda s: (-prices[s], sids[s]))
+            position = start
+        return sorted(found, key=lambda s: (-prices[s], sids[s])), position
 
     # ranking, facets, hits ----------------------------------------------------------------------
     def _scorer(self, query_words: list[tuple[str, bool]]) -> Callable[[int], int]:
