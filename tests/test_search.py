@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from random import Random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -651,3 +652,39 @@ def test_descending_prices_with_long_runs_of_ties_count_every_match_once() -> No
                   Query(sort=Sort.PRICE_DESC, start_from=date(2027, 3, 1), page_size=7),
                   Query(sort=Sort.PRICE_ASC, start_from=date(2027, 3, 1), page=5)):
         assert observed(index.search(query)) == reference(offers, sessions, query), query
+
+
+@st.composite
+def large_catalogs(draw: st.DrawFn) -> tuple[tuple[Offer, ...], tuple[Session, ...]]:
+    """Hundreds of sessions on few offers, prices, days and places: sorted postings are read
+    in order here (the walks start above 512 candidates), with long runs of ties."""
+    offers = tuple(draw(fst.offers(offer_id=st.just(f"AF{k}"))) for k in range(draw(
+        st.integers(2, 5))))
+    random = Random(draw(st.integers(0, 2**32)))  # varied even in the simplest examples
+    places = [None, LYON, PARIS, NICE, Place("13", "93", "Marseille", None, 43.30, 5.37)]
+    days = [None] + [date(2026, 1, 1) + timedelta(days=7 * k) for k in range(60)]
+    prices = [None, Euros(50_000), Euros(99_900), Euros(150_000)]
+    sessions = []
+    for n in range(draw(st.integers(550, 1400))):
+        day = random.choice(days)
+        sessions.append(Session(f"S{random.randrange(10**6):06d}-{n}",
+                                random.choice(offers).offer_id, day, day,
+                                random.choice(places), None, random.choice(prices)))
+    return offers, tuple(sessions)
+
+
+@given(large_catalogs(), st.builds(
+    Query,
+    regions=st.sampled_from(((), ("84",), ("11", "93"))),
+    start_from=st.none() | st.sampled_from((date(2026, 3, 1), date(2026, 9, 1))),
+    price_max=st.none() | st.sampled_from((Euros(99_900), Euros(150_000))),
+    modalities=st.sampled_from(((), (Modality.IN_PERSON,))),
+    sort=st.sampled_from((Sort.PRICE_DESC, Sort.START_DATE, Sort.PRICE_ASC)),
+    page=st.integers(1, 4), page_size=st.sampled_from((1, 7, 20, 100))))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.data_too_large,
+                                                                 HealthCheck.large_base_example])
+def test_reading_sorted_postings_in_order_answers_like_the_reference(catalog, query) -> None:
+    offers, sessions = catalog
+    index = CatalogIndex(offers, sessions)
+    assert observed(index.search(query)) == reference(offers, sessions, query)
