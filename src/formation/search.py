@@ -96,7 +96,7 @@ _WEIGHTS = (_TITLE, _CERTIFICATION, _ORGANISM)
 _UNRATED = (1 << 95) - 1  # the rating key of an offer without reviews: after every rated one
 _BAND_LIMITS = tuple(low for _, low, _ in PRICE_BANDS[1:])
 _BAND_LABELS = tuple(label for label, _, _ in PRICE_BANDS)
-_CHUNK = 128
+_WALK_MIN = 512  # below this many candidates, filtering them all beats reading in order
 _NO_DATES, _UNCHECKED = 2, 3
 _MODALITIES = tuple(Modality)
 _MODALITY_CODE = {m: i for i, m in enumerate(_MODALITIES)}
@@ -211,7 +211,6 @@ class CatalogIndex:
         self._term_sessions: dict[str, int] = {}
         self._vocabulary: list[str] = []
         self._pending: weakref.WeakSet[SearchResults] = weakref.WeakSet()
-        self._interned: dict[object, Any] = {}
         self._shared: dict[int, int] = {}
         self._share = self._shared.setdefault  # one int object per distinct day, price, hours
         for offer_id, (mean, count) in (ratings or {}).items():
@@ -302,7 +301,6 @@ class CatalogIndex:
             self._put_offer(offer)
         for session in new_sessions:
             self._put_session(session)
-        self._interned.clear()
 
     def remove(self, offer_ids: Iterable[OfferId] = (),
                session_ids: Iterable[SessionId] = ()) -> None:
@@ -365,7 +363,6 @@ class CatalogIndex:
         for session in new_sessions:
             self._drop_session(self._slot_of[session.session_id])
             self._put_session(session)
-        self._interned.clear()
 
     def _check_new(self, offers: list[Offer], sessions: list[Session]) -> None:
         if not all(map(isinstance, offers, repeat(Offer))):
@@ -400,12 +397,6 @@ class CatalogIndex:
             self._pending.clear()
 
     # -- offers --------------------------------------------------------------------------------
-    def _intern(self, key: object, make: Callable[[], Any]) -> Any:
-        found = self._interned.get(key)
-        if found is None:
-            found = self._interned[key] = make()
-        return found
-
     def _put_offer(self, offer: Offer) -> int:
         slot = len(self._o_offer)
         self._offer_slot[offer.offer_id] = slot
@@ -420,17 +411,11 @@ class CatalogIndex:
         mean, count = self._ratings.get(offer.offer_id, (math.nan, 0))
         self._o_mean.append(mean)
         self._o_rating.append(_rating_key(mean, count))
-        codes = offer.formacodes
-        self._o_formacodes.append(self._intern(codes, lambda: frozenset(codes)))
+        self._o_formacodes.append(frozenset(offer.formacodes))
         self._o_sessions.append([])
-        intern = self._intern
-        title, cert, organism = offer.title, certification.title if certification else "", \
-            offer.organism.name
-        fields: _Fields = intern(
-            ("fields", title, cert, organism),
-            lambda: (intern(("w", title), lambda: words(title)),
-                     intern(("w", cert), lambda: words(cert)),
-                     intern(("w", organism), lambda: words(organism))))
+        fields: _Fields = (words(offer.title),
+                           words(certification.title) if certification is not None else (),
+                           words(offer.organism.name))
         self._o_fields.append(fields)
         terms = self._terms
         for term, weight in _best_weights(fields).items():
@@ -712,7 +697,6 @@ class CatalogIndex:
         self._bulk_offers(sorted(offers, key=attrgetter("offer_id")))
         ordered = sorted(sessions, key=attrgetter("session_id"))
         self._bulk_sessions(ordered)
-        self._interned.clear()
         count = len(ordered)
         if not count:
             return
@@ -1086,8 +1070,8 @@ class CatalogIndex:
             posting, i, j = driver[2][0]
             return posting, i, j, False, 0.5
         size = driver[0]
-        if size <= 4 * _CHUNK:
-            return None  # few candidates: filtering them all and ranking is cheaper
+        if size <= _WALK_MIN:
+            return None
         key: _Key = _ALL
         if plan.regions is not None and len(plan.regions) == 1:
             key = ("r", self._region_names[next(iter(plan.regions))])
