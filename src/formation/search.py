@@ -30,6 +30,12 @@ index next changes at the latest): a page alone costs only the page.
 Results never depend on the order offers and sessions were added in: every posting is kept in
 the order of its key then of the session id, and every ranking ends with the session id.
 
+Costs: :meth:`~CatalogIndex.set_rating` is constant time (a review reaches the next search in
+microseconds); adding or removing a session inserts into or deletes from sorted arrays, which
+moves their tails (linear in the catalogue's size: about 9 ms at 1 000 000 sessions, under 1 ms
+at 100 000); building at once from the records sorts each list once (see
+``docs/performance.md``).
+
 >>> from formation.query import Query, Sort
 >>> from formation.testing.catalog import synthetic_catalog
 >>> offers, sessions = synthetic_catalog(400, seed=3)
