@@ -71,3 +71,12 @@ def test_an_empty_result_says_so() -> None:
 def test_bad_input_exits_2(argv: tuple[str, ...]) -> None:
     code, _ = run("search", *argv)
     assert code == 2
+
+
+def test_eligible_applies_the_rules_on_the_day_given() -> None:
+    # the open-data export says nothing of Qualiopi, so no organism of the sample can be shown
+    # certified, and the rules leave every session out (eligibility.qualiopi_missing)
+    code, text = run("search", "--eligible", "--on", "2024-09-01", "--json")
+    assert code == 0 and json.loads(text)["total"] == 0
+    code, text = run("search", "--eligible", "--on", "2024-09-31")
+    assert code == 2

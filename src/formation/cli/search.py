@@ -9,6 +9,7 @@ modalities, price bands, registries, Formacodes), in French or English, or one J
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import TextIO
 
 from formation.adapters.opendata import (
@@ -137,7 +138,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--formacode", action="append", default=[], metavar="CODE",
                         help="a 5-digit Formacode (repeatable)")
     parser.add_argument("--eligible", action="store_true",
-                        help="only sessions that pass the CPF eligibility rules")
+                        help="only sessions that pass the CPF eligibility rules on --on "
+                             "(the open-data export has no Qualiopi dates: none of its "
+                             "sessions can pass)")
+    parser.add_argument("--on", type=argument(parse_date), default=None, metavar="DATE",
+                        help="the day --eligible checks the rules on (default: today; the "
+                             "open-data sessions have no dates of their own)")
     parser.add_argument("--sort", type=argument(_sort), default=Sort.RELEVANCE, metavar="S",
                         help="relevance, price, price-desc (or --sort=-price), start, rating "
                              "or distance (with --near)")
@@ -216,7 +222,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     query = _query(args)
     catalogue, source = _load(args.catalog)
     index = CatalogIndex(catalogue.offers, catalogue.sessions)
-    results = index.search(query)
+    on = (args.on or date.today()) if args.eligible else None
+    results = index.search(query, on=on)
     if args.json:
         emit_json({"query": query, "total": results.total, "pages": results.pages,
                    "hits": results.hits, "facets": results.facets, "source": source}, out)
