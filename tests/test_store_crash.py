@@ -5,11 +5,13 @@ proposal, acceptance holding the rights, every other folder withdrawn) and print
 call acknowledged; the test kills it with SIGKILL after a random short delay, many times, on
 the same file. After each kill the store opens, every acknowledged folder is there at least
 at the version acknowledged, and every folder's history matches its ledger entries (the
-holds, releases and debits each transition recorded are exactly the entries for it).
+holds, releases and debits each transition recorded are exactly the entries for it). A bulk
+import killed in its middle leaves the store without any of it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -65,3 +67,47 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
     assert killed_while_running == KILLS
     assert len(acknowledged) > KILLS  # the children did work before being killed
     print(f"{len(acknowledged)} folders acknowledged over {KILLS} kills")
+
+
+_IMPORT_CHILD = """
+import sys
+from formation.adapters.sqlite import SqliteStore
+with SqliteStore(sys.argv[1]) as store, open(sys.argv[2], encoding="utf-8") as lines:
+    print("started", flush=True)
+    print("imported", store.import_lines(lines).entries, flush=True)
+"""
+
+
+def test_a_bulk_import_killed_midway_imports_nothing(tmp_path: Path) -> None:
+    accounts = 600
+    dump = tmp_path / "big.jsonl"
+    with dump.open("w", encoding="utf-8") as out:
+        for a in range(accounts):
+            entries = [{"entry_id": f"c{k}", "kind": "annual-credit", "amount": 100,
+                        "effective": "2025-04-15", "source": "droits"} for k in range(200)]
+            out.write(json.dumps({"type": "Account", "version": 1, "data": {
+                "account_id": f"A{a}", "holder_id": f"H{a}", "entries": entries}}) + "\n")
+    rng = random.Random(9)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    outcomes = set()
+    for attempt in range(4):
+        path = tmp_path / f"import-{attempt}.db"
+        SqliteStore(path).close()
+        child = subprocess.Popen([sys.executable, "-c", _IMPORT_CHILD, str(path), str(dump)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env=env)
+        assert child.stdout is not None
+        assert child.stdout.readline() == "started\n"
+        time.sleep(rng.uniform(0.05, 0.4))  # the import of 120 000 entries takes longer
+        child.send_signal(signal.SIGKILL)
+        output, _ = child.communicate()
+        with SqliteStore(path) as store:
+            counts = store.counts()
+        if "imported" in output:
+            assert (counts["accounts"], counts["entries"]) == (accounts, accounts * 200)
+            outcomes.add("all")
+        else:
+            assert (counts["accounts"], counts["entries"]) in ((0, 0), (accounts,
+                                                                        accounts * 200))
+            outcomes.add("nothing" if counts["accounts"] == 0 else "all")
+    assert "nothing" in outcomes  # kills landed in the middle of the import
