@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from random import Random
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,6 +35,7 @@ from formation import (
     QualiopiCertification,
     Registry,
     Session,
+    postings,
 )
 from formation.eligibility import eligibility_violations
 from formation.geo import haversine_km
@@ -688,3 +690,23 @@ def test_reading_sorted_postings_in_order_answers_like_the_reference(catalog, qu
     offers, sessions = catalog
     index = CatalogIndex(offers, sessions)
     assert observed(index.search(query)) == reference(offers, sessions, query)
+
+
+@given(large_catalogs(), st.lists(fst.queries(max_page=2), min_size=1, max_size=3),
+       st.integers(0, 2**32))
+@settings(max_examples=25, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+def test_postings_cut_in_tiny_blocks_stay_right_through_changes(catalog, queries, seed) -> None:
+    # blocks of 2 to 4 entries: every insertion and deletion splits or drops blocks
+    offers, sessions = catalog
+    random = Random(seed)
+    with mock.patch.object(postings, "BLOCK", 2):
+        kept = list(sessions)
+        random.shuffle(kept)
+        index = CatalogIndex(offers, kept[: len(kept) // 2])
+        index.add(sessions=kept[len(kept) // 2:])
+        gone = random.sample([s.session_id for s in kept], len(kept) // 3)
+        index.remove(session_ids=gone)
+        left = [s for s in kept if s.session_id not in set(gone)]
+        for query in queries:
+            assert observed(index.search(query)) == reference(offers, left, query), query

@@ -387,9 +387,10 @@ class CatalogIndex:
         if self._slot_of and not self._slot_of.keys().isdisjoint(session_ids):
             known = next(i for i in session_ids if i in self._slot_of)
             raise DuplicateEntry(f"session {known!r} is already in the index")
+        known = self._offer_slot
         runs = set(map(attrgetter("offer_id"), sessions))
         runs.difference_update(offer_ids)
-        runs.difference_update(self._offer_slot)
+        runs = {offer_id for offer_id in runs if offer_id not in known}
         if runs:
             orphan = next(s for s in sessions if s.offer_id in runs)
             raise NotFound(f"session {orphan.session_id!r} is of offer "
@@ -923,8 +924,8 @@ class CatalogIndex:
         slices = driver[2]
         if len(slices) == 1:
             posting, i, j = slices[0]
-            return posting.slots[i:j].tolist()
-        combined = list(chain.from_iterable(p.slots[i:j] for p, i, j in slices))
+            return posting.slice(i, j)
+        combined = list(chain.from_iterable(p.slice(i, j) for p, i, j in slices))
         if "formacodes" in driver[1]:
             combined = list(dict.fromkeys(combined))  # an offer may have several of the codes
         return combined
@@ -1097,17 +1098,17 @@ class CatalogIndex:
 
     def _walk(self, query: Query, plan: _Plan, needed: int, posting: SortedPosting,
               i: int, j: int, descending: bool, rate: float) -> SearchResults:
-        slots = posting.slots
+        read_slots = posting.slice
         score = self._scorer(plan.words)
         found: list[int] = []
         total: int | None = None
         if not _has_filters(plan):
             if descending:
                 position = max(i, j - needed)
-                found = slots[position:j].tolist()[::-1]
+                found = read_slots(position, j)[::-1]
             else:
                 position = min(j, i + needed)
-                found = slots[i:position].tolist()
+                found = read_slots(i, position)
             total = j - i
         else:
             position = j if descending else i
@@ -1116,11 +1117,11 @@ class CatalogIndex:
             while len(found) < needed and (position > i if descending else position < j):
                 if descending:
                     low = max(i, position - chunk)
-                    part = slots[low:position].tolist()[::-1]
+                    part = read_slots(low, position)[::-1]
                     position = low
                 else:
                     high = min(j, position + chunk)
-                    part = slots[position:high].tolist()
+                    part = read_slots(position, high)
                     position = high
                 found.extend(self._filter(part, plan))
                 read += len(part)
@@ -1140,7 +1141,7 @@ class CatalogIndex:
 
         def count() -> int:
             step = 1 << 16
-            return seen + sum(len(self._filter(slots[k:min(high, k + step)].tolist(), plan))
+            return seen + sum(len(self._filter(read_slots(k, min(high, k + step)), plan))
                               for k in range(low, high, step))
 
         results = SearchResults(query, hits, _empty_facets(query), None, count)
@@ -1154,9 +1155,9 @@ class CatalogIndex:
         stopped."""
         prices, sids = self._s_price, self._s_sid
         last = prices[found[min(needed, len(found)) - 1]]
-        start = bisect_left(posting.keys, last, i, position)
+        start = posting.first_at_least(last, i, position)
         if start < position:  # the rest of the boundary price's run, not read yet
-            found = found + self._filter(posting.slots[start:position].tolist(), plan)
+            found = found + self._filter(posting.slice(start, position), plan)
             position = start
         return sorted(found, key=lambda s: (-prices[s], sids[s])), position
 
