@@ -31,10 +31,9 @@ Results never depend on the order offers and sessions were added in: every posti
 the order of its key then of the session id, and every ranking ends with the session id.
 
 Costs: :meth:`~CatalogIndex.set_rating` is constant time (a review reaches the next search in
-microseconds); adding or removing a session inserts into or deletes from sorted arrays, which
-moves their tails (linear in the catalogue's size: about 9 ms at 1 000 000 sessions, under 1 ms
-at 100 000); building at once from the records sorts each list once (see
-``docs/performance.md``).
+microseconds); adding or removing a session finds its place in each of its sorted postings by
+bisection and moves the tail of one block of each (:class:`~formation.postings.SortedPosting`);
+building at once from the records sorts each list once (see ``docs/performance.md``).
 
 >>> from formation.query import Query, Sort
 >>> from formation.testing.catalog import synthetic_catalog
