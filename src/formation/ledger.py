@@ -944,3 +944,75 @@ def _check_day(value: object, name: str) -> date:
             f"{name} must be a datetime.date (not a datetime), got {type(value).__name__} {value!r}"
         )
     return value
+
+
+_PLAIN_SPENDS = frozenset({_HOLD_V, _RELEASE_V, _DEBIT_V, _REFUND_V})
+_ANNUAL_V = EntryKind.ANNUAL_CREDIT.value
+
+
+def _plain_rights_ledger_ok(
+    rows: list[tuple[str, str, int, int, str | None, int | None]],
+) -> bool:
+    """Whether these entries, appended in order to an empty ledger, are all accepted.
+
+    A bulk check for the common ledger (a store's import): each row is ``(entry_id, kind
+    value, cents, effective ordinal, booking, year)`` of an entry on the rights
+    (``Source.RIGHTS``, no top-up, no hours, no earmarks), whose fields already have their
+    exact types (``str``, ``int``; ``booking`` ``str`` or ``None``, ``year`` ``int`` or
+    ``None``). ``True`` means exactly what building each :class:`Entry` and appending it to a
+    new :class:`Ledger` would give: every entry valid (:func:`_entry_problem`), every one
+    appended (no entry id used twice) and every check of :meth:`Ledger.append` passed (spending
+    in date order, holds and debits within the rights available that day, releases and refunds
+    within what the booking holds or was debited). ``False`` means anything else, including
+    shapes this function does not handle (other kinds): build the ledger entry by entry then,
+    which raises the precise error. Never ``True`` where the ledger would refuse an entry
+    (``tests/test_ledger.py`` checks the equivalence).
+    """
+    seen: set[str] = set()
+    credit_days: list[tuple[int, int]] = []  # (ordinal, cents) of the credits
+    credits = 0
+    last_credit = -1
+    spent = 0  # the rights' spending-side change: refunds less debits
+    held = 0
+    last_spend = -1
+    booking_held: dict[str, int] = {}
+    booking_debited: dict[str, int] = {}
+    for entry_id, kind, cents, ordinal, booking, year in rows:
+        if not entry_id or entry_id in seen:
+            return False
+        seen.add(entry_id)
+        if year is not None and not 1900 <= year <= 2200:
+            return False
+        if kind == _ANNUAL_V:
+            if cents < 0 or booking is not None:
+                return False
+            credits += cents
+            credit_days.append((ordinal, cents))
+            if ordinal > last_credit:
+                last_credit = ordinal
+            continue
+        if kind not in _PLAIN_SPENDS or not booking or cents <= 0 or ordinal < last_spend:
+            return False
+        last_spend = ordinal
+        if kind in (_HOLD_V, _DEBIT_V):
+            have = credits if ordinal >= last_credit else sum(
+                c for o, c in credit_days if o <= ordinal)
+            if cents > have + spent - held:
+                return False
+            if kind == _HOLD_V:
+                held += cents
+                booking_held[booking] = booking_held.get(booking, 0) + cents
+            else:
+                spent -= cents
+                booking_debited[booking] = booking_debited.get(booking, 0) + cents
+        elif kind == _RELEASE_V:
+            if cents > booking_held.get(booking, 0):
+                return False
+            held -= cents
+            booking_held[booking] -= cents
+        else:  # a refund
+            if cents > booking_debited.get(booking, 0):
+                return False
+            spent += cents
+            booking_debited[booking] -= cents
+    return True

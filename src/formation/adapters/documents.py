@@ -44,6 +44,7 @@ Euros(50000)
 from __future__ import annotations
 
 import functools
+import json.encoder
 from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
@@ -60,7 +61,7 @@ from formation.funders import Funder
 from formation.funding import FundingPlan
 from formation.holders import Holder
 from formation.ids import AccountId, BookingId, EntryId, HolderId
-from formation.ledger import Entry, EntryKind, Source
+from formation.ledger import Entry, EntryKind, Source, _plain_rights_ledger_ok
 from formation.money import Euros
 from formation.reviews import RatingSummary, Review
 from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
@@ -75,6 +76,7 @@ __all__ = [
     "catalog_from_data",
     "entry_from_data",
     "entry_to_data",
+    "plain_account_rows",
 ]
 
 _KINDS: dict[Any, EntryKind] = {k.value: k for k in EntryKind}
@@ -329,6 +331,74 @@ def account_from_data(data: object, path: str = "data") -> Account:
         return Account(AccountId(ids[0]), HolderId(ids[1]), entries)
     except FormationError as error:
         raise InvalidValue(f"{path}.entries: {error}") from None
+
+
+_quote = json.encoder.encode_basestring  # a JSON string as json.dumps(ensure_ascii=False)
+_PLAIN_ACCOUNT_KEYS = frozenset({"account_id", "holder_id", "entries"})
+_PLAIN_ENTRY_KEYS = frozenset({"entry_id", "kind", "amount", "effective", "source", "booking",
+                               "year", "note"})
+_PLAIN_KINDS = frozenset({EntryKind.ANNUAL_CREDIT.value, EntryKind.HOLD.value,
+                          EntryKind.RELEASE.value, EntryKind.DEBIT.value,
+                          EntryKind.REFUND.value})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _day_parts(text: str) -> tuple[int, str] | None:
+    """An ISO date's ordinal and canonical text (``None``: not a date the codec reads)."""
+    day = _iso_day(text)
+    return None if day is None else (day.toordinal(), day.isoformat())
+
+
+def plain_account_rows(data: object) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """The bulk path of :func:`account_from_data`, for a store's import of common ledgers.
+
+    For an account whose entries are all annual credits and booking moves (hold, release,
+    debit, refund) on the rights, with plain fields: the account id, the holder id and, per
+    entry, its id and the JSON text of :func:`entry_to_data` (what a store keeps), without
+    building the records, after the same checks (each entry valid, the ledger replayed:
+    :func:`formation.ledger._plain_rights_ledger_ok`). ``None`` for anything else, bad data
+    included: decode with :func:`account_from_data` then, which names the problem. Never
+    returns rows for data :func:`account_from_data` would refuse.
+    """
+    if data.__class__ is not dict or not data.keys() <= _PLAIN_ACCOUNT_KEYS:
+        return None
+    account_id, holder_id = data.get("account_id"), data.get("holder_id")
+    raw = data.get("entries")
+    if account_id.__class__ is not str or holder_id.__class__ is not str or not account_id \
+            or not holder_id or raw.__class__ is not list:
+        return None
+    checks: list[tuple[str, str, int, int, str | None, int | None]] = []
+    rows: list[tuple[str, str]] = []
+    for item in raw:
+        if item.__class__ is not dict or not item.keys() <= _PLAIN_ENTRY_KEYS:
+            return None
+        get = item.get
+        entry_id, kind, amount = get("entry_id"), get("kind"), get("amount")
+        effective, booking, year = get("effective"), get("booking"), get("year")
+        note = get("note", "")
+        if entry_id.__class__ is not str or kind.__class__ is not str \
+                or kind not in _PLAIN_KINDS or amount.__class__ is not int \
+                or effective.__class__ is not str or get("source") != "droits" \
+                or get("source").__class__ is not str \
+                or (booking is not None and booking.__class__ is not str) \
+                or (year is not None and year.__class__ is not int) or note.__class__ is not str:
+            return None
+        day = _day_parts(effective)
+        if day is None:
+            return None
+        checks.append((entry_id, kind, amount, day[0], booking, year))
+        text = (f'{{"entry_id":{_quote(entry_id)},"kind":"{kind}","amount":{amount},'
+                f'"effective":"{day[1]}","source":"droits"')
+        if booking is not None:
+            text += f',"booking":{_quote(booking)}'
+        if year is not None:
+            text += f',"year":{year}'
+        if note:
+            text += f',"note":{_quote(note)}'
+        rows.append((entry_id, text + "}"))
+    if not _plain_rights_ledger_ok(checks):
+        return None
+    return account_id, holder_id, rows
 
 
 # -- folders: the funding plan's rulebook stays out -----------------------------------------

@@ -65,6 +65,7 @@ from formation.adapters.documents import (
     catalog_from_data,
     entry_from_data,
     entry_to_data,
+    plain_account_rows,
 )
 from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
 from formation.bookings import Booking, BookingStatus, Transition
@@ -86,6 +87,7 @@ __all__ = ["ImportSummary", "SqliteStore", "SqliteUnitOfWork"]
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode
 _loads = json.loads
+_DOCUMENT_KEYS = frozenset({"type", "version", "data"})
 
 
 @attrs.frozen
@@ -550,9 +552,36 @@ class SqliteStore:
         counts = {"accounts": 0, "entries": 0, "bookings": 0, "offers": 0, "sessions": 0}
         offers: list[Offer] = []
         sessions: list[Session] = []
+        with self._lock:
+            # Every entry is inserted after its account in the same transaction, so the
+            # foreign-key lookups are skipped while importing (set outside any transaction).
+            self._pragma("foreign_keys = OFF", "importing")
+            try:
+                return self._import_all(documents, counts, offers, sessions)
+            finally:
+                self._pragma("foreign_keys = ON", "importing")
+
+    def _pragma(self, setting: str, doing: str) -> None:
+        try:
+            self._db.execute(f"PRAGMA {setting}")
+        except sqlite3.Error as error:
+            raise _storage_error(error, self.path, doing) from None
+
+    def _import_all(self, documents: Iterable[tuple[int | None, object]],
+                    counts: dict[str, int], offers: list[Offer],
+                    sessions: list[Session]) -> ImportSummary:
         with self._transaction("importing") as db:
             for index, (line, document) in enumerate(documents, 1):
                 where = f"line {line}" if line is not None else f"document {index}"
+                plain = self._plain_account(document)
+                if plain is not None:
+                    try:
+                        self._write_plain_account(db, *plain)
+                    except DuplicateEntry as error:
+                        raise DuplicateEntry(f"{where}: {error}") from None
+                    counts["accounts"] += 1
+                    counts["entries"] += len(plain[2])
+                    continue
                 try:
                     record, raw = self._decode_document(document)
                 except InvalidValue as error:
@@ -578,6 +607,28 @@ class SqliteStore:
                 self._put_catalog(db, offers, sessions, replace=False)
             counts["offers"], counts["sessions"] = len(offers), len(sessions)
         return ImportSummary(**counts)
+
+    @staticmethod
+    def _plain_account(document: object) -> tuple[str, str, list[tuple[str, str]]] | None:
+        """The rows of a common account document (see :func:`plain_account_rows`), or None."""
+        if document.__class__ is dict and document.keys() == _DOCUMENT_KEYS and \
+                document.get("type") == "Account" and \
+                document["version"].__class__ is int and 1 <= document["version"] <= \
+                SCHEMA_VERSION:
+            return plain_account_rows(document["data"])
+        return None
+
+    @staticmethod
+    def _write_plain_account(db: sqlite3.Connection, account_id: str, holder_id: str,
+                             rows: list[tuple[str, str]]) -> None:
+        if db.execute("SELECT 1 FROM accounts WHERE account_id = ?", (account_id,)).fetchone():
+            raise DuplicateEntry(f"account {account_id!r} already exists")
+        db.execute("INSERT INTO accounts (account_id, holder_id, version) VALUES (?, ?, ?)",
+                   (account_id, holder_id, len(rows)))
+        db.executemany(
+            "INSERT INTO entries (account_id, position, entry_id, data) VALUES (?, ?, ?, ?)",
+            [(account_id, position, entry_id, text)
+             for position, (entry_id, text) in enumerate(rows)])
 
     @staticmethod
     def _decode_document(document: object) -> tuple[object, list[Any] | None]:

@@ -1,0 +1,202 @@
+"""The store's bulk import path gives exactly what decoding record by record gives.
+
+``plain_account_rows`` (used by ``SqliteStore.import_lines``) checks a common ledger without
+building its records (``formation.ledger._plain_rights_ledger_ok``): these properties compare
+it with ``account_from_data``, which builds every ``Entry`` and appends it to a ``Ledger``
+(Code du travail L6323-4, L6323-11: a hold, a debit never above the rights available).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from formation.adapters.documents import account_from_data, entry_to_data, plain_account_rows
+from formation.adapters.sqlite import SqliteStore
+from formation.errors import FormationError, InvalidValue
+from formation.ids import AccountId
+
+PLAIN_KINDS = ("annual-credit", "hold", "release", "debit", "refund")
+PLAIN_KEYS = {"entry_id", "kind", "amount", "effective", "source", "booking", "year", "note"}
+
+
+def _text(entry: Any) -> str:
+    return json.dumps(entry_to_data(entry), ensure_ascii=False, separators=(",", ":"))
+
+
+DAYS = ["2019-12-30", "2019-12-31", "2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04"]
+SPENT = {"hold": [25, 60, 100], "debit": [25, 60, 100], "release": [25, 26, 10],
+         "refund": [25, 26, 10]}
+ODD: list[tuple[str, Any]] = [
+    ("amount", -5), ("amount", True), ("amount", 1.5), ("booking", ""), ("booking", None),
+    ("booking", "B1"), ("booking", 7), ("year", 1800), ("year", True), ("year", "2020"),
+    ("kind", "correction"), ("kind", "top-up"), ("kind", 3), ("kind", "hold"), ("kind", "debit"),
+    ("source", "dif"), ("source", "opco"), ("effective", "20200101"),
+    ("effective", "2020-13-01"), ("effective", "2020-W01-3"), ("effective", 5), ("note", 4),
+    ("entry_id", ""), ("entry_id", 9), ("entry_id", "e0"), ("entry_id", "e1"), ("entry_id", "e2"), ("top_up", "T"), ("hours", "1/2"),
+    ("other", 1)]
+
+
+@st.composite
+def ledger_data(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A ledger's entries, mostly plain and valid (credits back-dated at will, spending in date
+    order), sometimes with one odd field or an entry out of order."""
+    entries: list[dict[str, Any]] = []
+    last_spend = 2
+    for i in range(draw(st.integers(0, 10))):
+        kind = draw(st.sampled_from(["annual-credit", "annual-credit", "hold", *PLAIN_KINDS]))
+        if i == 0 and draw(st.integers(0, 4)):
+            kind = "annual-credit"  # most ledgers start with a credit
+        if kind == "annual-credit":
+            day = draw(st.sampled_from([0, 1, 2, 2, 3, 5]))
+        else:
+            day = min(len(DAYS) - 1, max(0, last_spend + draw(st.sampled_from([0, 0, 1, 2, -1]))))
+            last_spend = max(last_spend, day)
+        data: dict[str, Any] = {
+            "entry_id": f"e{i}", "kind": kind, "effective": DAYS[day], "source": "droits",
+            "amount": draw(st.sampled_from([150, 300, 0]) if kind == "annual-credit"
+                            else st.sampled_from(SPENT[kind])),
+        }
+        if kind != "annual-credit":
+            data["booking"] = draw(st.sampled_from(["B1", "B2"]))
+        if draw(st.booleans()):
+            data["year"] = draw(st.sampled_from([2019, 2020]))
+        if draw(st.integers(0, 3)) == 0:
+            data["note"] = draw(st.sampled_from(["", "calcul : 500 €", "ligne\n\"citée\" \\"]))
+        entries.append(data)
+    if entries and draw(st.integers(0, 3)) == 0:
+        target = draw(st.sampled_from(entries))
+        key, value = draw(st.sampled_from(ODD))
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+    return entries
+
+
+def _signature(data: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+    """What account_from_data builds: the entries' ids and stored texts, or None if refused."""
+    try:
+        account = account_from_data(data)
+    except (FormationError, TypeError, ValueError):
+        return None
+    if account.version != len(data["entries"]):
+        return None  # an entry given twice, identical: a no-op the bulk path leaves to it
+    return [e.entry_id for e in account.entries], [_text(e) for e in account.entries]
+
+
+@settings(max_examples=500)
+@given(ledger_data())
+def test_the_bulk_path_accepts_exactly_the_plain_ledgers_the_ledger_accepts(
+    entries: list[dict[str, Any]],
+) -> None:
+    data = {"account_id": "A1", "holder_id": "H1", "entries": entries}
+    expected = _signature(data)
+    found = plain_account_rows(data)
+    plain = all(e.keys() <= PLAIN_KEYS and e.get("kind") in PLAIN_KINDS
+                and e.get("source") == "droits" for e in entries)
+    if found is None:
+        assert expected is None or not plain
+    else:
+        assert expected is not None, "the bulk path took a ledger the ledger refuses"
+        account_id, holder_id, rows = found
+        assert (account_id, holder_id) == ("A1", "H1")
+        assert ([r[0] for r in rows], [r[1] for r in rows]) == expected
+
+
+@given(st.sampled_from([
+    {"account_id": "", "holder_id": "H1", "entries": []},
+    {"account_id": "A1", "holder_id": 5, "entries": []},
+    {"account_id": "A1", "holder_id": "H1", "entries": {}},
+    {"account_id": "A1", "holder_id": "H1", "entries": [], "extra": 1},
+    {"account_id": "A1", "holder_id": "H1", "entries": [[1]]},
+    ["A1"],
+]))
+def test_the_bulk_path_leaves_every_bad_account_to_the_codec(data: Any) -> None:
+    assert plain_account_rows(data) is None
+    with pytest.raises(InvalidValue):
+        account_from_data(data)
+
+
+def test_an_import_by_the_bulk_path_reads_back_as_the_same_account(tmp_path: Path) -> None:
+    entries = [
+        {"entry_id": "c1", "kind": "annual-credit", "amount": 50000, "effective": "2021-04-15",
+         "source": "droits", "year": 2020},
+        {"kind": "hold", "entry_id": "h1", "amount": 20000, "effective": "2021-05-01",
+         "source": "droits", "booking": "B1", "note": "réservé"},
+        {"entry_id": "r1", "kind": "release", "amount": 5000, "effective": "2021-05-02",
+         "source": "droits", "booking": "B1"},
+    ]
+    data = {"account_id": "A1", "holder_id": "H1", "entries": entries}
+    line = json.dumps({"type": "Account", "version": 1, "data": data})
+    with SqliteStore(tmp_path / "s.db") as store:
+        summary = store.import_lines([line])
+        assert (summary.accounts, summary.entries) == (1, 3)
+        with store.unit_of_work() as uow:
+            account = uow.accounts.get(AccountId("A1"))
+        assert account.entries == account_from_data(data).entries
+        assert account.balance().available.cents == 35000
+        # foreign keys are checked again once the import is over
+        assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_a_plain_ledger_that_overspends_imports_nothing(tmp_path: Path) -> None:
+    good = {"account_id": "A1", "holder_id": "H1", "entries": [
+        {"entry_id": "c1", "kind": "annual-credit", "amount": 100, "effective": "2021-04-15",
+         "source": "droits"}]}
+    bad = {"account_id": "A2", "holder_id": "H2", "entries": [
+        {"entry_id": "c1", "kind": "annual-credit", "amount": 100, "effective": "2021-04-15",
+         "source": "droits"},
+        {"entry_id": "h1", "kind": "hold", "amount": 101, "effective": "2021-05-01",
+         "source": "droits", "booking": "B1"}]}
+    lines = [json.dumps({"type": "Account", "version": 1, "data": d}) for d in (good, bad)]
+    with SqliteStore(tmp_path / "s.db") as store:
+        with pytest.raises(FormationError, match="line 2"):
+            store.import_lines(lines)
+        assert store.counts()["accounts"] == store.counts()["entries"] == 0
+
+
+def _e(entry_id: str, kind: str, amount: int, day: str, **more: Any) -> dict[str, Any]:
+    return {"entry_id": entry_id, "kind": kind, "amount": amount, "effective": day,
+            "source": "droits", **more}
+
+
+CREDIT = _e("c", "annual-credit", 100, "2020-01-01")
+
+
+@pytest.mark.parametrize(("entries", "taken"), [
+    # Code du travail L6323-4: a booking spends only what the account holds
+    ([CREDIT, _e("h", "hold", 100, "2020-01-02", booking="B")], True),
+    ([CREDIT, _e("h", "hold", 101, "2020-01-02", booking="B")], False),
+    ([CREDIT, _e("h", "hold", 60, "2020-01-02", booking="B"),
+      _e("r", "release", 60, "2020-01-03", booking="B")], True),
+    ([CREDIT, _e("h", "hold", 60, "2020-01-02", booking="B"),
+      _e("r", "release", 61, "2020-01-03", booking="B")], False),
+    ([CREDIT, _e("d", "debit", 60, "2020-01-02", booking="B"),
+      _e("r", "refund", 60, "2020-01-03", booking="B")], True),
+    ([CREDIT, _e("d", "debit", 60, "2020-01-02", booking="B"),
+      _e("r", "refund", 61, "2020-01-03", booking="B")], False),
+    ([CREDIT, _e("d", "debit", 60, "2020-01-02", booking="B"),
+      _e("h", "hold", 41, "2020-01-03", booking="C")], False),
+    # a credit dated after the hold does not pay for it; spending goes in date order
+    ([CREDIT, _e("c2", "annual-credit", 100, "2020-02-01"),
+      _e("h", "hold", 101, "2020-01-02", booking="B")], False),
+    ([CREDIT, _e("h", "hold", 10, "2020-01-03", booking="B"),
+      _e("h2", "hold", 10, "2020-01-02", booking="B")], False),
+    # an id used twice: another entry is a duplicate, the same entry a no-op (left to the codec)
+    ([CREDIT, _e("c", "annual-credit", 50, "2020-01-01")], False),
+    ([CREDIT, CREDIT], False),
+    ([_e("c", "annual-credit", 100, "2020-01-01", booking="B")], False),
+])
+def test_the_bulk_path_on_the_edges_of_the_ledger_checks(
+    entries: list[dict[str, Any]], taken: bool,
+) -> None:
+    data = {"account_id": "A1", "holder_id": "H1", "entries": entries}
+    assert (plain_account_rows(data) is not None) is taken
+    if taken:
+        assert _signature(data) is not None
