@@ -12,7 +12,8 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from fractions import Fraction
 from random import Random
 from unittest import mock
 
@@ -39,7 +40,17 @@ from formation import (
 )
 from formation.eligibility import eligibility_violations
 from formation.geo import haversine_km
+from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
 from formation.query import PRICE_BANDS, Near, Query, SearchResults, Sort
+from formation.reviews import (
+    DEFAULT_PRIOR,
+    FolderView,
+    RatingPrior,
+    RatingSummary,
+    ReviewBook,
+    Scores,
+    bayesian_average,
+)
 from formation.search import CatalogIndex
 from formation.testing import strategies as fst
 from formation.testing.catalog import synthetic_catalog
@@ -47,7 +58,21 @@ from formation.text import words
 
 # -- the reference: a plain filter-and-sort ---------------------------------------------------
 
-Ratings = Mapping[str, tuple[float, int]]
+Ratings = Mapping[str, tuple[float, int] | tuple[float, int, float]]
+"""Ratings by offer id: ``(mean, count)``, or ``(mean, count, ranking score)``."""
+
+
+def _rating(ratings: Ratings, offer_id: str) -> tuple[float, int, float]:
+    """The mean, count and ranking score of an offer (``(nan, 0, nan)`` if unrated): the score
+    given, or the Bayesian average of the mean and count with the default prior, as
+    ``formation.reviews`` defines it."""
+    found = ratings.get(offer_id)
+    if found is None or found[1] == 0:
+        return math.nan, 0, math.nan
+    if len(found) == 3:
+        return found  # type: ignore[return-value]
+    mean, count = found[0], found[1]
+    return mean, count, float(bayesian_average(Fraction(mean), count, DEFAULT_PRIOR))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -107,8 +132,8 @@ def _matches(offer: Offer, session: Session, query: Query, ratings: Ratings,
         return False
     if query.action_types and offer.action_type not in query.action_types:
         return False
-    if query.min_rating is not None:
-        mean, count = ratings.get(offer.offer_id, (math.nan, 0))
+    if query.min_rating is not None:  # the mean shown, not the ranking score
+        mean, count, _ = _rating(ratings, offer.offer_id)
         if count == 0 or mean < query.min_rating:
             return False
     if query.eligible_only:
@@ -134,9 +159,9 @@ def _key(offer: Offer, session: Session, query: Query, ratings: Ratings) -> tupl
         return (-session.price_of(offer).cents, session.session_id)
     if sort is Sort.START_DATE:
         return (start, session.session_id)
-    if sort is Sort.RATING:
-        mean, count = ratings.get(offer.offer_id, (math.nan, 0))
-        rated = (0, -mean, -count) if count else (1, 0.0, 0)
+    if sort is Sort.RATING:  # the ranking score, then the number of reviews
+        _, count, score = _rating(ratings, offer.offer_id)
+        rated = (0, -score, -count) if count else (1, 0.0, 0)
         return (*rated, start, session.session_id)
     assert query.near is not None and session.place is not None
     near, place = query.near, session.place
@@ -167,15 +192,22 @@ def _facets(pairs: list[tuple[Offer, Session]], names: Sequence[str]) -> dict[st
     return out
 
 
+def _ordered(offers: Sequence[Offer], sessions: Sequence[Session], query: Query,
+             ratings: Ratings, on: date | None) -> list[tuple[Offer, Session]]:
+    """Every matching (offer, session), in the order of the query's sort."""
+    by_id = {o.offer_id: o for o in offers}
+    pairs = [(by_id[s.offer_id], s) for s in sessions
+             if _matches(by_id[s.offer_id], s, query, ratings, on)]
+    pairs.sort(key=lambda pair: _key(pair[0], pair[1], query, ratings))
+    return pairs
+
+
 def reference(offers: Sequence[Offer], sessions: Sequence[Session], query: Query,
               ratings: Ratings | None = None, on: date | None = None
               ) -> tuple[list[tuple[str, float]], int, dict[str, dict[str, int]]]:
     """The page (session ids and scores), the total and the facets, by reading everything."""
     ratings = ratings or {}
-    by_id = {o.offer_id: o for o in offers}
-    pairs = [(by_id[s.offer_id], s) for s in sessions
-             if _matches(by_id[s.offer_id], s, query, ratings, on)]
-    pairs.sort(key=lambda pair: _key(pair[0], pair[1], query, ratings))
+    pairs = _ordered(offers, sessions, query, ratings, on)
     start = (query.page - 1) * query.page_size
     page = [(s.session_id, float(_score(o, query))) for o, s in pairs[start:start + query.page_size]]
     return page, len(pairs), _facets(pairs, query.facets)
@@ -191,18 +223,23 @@ def observed(results: SearchResults
 
 @st.composite
 def rated_catalogs(draw: st.DrawFn, max_offers: int = 6
-                   ) -> tuple[tuple[Offer, ...], tuple[Session, ...], dict[str, tuple[float, int]]]:
+                   ) -> tuple[tuple[Offer, ...], tuple[Session, ...], dict[str, tuple]]:  # type: ignore[type-arg]
+    """Catalogues with ratings: few or many reviews (so that the ranking score and the mean
+    disagree on the order), the score left to the index or given (equal scores, to tie)."""
     offers, sessions = draw(fst.catalogs(max_offers=max_offers))
-    ratings = {}
+    ratings: dict[str, tuple] = {}  # type: ignore[type-arg]
     for offer in offers:
         if draw(st.booleans()):
-            ratings[offer.offer_id] = (draw(st.sampled_from((1.0, 3.5, 4.0, 4.5, 5.0))),
-                                       draw(st.integers(1, 3)))
+            rating = (draw(st.sampled_from((1.0, 3.5, 4.0, 4.5, 4.7, 5.0))),
+                      draw(st.integers(1, 3) | st.sampled_from((200, 230))))
+            if draw(st.booleans()):
+                rating = (*rating, draw(st.sampled_from((4.0, 4.6, Fraction(14, 3)))))
+            ratings[offer.offer_id] = rating
     return offers, sessions, ratings
 
 
-def _index(offers: Sequence[Offer], sessions: Sequence[Session],
-           ratings: Mapping[str, tuple[float, int]]) -> CatalogIndex:
+def _index(offers: Sequence[Offer], sessions: Sequence[Session], ratings: Ratings
+           ) -> CatalogIndex:
     return CatalogIndex(offers, sessions, ratings=ratings)  # type: ignore[arg-type]
 
 
@@ -212,6 +249,20 @@ def test_search_answers_what_a_plain_filter_and_sort_answers(catalog, query, on)
     offers, sessions, ratings = catalog
     index = _index(offers, sessions, ratings)
     assert observed(index.search(query, on=on)) == reference(offers, sessions, query, ratings, on)
+
+
+@given(rated_catalogs(), fst.queries(), st.none() | st.dates(date(2025, 1, 1), date(2029, 1, 1)),
+       st.none() | st.integers(1, 12))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_matching_gives_every_match_in_the_order_of_the_sort_at_once(
+        catalog, query, on, limit) -> None:
+    offers, sessions, ratings = catalog
+    index = _index(offers, sessions, ratings)
+    expected = [s.session_id for _, s in _ordered(offers, sessions, query, ratings, on)]
+    assert list(index.matching(query, on=on, limit=limit)) == expected[:limit]
+    if query.start_from is None and query.start_until is None:
+        assert list(index.matching(query, on=on, limit=limit, undated=True)) == [
+            sid for sid in expected if index.session(sid).start is None][:limit]
 
 
 @given(rated_catalogs(), st.lists(fst.queries(), min_size=1, max_size=4), st.randoms())
@@ -419,7 +470,11 @@ def test_sorts_break_ties_by_session_id(index) -> None:
     assert ids(index, sort=Sort.PRICE_ASC) == ["S1", "S2", "S5", "S3", "S4"]
     assert ids(index, sort=Sort.PRICE_DESC) == ["S3", "S4", "S5", "S2", "S1"]
     assert ids(index, sort=Sort.START_DATE) == ["S5", "S1", "S3", "S2", "S4"]
-    # AF2 has as good a mean with more reviews; unrated AF3 last
+    # AF1 and AF2 both average 4.5, below the prior's 4.6: AF2's 30 reviews pull its ranking
+    # score (181/40 = 4.525) further from the prior than AF1's 10 (91/20 = 4.55); unrated last
+    assert ids(index, sort=Sort.RATING) == ["S1", "S2", "S3", "S4", "S5"]
+    # equal ranking scores: the offer with more reviews first
+    index.set_rating("AF1", 4.5, 10, 4.525)
     assert ids(index, sort=Sort.RATING) == ["S3", "S4", "S1", "S2", "S5"]
     assert ids(index) == ids(index, sort=Sort.START_DATE)
 
@@ -535,10 +590,105 @@ def test_near_refuses_points_off_the_earth_and_empty_radii(args, named) -> None:
 
 
 def test_ratings_are_checked(index) -> None:
-    for mean, count in ((0.5, 3), (4.0, 0), (None, 2), (4.0, -1), (True, 1)):
+    for mean, count, score in ((0.5, 3, None), (4.0, 0, None), (None, 2, None), (4.0, -1, None),
+                               (True, 1, None), (4.0, 2, 0.5), (4.0, 2, 5.5), (4.0, 2, True),
+                               (4.0, 2, "4.2")):
         with pytest.raises(InvalidValue):
-            index.set_rating("AF1", mean, count)  # type: ignore[arg-type]
+            index.set_rating("AF1", mean, count, score)  # type: ignore[arg-type]
     assert index.rating("AF1") == (4.5, 10)
+    assert index.ranking_score("AF1") == 4.55
+    with pytest.raises(InvalidValue):
+        CatalogIndex(ratings={"AF1": (4.5,)})  # type: ignore[dict-item]
+    with pytest.raises(InvalidValue):
+        CatalogIndex(prior=4.6)  # type: ignore[arg-type]
+
+
+def test_the_ranking_score_is_the_bayesian_average_of_the_index_prior_unless_given(index) -> None:
+    # DEFAULT_PRIOR: mean 4.6 worth 10 reviews; (10 × 4.6 + 2 × 5) / 12 = 14/3
+    index.set_rating("AF3", 5, 2)
+    assert index.ranking_score("AF3") == float(Fraction(14, 3))
+    index.set_rating("AF3", Fraction(47, 10), 200, Fraction(493, 105))
+    assert index.ranking_score("AF3") == float(Fraction(493, 105))
+    assert index.rating("AF3") == (4.7, 200) and index.ranking_score("AF4") is None
+    index.set_rating("AF3", None, 0)
+    assert index.ranking_score("AF3") is None
+    strict = CatalogIndex(OFFERS, SESSIONS, ratings={"AF1": (5.0, 2)},
+                          prior=RatingPrior(Fraction(3), 1))
+    assert strict.prior == RatingPrior(Fraction(3), 1)
+    assert strict.ranking_score("AF1") == float(Fraction(13, 3))
+
+
+@st.composite
+def crowds(draw: st.DrawFn) -> RatingSummary:
+    """From 200 to 400 reviews whose overall mean is at least 4.7, scores spread at random."""
+    n = draw(st.integers(200, 400))
+    # a mean of at least 4.7 is at most 0.3 × 5 = 1.5 points below 5 per review, in all
+    deficit = draw(st.integers(0, 3 * n // 2))
+    cells = [[5] * 5 for _ in range(n)]
+    rng = draw(st.randoms(use_true_random=False))
+    while deficit:
+        row, column = rng.randrange(n), rng.randrange(5)
+        if cells[row][column] > 1:
+            cells[row][column] -= 1
+            deficit -= 1
+    return RatingSummary.of(Scores(*row) for row in cells)
+
+
+@given(crowds(), st.integers(1, 2), st.lists(st.dates(date(2026, 1, 1), date(2028, 1, 1)),
+                                             min_size=1, max_size=3))
+@settings(max_examples=40, deadline=None)
+def test_two_five_star_reviews_never_sort_above_two_hundred_averaging_four_point_seven(
+        crowd: RatingSummary, few: int, days: list[date]) -> None:
+    # issue 8: the rating sort reads the summaries' ranking score, not the raw mean; the
+    # few-reviews offer starts sooner, so only the score can put the crowd's first
+    perfect = RatingSummary.of([Scores.uniform(5)] * few)
+    index = CatalogIndex(OFFERS, SESSIONS[:3])
+    later = max(days) + timedelta(days=1)
+    index.add(offers=[_offer("AF8", "Excel expert", TOSA, 900), _offer("AF9", "Excel", TOSA, 900)],
+              sessions=[Session(f"S8{k}", "AF8", day, day, LYON) for k, day in enumerate(days)]
+              + [Session("S90", "AF9", later, later, LYON)])
+    for offer_id, summary in (("AF8", perfect), ("AF9", crowd)):
+        index.set_rating(offer_id, summary.mean(), summary.count, summary.ranking_score)
+    order = ids(index, text="excel", sort=Sort.RATING)
+    assert order.index("S90") < min(order.index(f"S8{k}") for k in range(len(days)))
+    # the score the index works out from the mean and count alone orders them the same way
+    for offer_id, summary in (("AF8", perfect), ("AF9", crowd)):
+        index.set_rating(offer_id, summary.mean(), summary.count)
+        assert index.ranking_score(offer_id) == float(summary.ranking_score)
+    assert ids(index, text="excel", sort=Sort.RATING) == order
+    # the minimum rating filter still reads the mean holders are shown
+    assert "S80" in ids(index, min_rating=5)
+    assert ("S90" in ids(index, min_rating=4.7)) and (
+        ("S90" in ids(index, min_rating=5)) == (crowd.mean() == 5))
+
+
+def test_a_review_book_feeds_the_index_the_ranking_score_of_its_prior() -> None:
+    index = CatalogIndex(OFFERS, SESSIONS)
+    strict = RatingPrior(Fraction(3), 1)
+    book = ReviewBook.feeding(index, prior=strict)
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    for k, (offer_id, score) in enumerate((("AF3", 5), ("AF3", 5), ("AF1", 4))):
+        folder = FolderView(BookingId(f"F{k}"), HolderId(f"h{k}"), OfferId(offer_id),
+                            OrganismId(ORG.siret), "terminated")
+        book.write(folder, author=HolderId(f"h{k}"), review_id=ReviewId(f"R{k}"),
+                   scores=Scores.uniform(score), at=at)
+    # with the book's prior (3, worth 1): AF3 (3 + 10) / 3 = 13/3, AF1 (3 + 4) / 2 = 7/2
+    assert index.ranking_score(OfferId("AF3")) == float(Fraction(13, 3))
+    assert index.ranking_score(OfferId("AF1")) == 3.5
+    assert index.rating(OfferId("AF3")) == (5.0, 2)
+    assert ids(index, sort=Sort.RATING)[:2] == ["S5", "S1"]
+
+
+def test_matching_refuses_bad_arguments(index) -> None:
+    for kwargs in ({"limit": 0}, {"limit": 2.0}, {"on": "2026-01-01"}):
+        with pytest.raises(InvalidValue):
+            index.matching(Query(), **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue):
+        index.matching(Query(start_from=date(2026, 1, 1)), undated=True)
+    with pytest.raises(InvalidValue):
+        index.matching("anglais")  # type: ignore[arg-type]
+    assert index.matching(Query(regions=("01",))) == ()
+    assert index.matching(Query(), undated=True) == ("S4",)
 
 
 def test_lists_become_tuples_and_sets_are_ordered() -> None:

@@ -67,7 +67,7 @@ from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.funding import FundingPlan, plan_funding
 from formation.geo import haversine_km
 from formation.geography import DEPARTMENTS, department
-from formation.ids import OfferId
+from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.reviews import (
     DEFAULT_PRIOR,
@@ -76,7 +76,7 @@ from formation.reviews import (
     shown_rating,
 )
 from formation.rulebook import Rulebook, Rules, check_date
-from formation.search import CatalogIndex, Hit, Near, Query, Sort
+from formation.search import CatalogIndex, Near, Query, Sort
 from formation.topups import TopUp
 
 __all__ = [
@@ -783,7 +783,7 @@ def _evaluate(ctx: _Context, c: _Candidate) -> Recommendation | None:
 
 # -- recommend -------------------------------------------------------------------------------
 
-_PAGE = 100
+_PAGE = 100  # how many sessions recommend reads between two checks that a later one can still enter
 
 
 _REACH_KM: Mapping[str, float] = {"973": 450.0}
@@ -840,40 +840,26 @@ def _queries(needs: Needs, ceiling: Euros | None) -> list[Query]:
     ]
 
 
-def _pages(index: CatalogIndex, query: Query, skip: int = 0,
-           most: int | None = None) -> Iterator[Hit]:
-    """The hits of ``query`` after the first ``skip``, page after page, at most ``most``."""
-    page = 1 + skip // _PAGE
-    skip %= _PAGE
-    left = most
-    while left is None or left > 0:
-        results = index.search(attrs.evolve(query, page=page))
-        hits = results.hits[skip:] if left is None else results.hits[skip:skip + left]
-        yield from hits
-        if left is not None:
-            left -= len(hits)
-        skip = 0
-        if page * _PAGE >= results.total:
-            return
-        page += 1
+def _found(index: CatalogIndex, ids: tuple[SessionId, ...]) -> Iterator[tuple[Offer, Session]]:
+    """The sessions of ``ids`` with their offers, read from the index as they are asked for."""
+    for session_id in ids:
+        session = index.session(session_id)
+        yield index.offer(session.offer_id), session
 
 
 def _hits(index: CatalogIndex, query: Query, window: tuple[date, date],
-          undated: bool, most: int | None) -> Iterator[Hit]:
-    """Every hit of ``query`` whose session starts in ``window``, then, when the catalogue has
-    sessions without dates (``undated``), every such hit.
+          undated: bool, most: int | None) -> Iterator[tuple[Offer, Session]]:
+    """The sessions of ``query`` that start in ``window``, soonest first, at most ``most``;
+    then, when the catalogue has sessions without dates (``undated``), those of them that
+    match, at most ``most``.
 
-    With ``Sort.START_DATE`` the sessions without dates come after the dated ones, so they are
-    the hits of the query without date bounds that come after all the dated ones.
+    Each is one call to :meth:`CatalogIndex.matching`: the text search and the filters run
+    once, not once per page.
     """
-    yield from _pages(index, attrs.evolve(query, start_from=window[0], start_until=window[1]),
-                      most=most)
-    if not undated:
-        return
-    everything = index.search(attrs.evolve(query, page_size=1)).total
-    dated = index.search(attrs.evolve(query, start_from=date.min, page_size=1)).total
-    if everything > dated:
-        yield from _pages(index, query, skip=dated, most=most)
+    dated = attrs.evolve(query, start_from=window[0], start_until=window[1])
+    yield from _found(index, index.matching(dated, limit=most))
+    if undated:
+        yield from _found(index, index.matching(query, limit=most, undated=True))
 
 
 def _has_undated(index: CatalogIndex) -> bool:
@@ -1018,11 +1004,10 @@ def recommend(
     best_theme = 1.0 if needs.formacodes else 0.5
     for query in _queries(needs, ceiling):
         hits = _hits(index, query, window, undated, max_candidates)
-        for fetched, hit in enumerate(hits, start=1):
-            session = hit.session
+        for fetched, (offer, session) in enumerate(hits, start=1):
             if session.session_id not in seen:
                 seen.add(session.session_id)
-                candidate = _reach(ctx, hit.offer, session)
+                candidate = _reach(ctx, offer, session)
                 if candidate is not None:
                     ranking.pending.append(candidate)
             if fetched % _PAGE == 0 and not include_unbookable:

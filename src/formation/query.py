@@ -27,8 +27,8 @@ with *or*; every bound is inclusive):
 - ``formacodes``: the offer has one of these codes among its Formacodes (a code matches its own
   sessions; there is no hierarchy of codes).
 - ``modalities``, ``registries`` (of the offer's certification), ``action_types``.
-- ``min_rating``: the offer's mean rating, as last given to :meth:`CatalogIndex.set_rating`, is
-  at least this; an offer without reviews never matches.
+- ``min_rating``: the offer's mean rating (the mean holders are shown), as last given to
+  :meth:`CatalogIndex.set_rating`, is at least this; an offer without reviews never matches.
 - ``eligible_only``: the session passes the CPF eligibility rules of
   :mod:`formation.eligibility` (Qualiopi, certification in force, eligible action type) on its
   start date, or on the ``on=`` date given to :meth:`CatalogIndex.search`; without ``on=`` a
@@ -37,8 +37,11 @@ with *or*; every bound is inclusive):
 Orders (``Sort``), each ending with the session id so that ties break the same way whatever the
 order the offers were added in: ``RELEVANCE`` (the text score, then the start date; without text
 it is the start date), ``PRICE_ASC`` and ``PRICE_DESC`` (the session's price), ``START_DATE``
-(sessions without dates last), ``RATING`` (mean, then number of reviews, both descending, then
-the start date; unrated offers last), ``DISTANCE`` (from ``near``, which it needs).
+(sessions without dates last), ``RATING`` (the offer's ranking score, then its number of
+reviews, both descending, then the start date; unrated offers last), ``DISTANCE`` (from
+``near``, which it needs). The ranking score is the Bayesian average of
+:attr:`formation.reviews.RatingSummary.ranking_score` (a prior mean of 4.6 worth 10 reviews by
+default), not the raw mean: two five-star reviews do not outrank two hundred averaging 4.7.
 
 The text score of a hit is, for each word of the query, 3 when the word is in the offer's title,
 2 when it is only in the certification's title, 1 when it is only in the organism's name,
@@ -108,7 +111,7 @@ class Sort(enum.Enum):
     PRICE_ASC = "price_asc"  # the session's price, cheapest first
     PRICE_DESC = "price_desc"  # the session's price, dearest first
     START_DATE = "start_date"  # the first day, soonest first, sessions without dates last
-    RATING = "rating"  # mean then number of reviews, best first, unrated last
+    RATING = "rating"  # ranking score then number of reviews, best first, unrated last
     DISTANCE = "distance"  # from the point of ``Query.near``, nearest first
 
 

@@ -629,7 +629,8 @@ Listener = Callable[[OfferId, OrganismId, RatingSummary], None]
 class RatingSink(Protocol):
     """Where offers' ratings go: :class:`formation.search.CatalogIndex` is one."""
 
-    def set_rating(self, offer_id: OfferId, mean: Fraction | None, count: int) -> None: ...
+    def set_rating(self, offer_id: OfferId, mean: Fraction | None, count: int,
+                   score: Fraction | None = None) -> None: ...
 
 
 class ReviewBook:
@@ -677,11 +678,12 @@ class ReviewBook:
 
     @classmethod
     def feeding(cls, sink: RatingSink, *, prior: RatingPrior = DEFAULT_PRIOR) -> ReviewBook:
-        """A book that gives each offer's new mean and count to ``sink`` (a search index) as
-        soon as a review is written or corrected, so that its rating filter and sort stay right
-        without a rebuild."""
+        """A book that gives each offer's new mean, count and ranking score to ``sink`` (a
+        search index) as soon as a review is written or corrected, so that its rating filter
+        (the mean) and its rating sort (the ranking score, with this book's ``prior``) stay
+        right without a rebuild."""
         def listener(offer_id: OfferId, organism: OrganismId, summary: RatingSummary) -> None:
-            sink.set_rating(offer_id, summary.mean(), summary.count)
+            sink.set_rating(offer_id, summary.mean(), summary.count, summary.ranking_score)
 
         return cls(prior=prior, listener=listener)
 

@@ -11,7 +11,8 @@ How it is laid out (pure Python, standard library only), so that a search reads 
 - *columns*: each session has a slot, and lists hold, per slot, the offer's slot, the start
   day (ordinal), the price in cents, the region and department codes (each distinct number is
   one shared int object, so a slot costs 8 bytes a column) and the coordinates; per offer
-  slot, the modality, registry, action type, hours and rating;
+  slot, the modality, registry, action type, hours, mean rating (what ``min_rating`` reads)
+  and rating key (the ranking score then the number of reviews: what ``Sort.RATING`` reads);
 - *sorted postings*: for the whole catalogue and for every region, department, Formacode,
   Formacode and region pair and one-degree cell of places, the session slots ordered by start
   day then session id, with their start days beside them, so that a date range is two
@@ -81,6 +82,7 @@ from formation.query import (
     SearchResults,
     Sort,
 )
+from formation.reviews import DEFAULT_PRIOR, RatingPrior, bayesian_average
 from formation.rulebook import Rulebook, check_date
 from formation.text import words
 
@@ -99,6 +101,7 @@ _NODATE = 2**31 - 1  # the start key of a session without dates: after every rea
 _TITLE, _CERTIFICATION, _ORGANISM = 3, 2, 1  # the weights of the text score
 _WEIGHTS = (_TITLE, _CERTIFICATION, _ORGANISM)
 _UNRATED = (1 << 95) - 1  # the rating key of an offer without reviews: after every rated one
+_NO_RATING = (math.nan, 0, math.nan)  # mean, count, ranking score of an offer without reviews
 _BAND_LIMITS = tuple(low for _, low, _ in PRICE_BANDS[1:])
 _BAND_LABELS = tuple(label for label, _, _ in PRICE_BANDS)
 _WALK_MIN = 512  # below this many candidates, filtering them all beats reading in order
@@ -123,11 +126,11 @@ def _float_bits(value: float) -> int:
 _FIVE_BITS = _float_bits(5.0)
 
 
-def _rating_key(mean: float, count: int) -> int:
-    """An int ordering offers by mean then count of reviews, best first, unrated last."""
+def _rating_key(score: float, count: int) -> int:
+    """An int ordering offers by ranking score then count of reviews, best first, unrated last."""
     if count == 0:
         return _UNRATED
-    return ((_FIVE_BITS - _float_bits(mean)) << 32) | ((1 << 32) - 1 - min(count, 2**32 - 1))
+    return ((_FIVE_BITS - _float_bits(score)) << 32) | ((1 << 32) - 1 - min(count, 2**32 - 1))
 
 
 class _Plan:
@@ -163,8 +166,11 @@ class CatalogIndex:
     Args:
         offers: the offers (ids unique).
         sessions: their sessions (ids unique, each of one of the offers).
-        ratings: optional ratings by offer id, as ``(mean, count)`` (see :meth:`set_rating`).
+        ratings: optional ratings by offer id, as ``(mean, count)`` or ``(mean, count,
+            score)`` (see :meth:`set_rating`).
         rulebook: the rules ``eligible_only`` applies (default: ``Rulebook.default()``).
+        prior: the prior of the ranking score worked out for a rating given without one
+            (default :data:`~formation.reviews.DEFAULT_PRIOR`: mean 4.6, worth 10 reviews).
 
     Raises:
         DuplicateEntry: two offers or two sessions with the same id.
@@ -172,11 +178,16 @@ class CatalogIndex:
     """
 
     def __init__(self, offers: Iterable[Offer] = (), sessions: Iterable[Session] = (), *,
-                 ratings: Mapping[OfferId, tuple[float | Fraction | None, int]] | None = None,
-                 rulebook: Rulebook | None = None) -> None:
+                 ratings: Mapping[OfferId, tuple[float | Fraction | None, int]
+                                  | tuple[float | Fraction | None, int, float | Fraction | None]]
+                 | None = None,
+                 rulebook: Rulebook | None = None, prior: RatingPrior | None = None) -> None:
         if rulebook is not None and not isinstance(rulebook, Rulebook):
             raise InvalidValue(f"rulebook must be a Rulebook or None, got {rulebook!r}")
+        if prior is not None and not isinstance(prior, RatingPrior):
+            raise InvalidValue(f"prior must be a RatingPrior or None, got {prior!r}")
         self._rulebook = rulebook
+        self._prior = DEFAULT_PRIOR if prior is None else prior
         # sessions, by slot
         self._s_session: list[Session | None] = []
         self._s_sid: list[str] = []
@@ -203,7 +214,7 @@ class CatalogIndex:
         self._o_formacodes: list[frozenset[str]] = []
         self._o_sessions: list[list[int]] = []
         self._offer_slot: dict[str, int] = {}
-        self._ratings: dict[str, tuple[float, int]] = {}
+        self._ratings: dict[str, tuple[float, int, float]] = {}  # mean, count, ranking score
         # code tables
         self._regions: dict[str, int] = {}
         self._region_names: list[str] = []
@@ -218,8 +229,11 @@ class CatalogIndex:
         self._pending: weakref.WeakSet[SearchResults] = weakref.WeakSet()
         self._shared: dict[int, int] = {}
         self._share = self._shared.setdefault  # one int object per distinct day, price, hours
-        for offer_id, (mean, count) in (ratings or {}).items():
-            self._ratings[offer_id] = _check_rating(offer_id, mean, count)
+        for offer_id, rating in (ratings or {}).items():
+            if not isinstance(rating, tuple) or len(rating) not in (2, 3):
+                raise InvalidValue(f"the rating of {offer_id!r} must be (mean, count) or "
+                                   f"(mean, count, score), got {rating!r}")
+            self._ratings[offer_id] = _check_rating(offer_id, *rating, prior=self._prior)
         self._bulk(list(offers), list(sessions))
 
     # -- lookups -------------------------------------------------------------------------------
@@ -268,27 +282,50 @@ class CatalogIndex:
 
     def rating(self, offer_id: OfferId) -> tuple[float | None, int]:
         """The rating the index holds for an offer: ``(mean, count)``, ``(None, 0)`` if none."""
-        mean, count = self._ratings.get(offer_id, (math.nan, 0))
+        mean, count, _ = self._ratings.get(offer_id, _NO_RATING)
         return (None if count == 0 else mean), count
 
+    def ranking_score(self, offer_id: OfferId) -> float | None:
+        """The ranking score ``Sort.RATING`` orders an offer by; ``None`` without reviews."""
+        _, count, score = self._ratings.get(offer_id, _NO_RATING)
+        return None if count == 0 else score
+
+    @property
+    def prior(self) -> RatingPrior:
+        """The prior of the ranking scores the index works out itself (see :meth:`set_rating`)."""
+        return self._prior
+
     # -- changes -------------------------------------------------------------------------------
-    def set_rating(self, offer_id: OfferId, mean: float | Fraction | None, count: int) -> None:
-        """Give an offer its rating (mean out of 5, number of reviews), in constant time.
+    def set_rating(self, offer_id: OfferId, mean: float | Fraction | None, count: int,
+                   score: float | Fraction | None = None) -> None:
+        """Give an offer its rating, in constant time: the mean out of 5 that holders are
+        shown, the number of reviews, and the ranking score.
+
+        ``min_rating`` reads the mean (a holder asking for "4 and up" means the rating they
+        see). ``Sort.RATING`` orders by the ranking score, then the number of reviews: a
+        Bayesian average (:func:`~formation.reviews.bayesian_average`) that pulls an offer
+        with few reviews toward a prior, so that two five-star reviews do not outrank two
+        hundred averaging 4.7 (``cpf-rules.md`` section 8; issue 8). A
+        :class:`~formation.reviews.RatingSummary` gives ``(summary.mean(), summary.count,
+        summary.ranking_score)`` (:meth:`formation.reviews.ReviewBook.feeding` does so). Without
+        ``score`` the index works it out from ``mean`` and ``count`` with its :attr:`prior`,
+        exactly (the float mean as the exact fraction it is).
 
         The offer need not be indexed yet: the rating waits for it. ``(None, 0)`` means no
-        review. Searches from now on use it for ``min_rating`` and ``Sort.RATING``. A
-        :class:`~formation.reviews.RatingSummary` gives ``(summary.mean(), summary.count)``.
+        review (``score`` is then ignored): such an offer matches no ``min_rating`` and comes
+        after every rated one in ``Sort.RATING``. Searches from now on use the new rating.
 
         Raises:
-            InvalidValue: a mean outside 1–5, a negative count, a mean without reviews.
+            InvalidValue: a mean or score outside 1–5, a negative count, a mean without
+                reviews.
         """
-        checked = _check_rating(offer_id, mean, count)
+        checked = _check_rating(offer_id, mean, count, score, prior=self._prior)
         self._settle()
         self._ratings[offer_id] = checked
         slot = self._offer_slot.get(offer_id)
         if slot is not None:
             self._o_mean[slot] = checked[0]
-            self._o_rating[slot] = _rating_key(*checked)
+            self._o_rating[slot] = _rating_key(checked[2], checked[1])
 
     def add(self, offers: Iterable[Offer] = (), sessions: Iterable[Session] = ()) -> None:
         """Add new offers and new sessions (of new or already indexed offers).
@@ -414,9 +451,9 @@ class CatalogIndex:
         self._o_action.append(_ACTION_CODE[offer.action_type])
         self._o_duration.append(-1 if offer.duration_hours is None
                                 else self._share(offer.duration_hours, offer.duration_hours))
-        mean, count = self._ratings.get(offer.offer_id, (math.nan, 0))
+        mean, count, score = self._ratings.get(offer.offer_id, _NO_RATING)
         self._o_mean.append(mean)
-        self._o_rating.append(_rating_key(mean, count))
+        self._o_rating.append(_rating_key(score, count))
         self._o_formacodes.append(frozenset(offer.formacodes))
         self._o_sessions.append([])
         fields: _Fields = (words(offer.title),
@@ -568,11 +605,10 @@ class CatalogIndex:
         self._o_duration.extend(-1 if o.duration_hours is None
                                 else share(o.duration_hours, o.duration_hours) for o in offers)
         ratings = self._ratings
-        unrated = (math.nan, 0)
-        found = [ratings.get(o.offer_id, unrated) for o in offers]
-        self._o_mean.extend(mean for mean, _ in found)
-        self._o_rating.extend(_UNRATED if count == 0 else _rating_key(mean, count)
-                              for mean, count in found)
+        found = [ratings.get(o.offer_id, _NO_RATING) for o in offers]
+        self._o_mean.extend(mean for mean, _, _ in found)
+        self._o_rating.extend(_UNRATED if count == 0 else _rating_key(score, count)
+                              for _, count, score in found)
         themes: dict[tuple[str, ...], frozenset[str]] = {}
         self._o_formacodes.extend(
             themes.get(o.formacodes) or themes.setdefault(o.formacodes, frozenset(o.formacodes))
@@ -783,6 +819,86 @@ class CatalogIndex:
         if plan is None:
             return SearchResults(query, (), _empty_facets(query), 0)
         return self._execute(query, plan)
+
+    def matching(self, query: Query, *, on: date | None = None, limit: int | None = None,
+                 undated: bool = False) -> tuple[SessionId, ...]:
+        """The ids of every session matching ``query``, in the order of its sort, at once.
+
+        What :meth:`search` would return page after page (the same sessions in the same order),
+        but in one pass and as bare ids, without the hits, the total nor the facets: the text
+        search and the filters run once, however many sessions match. ``query.page``,
+        ``query.page_size`` and ``query.facets`` are ignored. For a caller that reads many
+        matches in order and may stop early (:func:`formation.matching.recommend`), ``limit``
+        bounds the work: only the first ``limit`` are put in order.
+
+        Args:
+            query: what to look for.
+            on: as for :meth:`search`.
+            limit: at most this many ids, the first in the order of the sort; ``None`` for all.
+            undated: only the sessions without dates (which every date bound leaves out, and
+                which ``Sort.START_DATE`` puts last); the query must then have no date bound.
+
+        Raises:
+            InvalidValue: ``query`` is not a :class:`Query`, ``on`` not a date, ``limit`` not
+                a positive int, or ``undated`` with a date bound.
+
+        >>> from formation.testing.catalog import synthetic_catalog
+        >>> index = CatalogIndex(*synthetic_catalog(300, seed=5))
+        >>> query = Query(text="anglais", sort=Sort.START_DATE, page_size=7, page=2)
+        >>> ids = index.matching(query)
+        >>> len(ids) == index.search(query).total, ids[7:14] == tuple(
+        ...     h.session.session_id for h in index.search(query).hits)
+        (True, True)
+        >>> index.matching(query, limit=3) == ids[:3]
+        True
+        """
+        if not isinstance(query, Query):
+            raise InvalidValue(f"matching() takes a Query, got {query!r}")
+        if on is not None:
+            check_date(on, "on")
+        if limit is not None and (type(limit) is not int or limit < 1):
+            raise InvalidValue(f"limit must be a positive int or None, got {limit!r}")
+        if undated and (query.start_from is not None or query.start_until is not None):
+            raise InvalidValue("undated=True takes a query without start_from nor start_until")
+        plan = self._compile(query, on)
+        if plan is None:
+            return ()
+        if undated:  # the key of the sessions without dates, in the date postings too
+            plan.date_low = plan.date_high = _NODATE
+        score = self._scorer(list(plan.words))
+        near = plan.near
+        slots = self._all_matches(query, plan)
+        sort = query.sort
+        if sort is Sort.RELEVANCE and not query.words:
+            sort = Sort.START_DATE
+        needed = len(slots) if limit is None else min(limit, len(slots))
+        if sort is Sort.START_DATE:
+            starts = self._s_start
+            if needed < len(slots):
+                last = heapq.nsmallest(needed, map(starts.__getitem__, slots))[-1]
+                slots = [s for s in slots if starts[s] <= last]
+            # two stable sorts with keys read in C: by session id, then by start day
+            slots.sort(key=self._s_sid.__getitem__)
+            slots.sort(key=starts.__getitem__)
+            del slots[needed:]
+        else:
+            distances = self._distances(slots, near) if near is not None else None
+            slots = self._top(slots, sort, needed, score, distances)
+        return tuple(map(self._s_sid.__getitem__, slots))  # type: ignore[arg-type]
+
+    def _all_matches(self, query: Query, plan: _Plan) -> list[int]:
+        """Every slot matching ``plan``, in no particular order, from the smallest source."""
+        sources = self._posting_sources(query, plan)
+        driver = min(sources, key=lambda g: g[0])
+        text: tuple[int, str, bool] | None = min(
+            ((sum(self._term_sessions[t] for t in self._terms_of(w, p)), w, p)
+             for w, p in plan.words), default=None)
+        if text is not None and text[0] < driver[0]:
+            tiers = self._text_candidates(plan, text[1], text[2])
+            return self._filter(list(chain.from_iterable(slots for _, slots in tiers)), plan)
+        slots = self._materialize(driver)
+        self._cover(plan, driver[1])
+        return self._filter(slots, plan)
 
     def _compile(self, query: Query, on: date | None) -> _Plan | None:
         """Turn ``query`` into the codes of the index; ``None`` when nothing can match."""
@@ -1023,10 +1139,17 @@ class CatalogIndex:
         if plan.min_rating is not None:
             least, means = plan.min_rating, self._o_mean
             slots = [s for s in slots if means[offer_of[s]] >= least]
-        if plan.words:
-            fields = self._o_fields
-            for word, prefix in plan.words:
-                slots = [s for s in slots if _weight(fields[offer_of[s]], word, prefix)]
+        for word, prefix in plan.words:
+            terms = self._terms_of(word, prefix)
+            having = self._offers_having(terms, len(slots))
+            if having is None:  # whether the offer holds one of the terms, in any field
+                every = frozenset(terms)
+                fields = self._o_fields
+                slots = [s for s in slots
+                         if not (every.isdisjoint((f := fields[offer_of[s]])[0])
+                                 and every.isdisjoint(f[1]) and every.isdisjoint(f[2]))]
+            else:
+                slots = [s for s in slots if offer_of[s] in having]
         if plan.near is not None:
             near = plan.near
             lat, lon, radius = near.latitude, near.longitude, near.radius_km
@@ -1037,6 +1160,20 @@ class CatalogIndex:
         if plan.eligible_on is not False:
             slots = self._eligible_filter(slots, plan.eligible_on)
         return slots
+
+    def _offers_having(self, terms: list[str], slots: int) -> set[int] | None:
+        """The offer slots having one of ``terms`` (at any weight), from the word postings;
+        ``None`` when these postings are longer than ``slots`` (the sessions to filter) and
+        reading each session's offer's words is then cheaper.
+
+        A session's offer has a word (:func:`_weight` above 0) exactly when it has one of the
+        terms :meth:`_terms_of` gives for it: those are the indexed words it is or begins,
+        each held by at least one session."""
+        postings = [posting for term in terms for weight in _WEIGHTS
+                    if (posting := self._terms.get((term, weight)))]
+        if sum(map(len, postings)) > slots:
+            return None
+        return set(chain.from_iterable(postings))
 
     def _eligible_filter(self, slots: list[int], on: date | bool) -> list[int]:
         offers, offer_of = self._o_offer, self._s_offer
@@ -1282,20 +1419,29 @@ class CatalogIndex:
         return tuple(hits)
 
 
-def _check_rating(offer_id: str, mean: float | Fraction | None, count: int) -> tuple[float, int]:
+def _check_rating(offer_id: str, mean: float | Fraction | None, count: int,
+                  score: float | Fraction | None = None, *,
+                  prior: RatingPrior) -> tuple[float, int, float]:
+    """``(mean, count, ranking score)`` as floats, checked; the score worked out if not given."""
     if type(count) is not int or count < 0:
         raise InvalidValue(
             f"the rating count of {offer_id!r} must be a non-negative int, got {count!r}")
+    if score is not None and (isinstance(score, bool) or not isinstance(
+            score, (int, float, Fraction)) or not 1 <= score <= 5):
+        raise InvalidValue(
+            f"the ranking score of {offer_id!r} must be from 1 to 5, got {score!r}")
     if count == 0:
         if mean is not None:
             raise InvalidValue(f"the rating of {offer_id!r} has a mean {mean!r} but no review")
-        return math.nan, 0
+        return _NO_RATING
     if mean is None:
         raise InvalidValue(f"the rating of {offer_id!r} has {count} reviews but no mean")
     if isinstance(mean, bool) or not isinstance(mean, (int, float, Fraction)) or not (
             1 <= mean <= 5):
         raise InvalidValue(f"the rating mean of {offer_id!r} must be from 1 to 5, got {mean!r}")
-    return float(mean), count
+    if score is None:
+        score = bayesian_average(Fraction(mean), count, prior)
+    return float(mean), count, float(score)
 
 
 def _best_weights(fields: _Fields) -> dict[str, int]:
