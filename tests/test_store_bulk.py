@@ -16,10 +16,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formation.adapters.documents import account_from_data, entry_to_data, plain_account_rows
+from formation.adapters.codec import from_data, to_data
+from formation.adapters.documents import (
+    account_from_data,
+    catalog_from_data,
+    entry_to_data,
+    plain_account_rows,
+)
 from formation.adapters.sqlite import SqliteStore
+from formation.catalog import Offer, Session
 from formation.errors import FormationError, InvalidValue
 from formation.ids import AccountId
+from formation.testing.catalog import synthetic_catalog
 
 PLAIN_KINDS = ("annual-credit", "hold", "release", "debit", "refund")
 PLAIN_KEYS = {"entry_id", "kind", "amount", "effective", "source", "booking", "year", "note"}
@@ -200,3 +208,101 @@ def test_the_bulk_path_on_the_edges_of_the_ledger_checks(
     assert (plain_account_rows(data) is not None) is taken
     if taken:
         assert _signature(data) is not None
+
+
+# -- the catalogue read in bulk (SqliteStore opening a store) ------------------------------
+
+_CATALOG = synthetic_catalog(60, seed=5)
+_OFFERS = [to_data(o) for o in _CATALOG[0]]
+_SESSIONS = [to_data(s) for s in _CATALOG[1]]
+_ODD_VALUES: list[Any] = [None, True, False, 1, 0, -1, 1.5, 45, "", " ", "x", "2020-01-01",
+                          "2020-W01-3", "75", "75001", "11", "RS", "presentiel", "15234", [], ["15234"],
+                          [1], {}, {"x": 1}, _MISSING := object()]
+
+
+def _outcome(decode: Any, data: Any, path: str) -> Any:
+    try:
+        return decode(data, path)
+    except InvalidValue as error:
+        return f"error: {error}"
+
+
+def _mutate(data: dict[str, Any], draw: st.DrawFn) -> dict[str, Any]:
+    """A deep copy of ``data`` with one to three fields (top-level or nested) made odd."""
+    data = json.loads(json.dumps(data))
+    for _ in range(draw(st.integers(1, 3))):
+        target = data
+        for _ in range(2):  # a field of the record, of a record inside it, or one level deeper
+            nested = [k for k, v in target.items() if isinstance(v, dict)]
+            if nested and draw(st.booleans()):
+                target = target[draw(st.sampled_from(sorted(nested)))]
+        key = draw(st.sampled_from([*sorted(target), "extra"]))
+        value = draw(st.sampled_from(_ODD_VALUES))
+        if value is _MISSING:
+            target.pop(key, None)
+        else:
+            target[key] = json.loads(json.dumps(value))
+    return data
+
+
+@settings(max_examples=1000)
+@given(st.data())
+def test_the_catalogue_read_in_bulk_gives_what_the_codec_gives(data: st.DataObject) -> None:
+    original_offer = data.draw(st.sampled_from(_OFFERS))
+    original_session = data.draw(st.sampled_from(_SESSIONS))
+    offer, session = _mutate(original_offer, data.draw), _mutate(original_session, data.draw)
+    expected_offer = _outcome(lambda d, p: from_data(Offer, d, p), offer, "offer 2")
+    expected_session = _outcome(lambda d, p: from_data(Session, d, p), session, "session 2")
+    # the original offer and session fill the bulk reader's caches of organisms and places
+    try:
+        offers, sessions = catalog_from_data([original_offer, offer],
+                                             [original_session, session])
+        got: Any = (offers[1], sessions[1])
+    except InvalidValue as error:
+        got = f"error: {error}"
+    if isinstance(expected_offer, str):
+        assert got == expected_offer
+    elif isinstance(expected_session, str):
+        assert got == expected_session
+    else:
+        assert got == (expected_offer, expected_session)
+        assert type(got[0].organism.name) is str
+
+
+def _paths(data: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for key, value in data.items():
+        found.append((*prefix, key))
+        if isinstance(value, dict):
+            found.extend(_paths(value, (*prefix, key)))
+    return [*found, (*prefix, "extra")]
+
+
+def test_every_single_odd_field_reads_in_bulk_as_the_codec_reads_it() -> None:
+    originals = [
+        (Offer, "offer", next(o for o in _OFFERS if o["certification"] and o["options"]
+                              and o["organism"].get("qualiopi"))),
+        (Session, "session", next(s for s in _SESSIONS if s["place"])),
+    ]
+    checked = 0
+    for cls, kind, original in originals:
+        for path in _paths(original):
+            for value in _ODD_VALUES:
+                data = json.loads(json.dumps(original))
+                target = data
+                for key in path[:-1]:
+                    target = target[key]
+                if value is _MISSING:
+                    target.pop(path[-1], None)
+                else:
+                    target[path[-1]] = json.loads(json.dumps(value))
+                expected = _outcome(lambda d, p, c=cls: from_data(c, d, p), data, f"{kind} 2")
+                pair = ([original, data], []) if cls is Offer else ([], [original, data])
+                try:
+                    offers, sessions = catalog_from_data(*pair)
+                    got: Any = (offers or sessions)[1]
+                except InvalidValue as error:
+                    got = f"error: {error}"
+                assert got == expected, (path, value)
+                checked += 1
+    assert checked > 900

@@ -53,14 +53,23 @@ from typing import Any
 import attrs
 
 from formation.accounts import Account
+from formation.actions import ActionType
 from formation.adapters.codec import Codec, from_data, to_data
 from formation.bookings import Booking
-from formation.catalog import Certification, Offer, Organism, Place, Session
+from formation.catalog import (
+    Certification,
+    Modality,
+    Offer,
+    Option,
+    Organism,
+    Place,
+    Session,
+)
 from formation.errors import FormationError, InvalidValue
 from formation.funders import Funder
 from formation.funding import FundingPlan
 from formation.holders import Holder
-from formation.ids import AccountId, BookingId, EntryId, HolderId
+from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId
 from formation.ledger import Entry, EntryKind, Source, _plain_rights_ledger_ok
 from formation.money import Euros
 from formation.reviews import RatingSummary, Review
@@ -285,18 +294,175 @@ def _bulk_decoder(cls: type, shared: dict[str, _Shared]) -> Any:
     return decode
 
 
+_PLACE_KEYS = frozenset({"department", "region", "city", "postcode", "latitude", "longitude"})
+_ORGANISM_KEYS = frozenset({"siret", "name", "activity_declaration", "qualiopi"})
+_QUALIOPI_KEYS = frozenset({"valid_from", "valid_until"})
+_CERTIFICATION_KEYS = frozenset({"registry", "code", "title", "level", "registered_until"})
+_SESSION_KEYS = frozenset({"session_id", "offer_id", "start", "end", "place", "seats", "price"})
+_SESSION_REQUIRED = frozenset({"session_id", "offer_id", "start", "end"})
+_OFFER_KEYS = frozenset(f.alias or f.name for f in attrs.fields(Offer))
+_OFFER_REQUIRED = frozenset(f.alias or f.name for f in attrs.fields(Offer)
+                            if f.default is attrs.NOTHING)
+_MODALITIES: dict[Any, Modality] = {m.value: m for m in Modality}
+_ACTION_TYPES: dict[Any, ActionType] = {a.value: a for a in ActionType}
+
+
+def _place_key(data: dict[str, Any]) -> tuple[object, ...] | None:
+    """A key telling apart every Place's data the codec reads differently (``None``: unusual).
+
+    Values equal to a string are strings and values equal to ``None`` are ``None``; only a
+    coordinate could be ``true`` (refused) equal to ``1.0``, so its class is part of the key.
+    """
+    if not data.keys() <= _PLACE_KEYS:
+        return None
+    get = data.get
+    latitude, longitude = get("latitude"), get("longitude")
+    return (get("department"), get("region"), get("city"), get("postcode"), latitude,
+            latitude.__class__, longitude, longitude.__class__)
+
+
+def _organism_key(data: dict[str, Any]) -> tuple[object, ...] | None:
+    if not data.keys() <= _ORGANISM_KEYS:
+        return None
+    get = data.get
+    qualiopi = get("qualiopi")
+    if qualiopi is not None:
+        if qualiopi.__class__ is not dict or not qualiopi.keys() <= _QUALIOPI_KEYS:
+            return None
+        qualiopi = (qualiopi.get("valid_from"), qualiopi.get("valid_until"))
+    return (get("siret"), get("name"), get("activity_declaration"), qualiopi)
+
+
+def _certification_key(data: dict[str, Any]) -> tuple[object, ...] | None:
+    if not data.keys() <= _CERTIFICATION_KEYS:
+        return None
+    get = data.get
+    level = get("level")
+    return (get("registry"), get("code"), get("title"), level, level.__class__,
+            get("registered_until"))
+
+
+class _Cached:
+    """Decodes a flat record once per distinct key (see the ``_*_key`` functions above).
+
+    Only data that decoded without error is kept; anything else (an unusual shape, an
+    unhashable value, a new key) goes through the codec, which raises its own error.
+    """
+
+    def __init__(self, hint: Any, key: Any) -> None:
+        self._hint = hint
+        self._key = key
+        self._found: dict[object, Any] = {}
+
+    def __call__(self, data: object, path: str) -> Any:
+        key = self._key(data) if data.__class__ is dict else None
+        if key is not None:
+            try:
+                found = self._found.get(key)
+            except TypeError:  # an unhashable value
+                key = found = None
+            if found is not None:
+                return found
+        value = from_data(self._hint, data, path)
+        if key is not None:
+            self._found[key] = value
+        return value
+
+
+def _day_or_none(text: object) -> date | bool | None:
+    """A date read as the codec reads it, ``None`` for null, ``False`` for anything else."""
+    if text is None:
+        return None
+    if text.__class__ is not str:
+        return False
+    day = _iso_day(text)  # a str, checked above
+    return False if day is None else day
+
+
+def _fast_sessions(place: _Cached) -> Any:
+    slow = _bulk_decoder(Session, {"place": _Shared(Place | None)})
+
+    def decode(data: object, path: str) -> Session:
+        if data.__class__ is dict and data.keys() <= _SESSION_KEYS \
+                and data.keys() >= _SESSION_REQUIRED:
+            get = data.get
+            session_id, offer_id, seats, price = (get("session_id"), get("offer_id"),
+                                                  get("seats"), get("price"))
+            start, end = _day_or_none(get("start")), _day_or_none(get("end"))
+            where = get("place")
+            if session_id.__class__ is str and offer_id.__class__ is str \
+                    and start is not False and end is not False \
+                    and (seats is None or seats.__class__ is int) \
+                    and (price is None or price.__class__ is int) \
+                    and (where is None or where.__class__ is dict):
+                try:
+                    return Session(session_id, offer_id, start, end,  # type: ignore[arg-type]
+                                   None if where is None else place(where, f"{path}.place"),
+                                   seats, None if price is None else Euros(price))
+                except FormationError:
+                    pass  # decoded again below, which names the field
+        session: Session = slow(data, path)
+        return session
+
+    return decode
+
+
+def _fast_offers(organism: _Cached, certification: _Cached) -> Any:
+    slow = _bulk_decoder(Offer, {"organism": _Shared(Organism),
+                                 "certification": _Shared(Certification | None)})
+
+    def decode(data: object, path: str) -> Offer:
+        if data.__class__ is dict and data.keys() <= _OFFER_KEYS \
+                and data.keys() >= _OFFER_REQUIRED:
+            get = data.get
+            offer_id, title, price, hours = (get("offer_id"), get("title"), get("price"),
+                                             get("duration_hours"))
+            who, what = get("organism"), get("certification")
+            formacodes, nsf, options = get("formacodes"), get("nsf_codes", []), get("options", [])
+            summary = get("summary", "")
+            try:
+                modality = _MODALITIES.get(get("modality"))
+                action_type = _ACTION_TYPES.get(get("action_type"))
+            except TypeError:  # an unhashable value
+                modality = action_type = None
+            if offer_id.__class__ is str and title.__class__ is str \
+                    and price.__class__ is int and (hours is None or hours.__class__ is int) \
+                    and who.__class__ is dict and (what is None or what.__class__ is dict) \
+                    and modality is not None and action_type is not None \
+                    and formacodes.__class__ is list and nsf.__class__ is list \
+                    and options.__class__ is list and summary.__class__ is str \
+                    and all(code.__class__ is str for code in formacodes) \
+                    and all(code.__class__ is str for code in nsf):
+                try:
+                    return Offer(
+                        OfferId(offer_id), organism(who, f"{path}.organism"), title,
+                        None if what is None else certification(what, f"{path}.certification"),
+                        tuple(formacodes), Euros(price), hours, modality, action_type, summary,
+                        tuple(nsf),
+                        tuple(from_data(Option, o, f"{path}.options[{i}]")
+                              for i, o in enumerate(options)))
+                except FormationError:
+                    pass  # decoded again below, which names the field
+        offer: Offer = slow(data, path)
+        return offer
+
+    return decode
+
+
 def catalog_from_data(
     offers: Iterable[object], sessions: Iterable[object]
 ) -> tuple[list[Offer], list[Session]]:
     """Offers and sessions from their plain data, in bulk (a store's whole catalogue).
 
     The same checks and errors as :data:`CODEC` (paths ``offer 12.title``, ``session 3.start``),
-    but an organism, a certification or a place met again is decoded once and shared: a
-    catalogue has far fewer of them than offers and sessions.
+    but read field by field for the common shape (every record's own checks still run), and an
+    organism, a certification or a place met again is decoded once and shared: a catalogue has
+    far fewer of them than offers and sessions. Anything unusual is decoded by the codec, which
+    names the bad field.
     """
-    offer = _bulk_decoder(Offer, {"organism": _Shared(Organism),
-                                  "certification": _Shared(Certification | None)})
-    session = _bulk_decoder(Session, {"place": _Shared(Place | None)})
+    offer = _fast_offers(_Cached(Organism, _organism_key),
+                         _Cached(Certification, _certification_key))
+    session = _fast_sessions(_Cached(Place, _place_key))
     return ([offer(data, f"offer {n}") for n, data in enumerate(offers, 1)],
             [session(data, f"session {n}") for n, data in enumerate(sessions, 1)])
 

@@ -46,6 +46,7 @@ itself (no right to write, a full disk — :attr:`max_size` simulates one —, a
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import sqlite3
@@ -431,12 +432,21 @@ class SqliteStore:
             version = self._query("SELECT value FROM counters WHERE name = 'catalog'")[0][0]
             if self._catalog is not None and version == self._catalog_version:
                 return
-            offers, sessions = self._load_catalog()
+            # Reading a catalogue makes millions of small objects, all kept: the cyclic
+            # garbage collector would walk them again and again (a third of the time) and
+            # find nothing to free, so it waits until the index is built.
+            collecting = gc.isenabled()
+            gc.disable()
             try:
-                self._catalog = CatalogIndex(offers, sessions)
-            except FormationError as error:
-                raise StorageError(f"store {self.path!r}: the stored catalogue is not "
-                                   f"consistent ({error})") from None
+                offers, sessions = self._load_catalog()
+                try:
+                    self._catalog = CatalogIndex(offers, sessions)
+                except FormationError as error:
+                    raise StorageError(f"store {self.path!r}: the stored catalogue is not "
+                                       f"consistent ({error})") from None
+            finally:
+                if collecting:
+                    gc.enable()
             self._catalog_version = version
 
     def _load_catalog(self) -> tuple[list[Offer], list[Session]]:
