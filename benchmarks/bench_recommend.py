@@ -3,11 +3,13 @@
 Run: ``.venv/bin/python benchmarks/bench_recommend.py`` (``--quick`` for 100 000 sessions).
 
 On a synthetic catalogue of 1 000 000 sessions (``formation.testing.synthetic_catalog``, seed 42,
-with the synthetic ratings set in the index) it times:
+with the synthetic ratings set in the index: each offer's mean, count and ranking score, the
+Bayesian average of the mean and count with the documented prior ``DEFAULT_PRIOR``) it times:
 
 1. ``recommend(needs, account, index, on=...)`` for several holders' needs (a Formacode near a
    city, with free periods and a budget; the same accepting distance learning; a free-text theme
-   near a city), median over repetitions, against the **peer**: a plain Python scan of every
+   near a city; the word "anglais" near a city or at a distance anywhere in France, the broad
+   case), median over repetitions, against the **peer**: a plain Python scan of every
    session that applies the same rules (reach, dates, seats, eligibility, funding plan, budget)
    and the same score, then sorts. The two must return the same sessions in the same order
    (checked); the ratio is ours / the scan's.
@@ -156,8 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     offers, sessions = synthetic_catalog(n, seed=42)
     index = CatalogIndex(offers, sessions)
     for offer_id, rating in synthetic_ratings(offers, seed=42).items():
-        if rating.count:
-            index.set_rating(offer_id, rating.mean, rating.count)
+        if rating.count and rating.mean is not None:
+            score = bayesian_average(Fraction(rating.mean), rating.count, DEFAULT_PRIOR)
+            index.set_rating(offer_id, rating.mean, rating.count, score)
     print(f"catalogue: {len(sessions):,} sessions, {len(offers):,} offers, built and rated in "
           f"{time.perf_counter() - start:.1f} s")
     by_id = {o.offer_id: o for o in offers}
@@ -205,7 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     folders = [FolderView(BookingId(f"F{i}"), HolderId(f"H{i}"), target.offer_id,
                           OrganismId(target.organism.siret), "serviceDoneValidated")
                for i in range(count)]
-    # all five stars, so that the rating sort (mean, then count) puts the offer first
+    # all five stars: with thousands of them the ranking score nears 5 and the rating sort
+    # (ranking score, then count) puts the offer first
     scores = [Scores.uniform(5)] * 3
     samples = []
     for i, folder in enumerate(folders):
@@ -250,9 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ok = True
     print()
-    slowest = max(list(figures.values())[:3])
+    slowest = max(figures.values())  # the broad case (a common word, or at a distance) too
     for label, figure, target_value, unit in (
-        ("slowest recommendation (first three needs)", slowest, TARGET_RECOMMEND_MS, "ms"),
+        ("slowest recommendation (every needs)", slowest, TARGET_RECOMMEND_MS, "ms"),
         ("review to search", ours_us, TARGET_REVIEW_US, "µs"),
     ):
         met = figure <= target_value

@@ -160,7 +160,8 @@ def test_a_period_ends_after_it_starts() -> None:
 
 def test_the_reasons_of_a_good_match() -> None:
     index = index_of([offer()], [session("S1")])
-    book = ReviewBook(listener=lambda o, _, s: index.set_rating(o, s.mean(), s.count))
+    book = ReviewBook(listener=lambda o, _, s: index.set_rating(o, s.mean(), s.count,
+                                                                s.ranking_score))
     at = datetime(2026, 2, 1, tzinfo=timezone.utc)
     for i in range(230):  # 138 × 5 and 92 × 4: a mean of 4.6 exactly
         folder = FolderView(BookingId(f"F{i}"), HolderId(f"h{i}"), OfferId("O1"),

@@ -860,3 +860,21 @@ def test_postings_cut_in_tiny_blocks_stay_right_through_changes(catalog, queries
         left = [s for s in kept if s.session_id not in set(gone)]
         for query in queries:
             assert observed(index.search(query)) == reference(offers, left, query), query
+
+
+def test_matching_with_a_limit_is_the_start_of_every_match_on_a_synthetic_catalogue() -> None:
+    # a common word leaves far more sessions than the limit: they are then read in start order
+    offers, sessions = synthetic_catalog(3000, seed=11)
+    index = CatalogIndex(offers, sessions)
+    for query in (
+        Query(text="anglais", sort=Sort.START_DATE),
+        Query(text="anglais", modalities=(Modality.DISTANCE,), price_max=Euros.whole(1800),
+              start_from=date(2026, 6, 1), start_until=date(2027, 6, 1), sort=Sort.START_DATE),
+        Query(text="excel tos", regions=("11", "84"), sort=Sort.START_DATE),
+        Query(text="formation", eligible_only=True, sort=Sort.START_DATE),
+        Query(text="anglais", sort=Sort.PRICE_DESC),
+    ):
+        every = index.matching(query)
+        assert list(every) == [s.session_id for _, s in _ordered(offers, sessions, query, {}, None)]
+        for limit in (1, 7, 50, 200):
+            assert index.matching(query, limit=limit) == every[:limit], (query, limit)

@@ -456,9 +456,13 @@ class _Context:
     plans: dict[tuple[int, str, str, str | None], FundingPlan | RuleViolation] = attrs.field(
         factory=dict, eq=False)
     rating_parts: dict[str, tuple[float, int]] = attrs.field(factory=dict, eq=False)
+    theme_codes: frozenset[str] = attrs.field(init=False)
+    prior_mean: float = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.top_up_total = sum(t.amount.cents for t in self.top_ups)
+        self.theme_codes = frozenset(self.needs.formacodes)  # read once, not per candidate
+        self.prior_mean = float(self.prior.mean)
 
     def rating_part(self, offer_id: OfferId) -> tuple[float, int]:
         """The rating component of an offer (its Bayesian average from 1..5 to 0..1, computed
@@ -466,7 +470,7 @@ class _Context:
         found = self.rating_parts.get(offer_id)
         if found is None:
             mean, count = self.ratings(offer_id)
-            weight, prior = self.prior.weight, float(self.prior.mean)
+            weight, prior = self.prior.weight, self.prior_mean
             bayes = prior if mean is None or count <= 0 else (
                 (weight * prior + count * mean) / (weight + count))
             found = self.rating_parts[offer_id] = ((bayes - 1) / 4, count if mean else 0)
@@ -634,7 +638,7 @@ def _reach(ctx: _Context, offer: Offer, session: Session) -> _Candidate | None:
         return None
     # -- rating, theme, and the best the cost could be ----------------------------------------
     rating_part, count = ctx.rating_part(offer.offer_id)
-    theme_part = 1.0 if offer.formacodes and offer.formacodes[0] in needs.formacodes else 0.5
+    theme_part = 1.0 if offer.formacodes and offer.formacodes[0] in ctx.theme_codes else 0.5
     least_extra = (session.price_of(offer).cents - ctx.rights.cents - ctx.top_up_total
                    - ctx.rules.flat_participation.cents)
     optimistic = _score(ctx.weights, (rating_part, _cost_part(least_extra, needs.budget),

@@ -70,7 +70,7 @@ from formation.actions import ActionType
 from formation.catalog import Modality, Offer, Registry, Session
 from formation.eligibility import eligibility_violations
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
-from formation.geo import haversine_km
+from formation.geo import haversine_km, latitude_span_deg, longitude_span_deg
 from formation.ids import OfferId, SessionId
 from formation.postings import SortedPosting, cell_of, cells_near, split_by_code
 from formation.query import (
@@ -867,10 +867,10 @@ class CatalogIndex:
             plan.date_low = plan.date_high = _NODATE
         score = self._scorer(list(plan.words))
         near = plan.near
-        slots = self._all_matches(query, plan)
         sort = query.sort
         if sort is Sort.RELEVANCE and not query.words:
             sort = Sort.START_DATE
+        slots = self._all_matches(query, plan, limit if sort is Sort.START_DATE else None)
         needed = len(slots) if limit is None else min(limit, len(slots))
         if sort is Sort.START_DATE:
             starts = self._s_start
@@ -886,19 +886,51 @@ class CatalogIndex:
             slots = self._top(slots, sort, needed, score, distances)
         return tuple(map(self._s_sid.__getitem__, slots))  # type: ignore[arg-type]
 
-    def _all_matches(self, query: Query, plan: _Plan) -> list[int]:
-        """Every slot matching ``plan``, in no particular order, from the smallest source."""
+    def _all_matches(self, query: Query, plan: _Plan, soonest: int | None = None) -> list[int]:
+        """Every slot matching ``plan``, in no particular order, from the smallest source.
+
+        With ``soonest``, the result may instead be only the first ``soonest`` matches in
+        start order (start day, then session id), already in that order: when the text
+        search leaves many more sessions than that, reading the start-day posting in order
+        among the offers it found stops much sooner than filtering them all.
+        """
         sources = self._posting_sources(query, plan)
         driver = min(sources, key=lambda g: g[0])
         text: tuple[int, str, bool] | None = min(
             ((sum(self._term_sessions[t] for t in self._terms_of(w, p)), w, p)
              for w, p in plan.words), default=None)
-        if text is not None and text[0] < driver[0]:
-            tiers = self._text_candidates(plan, text[1], text[2])
-            return self._filter(list(chain.from_iterable(slots for _, slots in tiers)), plan)
-        slots = self._materialize(driver)
-        self._cover(plan, driver[1])
-        return self._filter(slots, plan)
+        if text is None or text[0] >= driver[0]:
+            slots = self._materialize(driver)
+            self._cover(plan, driver[1])
+            return self._filter(slots, plan)
+        offers = list(chain.from_iterable(
+            kept for _, kept in self._text_offers(plan, text[1], text[2])))
+        sessions = self._o_sessions
+        count = sum(map(len, map(sessions.__getitem__, offers)))
+        if soonest is None or count < 4 * soonest:
+            return self._filter(list(chain.from_iterable(map(sessions.__getitem__, offers))),
+                                plan)
+        return self._soonest(plan, set(offers), count, soonest)
+
+    def _soonest(self, plan: _Plan, offers: set[int], count: int, needed: int) -> list[int]:
+        """The first ``needed`` sessions of ``offers`` matching ``plan``, in start order, read
+        from the start-day posting of the whole catalogue in chunks (``count``: how many
+        sessions ``offers`` have)."""
+        posting = self._by_date[_ALL]
+        i, j = posting.bounds(plan.date_low, plan.date_high)
+        plan.date_low = plan.date_high = None
+        offer_of = self._s_offer
+        found: list[int] = []
+        chunk = _chunk(needed, count / max(1, len(posting)))
+        read = 0
+        while len(found) < needed and i < j:
+            high = min(j, i + chunk)
+            part = [s for s in posting.slice(i, high) if offer_of[s] in offers]
+            found.extend(self._filter(part, plan))
+            read += high - i
+            i = high
+            chunk = _chunk(needed - len(found), len(found) / read)
+        return found[:needed]
 
     def _compile(self, query: Query, on: date | None) -> _Plan | None:
         """Turn ``query`` into the codes of the index; ``None`` when nothing can match."""
@@ -1060,6 +1092,14 @@ class CatalogIndex:
     def _text_candidates(self, plan: _Plan, word: str,
                          prefix: bool) -> list[tuple[int, list[int]]]:
         """The sessions of the offers having ``word``, by its weight, offer filters applied."""
+        sessions = self._o_sessions
+        return [(weight, list(chain.from_iterable(map(sessions.__getitem__, kept))))
+                for weight, kept in self._text_offers(plan, word, prefix)]
+
+    def _text_offers(self, plan: _Plan, word: str,
+                     prefix: bool) -> list[tuple[int, list[int]]]:
+        """The offers having ``word``, by its weight, with the offer filters (and the other
+        words) applied; these filters are then dropped from ``plan``."""
         by_offer: dict[int, int] = {}
         tiers: list[tuple[int, Sequence[int]]] = []
         terms = self._terms_of(word, prefix)
@@ -1077,11 +1117,7 @@ class CatalogIndex:
             tiers = [(weight, [o for o, w in by_offer.items() if w == weight])
                      for weight in _WEIGHTS]
         plan.words = [(w, p) for w, p in plan.words if (w, p) != (word, prefix)]
-        out = []
-        sessions = self._o_sessions
-        for weight, offers in tiers:
-            kept = self._offer_filter(list(offers), plan)
-            out.append((weight, list(chain.from_iterable(map(sessions.__getitem__, kept)))))
+        out = [(weight, self._offer_filter(list(offers), plan)) for weight, offers in tiers]
         plan.words = []
         plan.offer_codes = []
         plan.durations = None
@@ -1119,6 +1155,14 @@ class CatalogIndex:
         if plan.price_low is not None and plan.price_high is not None:
             low, high, prices = plan.price_low, plan.price_high, self._s_price
             slots = [s for s in slots if low <= prices[s] <= high]
+        if plan.near is not None:  # a box around the circle first: two comparisons a slot
+            lat_low, lat_high, lon_low, lon_high = _box(plan.near)
+            lats, lons = self._s_lat, self._s_lon
+            if lon_low <= lon_high:
+                slots = [s for s in slots if lat_low <= lats[s] <= lat_high
+                         and lon_low <= lons[s] <= lon_high]
+            else:
+                slots = [s for s in slots if lat_low <= lats[s] <= lat_high]
         for allowed, column in ((plan.regions, self._s_region),
                                 (plan.departments, self._s_department)):
             if allowed is not None:
@@ -1459,6 +1503,18 @@ def _weight(fields: _Fields, word: str, prefix: bool) -> int:
         if word in terms or (prefix and any(t.startswith(word) for t in terms)):
             return weight
     return 0
+
+
+def _box(near: Near) -> tuple[float, float, float, float]:
+    """Latitudes and longitudes (degrees) of a box holding the circle of ``near``, with a margin
+    for rounding; longitudes ``(1, 0)`` (an empty range) when the box would wrap around the
+    antimeridian or reach a pole, where only latitudes are bounded."""
+    dlat = latitude_span_deg(near.radius_km) * (1 + 1e-9) + 1e-9
+    dlon = longitude_span_deg(near.latitude, near.radius_km) * (1 + 1e-9) + 1e-9
+    low, high = near.longitude - dlon, near.longitude + dlon
+    if dlon >= 180.0 or low < -180.0 or high > 180.0:
+        low, high = 1.0, 0.0
+    return near.latitude - dlat, near.latitude + dlat, low, high
 
 
 def _chunk(needed: int, rate: float) -> int:

@@ -329,7 +329,7 @@ def _tell(store: Store, sqlite: SqliteStore | None) -> DemoStory:
 
     # 7. the review, which gives the offer its rating in the search index
     reviews = ReviewBook(listener=lambda offer_id, _organism, summary: index.set_rating(
-        offer_id, summary.mean(), summary.count))
+        offer_id, summary.mean(), summary.count, summary.ranking_score))
     review = reviews.write(folder, author=HOLDER, review_id=REVIEW, scores=REVIEW_SCORES,
                            at=REVIEWED_AT, comment=REVIEW_COMMENT)
 
