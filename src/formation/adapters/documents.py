@@ -303,6 +303,7 @@ _SESSION_REQUIRED = frozenset({"session_id", "offer_id", "start", "end"})
 _OFFER_KEYS = frozenset(f.alias or f.name for f in attrs.fields(Offer))
 _OFFER_REQUIRED = frozenset(f.alias or f.name for f in attrs.fields(Offer)
                             if f.default is attrs.NOTHING)
+_OPTION_KEYS = frozenset({"option_id", "label", "price", "cpf_fundable"})
 _MODALITIES: dict[Any, Modality] = {m.value: m for m in Modality}
 _ACTION_TYPES: dict[Any, ActionType] = {a.value: a for a in ActionType}
 
@@ -321,16 +322,13 @@ def _place_key(data: dict[str, Any]) -> tuple[object, ...] | None:
             latitude.__class__, longitude, longitude.__class__)
 
 
-def _organism_key(data: dict[str, Any]) -> tuple[object, ...] | None:
-    if not data.keys() <= _ORGANISM_KEYS:
+def _option_key(data: dict[str, Any]) -> tuple[object, ...] | None:
+    if not data.keys() <= _OPTION_KEYS:
         return None
     get = data.get
-    qualiopi = get("qualiopi")
-    if qualiopi is not None:
-        if qualiopi.__class__ is not dict or not qualiopi.keys() <= _QUALIOPI_KEYS:
-            return None
-        qualiopi = (qualiopi.get("valid_from"), qualiopi.get("valid_until"))
-    return (get("siret"), get("name"), get("activity_declaration"), qualiopi)
+    price, fundable = get("price"), get("cpf_fundable", True)
+    return (get("option_id"), get("label"), price, price.__class__, fundable,
+            fundable.__class__)
 
 
 def _certification_key(data: dict[str, Any]) -> tuple[object, ...] | None:
@@ -407,7 +405,30 @@ def _fast_sessions(place: _Cached) -> Any:
     return decode
 
 
-def _fast_offers(organism: _Cached, certification: _Cached) -> Any:
+class _SameData:
+    """Decodes an organism once per distinct data, found by its SIRET and compared whole.
+
+    A valid organism's data holds only strings, ``null`` and objects of those: data equal to
+    it (``==``) is the same data, decoded the same way.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[object, tuple[object, Organism]] = {}
+
+    def __call__(self, data: object, path: str) -> Organism:
+        if data.__class__ is dict:
+            try:
+                seen = self._found.get(data.get("siret"))
+            except TypeError:  # an unhashable value
+                seen = None
+            if seen is not None and seen[0] == data:
+                return seen[1]
+        organism: Organism = from_data(Organism, data, path)
+        self._found[organism.siret] = (data, organism)
+        return organism
+
+
+def _fast_offers(organism: _SameData, certification: _Cached, option: _Cached) -> Any:
     slow = _bulk_decoder(Offer, {"organism": _Shared(Organism),
                                  "certification": _Shared(Certification | None)})
 
@@ -430,16 +451,14 @@ def _fast_offers(organism: _Cached, certification: _Cached) -> Any:
                     and who.__class__ is dict and (what is None or what.__class__ is dict) \
                     and modality is not None and action_type is not None \
                     and formacodes.__class__ is list and nsf.__class__ is list \
-                    and options.__class__ is list and summary.__class__ is str \
-                    and all(code.__class__ is str for code in formacodes) \
-                    and all(code.__class__ is str for code in nsf):
+                    and options.__class__ is list and summary.__class__ is str:
                 try:
                     return Offer(
                         OfferId(offer_id), organism(who, f"{path}.organism"), title,
                         None if what is None else certification(what, f"{path}.certification"),
                         tuple(formacodes), Euros(price), hours, modality, action_type, summary,
                         tuple(nsf),
-                        tuple(from_data(Option, o, f"{path}.options[{i}]")
+                        tuple(option(o, f"{path}.options[{i}]")
                               for i, o in enumerate(options)))
                 except FormationError:
                     pass  # decoded again below, which names the field
@@ -460,8 +479,8 @@ def catalog_from_data(
     far fewer of them than offers and sessions. Anything unusual is decoded by the codec, which
     names the bad field.
     """
-    offer = _fast_offers(_Cached(Organism, _organism_key),
-                         _Cached(Certification, _certification_key))
+    offer = _fast_offers(_SameData(), _Cached(Certification, _certification_key),
+                         _Cached(Option, _option_key))
     session = _fast_sessions(_Cached(Place, _place_key))
     return ([offer(data, f"offer {n}") for n, data in enumerate(offers, 1)],
             [session(data, f"session {n}") for n, data in enumerate(sessions, 1)])
