@@ -873,6 +873,8 @@ def test_matching_with_a_limit_is_the_start_of_every_match_on_a_synthetic_catalo
         Query(text="excel tos", regions=("11", "84"), sort=Sort.START_DATE),
         Query(text="formation", eligible_only=True, sort=Sort.START_DATE),
         Query(text="anglais", sort=Sort.PRICE_DESC),
+        # a price few sessions have: reading in start order gives up, every session is filtered
+        Query(text="anglais", price_min=Euros.whole(2500), sort=Sort.START_DATE),
     ):
         every = index.matching(query)
         assert list(every) == [s.session_id for _, s in _ordered(offers, sessions, query, {}, None)]

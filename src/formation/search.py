@@ -915,15 +915,24 @@ class CatalogIndex:
     def _soonest(self, plan: _Plan, offers: set[int], count: int, needed: int) -> list[int]:
         """The first ``needed`` sessions of ``offers`` matching ``plan``, in start order, read
         from the start-day posting of the whole catalogue in chunks (``count``: how many
-        sessions ``offers`` have)."""
+        sessions ``offers`` have).
+
+        When the other filters keep so few that this reads more than twice ``count`` entries,
+        it gives up and returns every match of the offers' sessions instead, in no order."""
         posting = self._by_date[_ALL]
-        i, j = posting.bounds(plan.date_low, plan.date_high)
+        date_low, date_high = plan.date_low, plan.date_high
+        i, j = posting.bounds(date_low, date_high)
         plan.date_low = plan.date_high = None
         offer_of = self._s_offer
         found: list[int] = []
         chunk = _chunk(needed, count / max(1, len(posting)))
         read = 0
         while len(found) < needed and i < j:
+            if read + min(chunk, j - i) > 2 * count:
+                plan.date_low, plan.date_high = date_low, date_high
+                sessions = self._o_sessions
+                return self._filter(list(chain.from_iterable(map(sessions.__getitem__, offers))),
+                                    plan)
             high = min(j, i + chunk)
             part = [s for s in posting.slice(i, high) if offer_of[s] in offers]
             found.extend(self._filter(part, plan))
