@@ -906,15 +906,16 @@ class CatalogIndex:
         offers = list(chain.from_iterable(
             kept for _, kept in self._text_offers(plan, text[1], text[2])))
         sessions = self._o_sessions
-        count = sum(map(len, map(sessions.__getitem__, offers)))
+        # about how many sessions the offers have (the catalogue's mean per offer)
+        count = len(offers) * len(self._slot_of) // max(1, len(self._offer_slot))
         if soonest is None or count < 4 * soonest:
             return self._filter(list(chain.from_iterable(map(sessions.__getitem__, offers))),
                                 plan)
-        return self._soonest(plan, set(offers), count, soonest)
+        return self._soonest(plan, offers, count, soonest)
 
-    def _soonest(self, plan: _Plan, offers: set[int], count: int, needed: int) -> list[int]:
+    def _soonest(self, plan: _Plan, offers: list[int], count: int, needed: int) -> list[int]:
         """The first ``needed`` sessions of ``offers`` matching ``plan``, in start order, read
-        from the start-day posting of the whole catalogue in chunks (``count``: how many
+        from the start-day posting of the whole catalogue in chunks (``count``: about how many
         sessions ``offers`` have).
 
         When the other filters keep so few that this reads more than twice ``count`` entries,
@@ -923,18 +924,17 @@ class CatalogIndex:
         date_low, date_high = plan.date_low, plan.date_high
         i, j = posting.bounds(date_low, date_high)
         plan.date_low = plan.date_high = None
-        offer_of = self._s_offer
+        sessions, offer_of, having = self._o_sessions, self._s_offer, set(offers)
         found: list[int] = []
         chunk = _chunk(needed, count / max(1, len(posting)))
         read = 0
         while len(found) < needed and i < j:
             if read + min(chunk, j - i) > 2 * count:
                 plan.date_low, plan.date_high = date_low, date_high
-                sessions = self._o_sessions
                 return self._filter(list(chain.from_iterable(map(sessions.__getitem__, offers))),
                                     plan)
             high = min(j, i + chunk)
-            part = [s for s in posting.slice(i, high) if offer_of[s] in offers]
+            part = [s for s in posting.slice(i, high) if offer_of[s] in having]
             found.extend(self._filter(part, plan))
             read += high - i
             i = high
