@@ -27,6 +27,10 @@ posting's own (start day, or price), it reads the posting in order and stops as 
 is full; otherwise it keeps the best ``page × page_size`` with a threshold from
 ``heapq.nsmallest``. The total is counted when :attr:`SearchResults.total` is read (before the
 index next changes at the latest): a page alone costs only the page.
+:meth:`~CatalogIndex.matching` gives every match of a query at once, as session ids in the
+order of its sort (for a caller that would otherwise read page after page); with a limit and
+the start-date order, the offers of a common word are met by reading the start-day posting in
+order, which stops at the limit.
 
 Results never depend on the order offers and sessions were added in: every posting is kept in
 the order of its key then of the session id, and every ranking ends with the session id.
