@@ -28,15 +28,14 @@ everything or nothing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from types import TracebackType
 
 import attrs
 
 from formation.accounts import Account
+from formation.adapters._staging import StagingUnitOfWork
 from formation.bookings import Booking, BookingStatus
-from formation.errors import ConflictError, DuplicateEntry, InvalidValue, NotFound
-from formation.ids import AccountId, BookingId, HolderId
+from formation.errors import ConflictError, DuplicateEntry
+from formation.ids import AccountId, HolderId
 from formation.ledger import Entry
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
@@ -68,128 +67,27 @@ class MemoryStore:
             return self._accounts.get(account_id)
 
 
-class _Bookings:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
-
-    def get(self, booking_id: BookingId) -> Booking:
-        staged = self._uow._staged_bookings.get(booking_id)
-        if staged is not None:
-            return staged[1]
-        found = self._uow._store._booking(booking_id)
-        if found is None:
-            raise NotFound(f"no folder {booking_id!r}")
-        return found
-
-    def add(self, booking: Booking) -> None:
-        if not isinstance(booking, Booking):
-            raise InvalidValue(f"a folder repository stores Booking records, got {booking!r}")
-        if booking.version != 0:
-            raise InvalidValue(f"a new folder has version 0, got {booking.version}")
-        if booking.booking_id in self._uow._staged_bookings or \
-                self._uow._store._booking(booking.booking_id) is not None:
-            raise DuplicateEntry(f"folder {booking.booking_id!r} already exists")
-        self._uow._staged_bookings[booking.booking_id] = (None, booking)
-
-    def save(self, booking: Booking) -> None:
-        if not isinstance(booking, Booking):
-            raise InvalidValue(f"a folder repository stores Booking records, got {booking!r}")
-        staged = self._uow._staged_bookings.get(booking.booking_id)
-        if staged is not None:
-            # a second change in the same unit: keep the version first read
-            self._uow._staged_bookings[booking.booking_id] = (staged[0], booking)
-            return
-        self._uow._staged_bookings[booking.booking_id] = (booking.version, booking)
-
-    def find(
-        self,
-        *,
-        statuses: Iterable[BookingStatus] | None = None,
-        holder_id: HolderId | None = None,
-    ) -> tuple[Booking, ...]:
-        wanted = frozenset(statuses) if statuses is not None else None
-        stored: dict[str, Booking] = {b.booking_id: b for b in self._uow._store._all_bookings()}
-        stored.update({k: v[1] for k, v in self._uow._staged_bookings.items()})
-        return tuple(
-            b for _, b in sorted(stored.items())
-            if (wanted is None or b.status in wanted)
-            and (holder_id is None or b.holder_id == holder_id)
-        )
-
-
-class _Accounts:
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
-
-    def get(self, account_id: AccountId) -> Account:
-        staged = self._uow._loaded_accounts.get(account_id)
-        if staged is not None:
-            return staged[1]
-        found = self._uow._store._account(account_id)
-        if found is None:
-            raise NotFound(f"no account {account_id!r}")
-        account = Account(found[0], found[1], found[2])
-        self._uow._loaded_accounts[account_id] = (len(found[2]), account)
-        return account
-
-    def add(self, account: Account) -> None:
-        if not isinstance(account, Account):
-            raise InvalidValue(f"an account repository stores Account objects, got {account!r}")
-        if account.account_id in self._uow._loaded_accounts or \
-                self._uow._store._account(account.account_id) is not None:
-            raise DuplicateEntry(f"account {account.account_id!r} already exists")
-        self._uow._loaded_accounts[account.account_id] = (None, account)
-        self._uow._saved_accounts.add(account.account_id)
-
-    def save(self, account: Account) -> None:
-        loaded = self._uow._loaded_accounts.get(account.account_id)
-        if loaded is None or loaded[1] is not account:
-            raise InvalidValue(
-                f"save the account object read with get() in this unit of work "
-                f"({account.account_id!r})")
-        self._uow._saved_accounts.add(account.account_id)
-
-
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(StagingUnitOfWork):
     """One atomic change on a :class:`MemoryStore` (see :class:`formation.ports.UnitOfWork`)."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        # booking id -> (version read, or None for a new folder; the folder to store)
-        self._staged_bookings: dict[str, tuple[int | None, Booking]] = {}
-        # account id -> (ledger length read, or None for a new account; the working copy)
-        self._loaded_accounts: dict[str, tuple[int | None, Account]] = {}
-        self._saved_accounts: set[str] = set()
-        self._bookings = _Bookings(self)
-        self._accounts = _Accounts(self)
-        self.committed = False
+        super().__init__()
 
-    @property
-    def bookings(self) -> _Bookings:
-        """The folders."""
-        return self._bookings
+    def _stored_booking(self, booking_id: str) -> Booking | None:
+        return self._store._booking(booking_id)
 
-    @property
-    def accounts(self) -> _Accounts:
-        """The accounts."""
-        return self._accounts
+    def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
+                         holder_id: str | None) -> tuple[Booking, ...]:
+        return tuple(
+            b for b in self._store._all_bookings()
+            if (statuses is None or b.status in statuses)
+            and (holder_id is None or b.holder_id == holder_id)
+        )
 
-    def __enter__(self) -> MemoryUnitOfWork:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.rollback()
-
-    def rollback(self) -> None:
-        """Drop everything staged (reads are forgotten too)."""
-        self._staged_bookings.clear()
-        self._loaded_accounts.clear()
-        self._saved_accounts.clear()
+    def _stored_account(self, account_id: str) -> Account | None:
+        found = self._store._account(account_id)
+        return None if found is None else Account(found[0], found[1], found[2])
 
     def commit(self) -> None:
         """Apply everything staged, all or nothing.

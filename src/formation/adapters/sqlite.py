@@ -58,6 +58,7 @@ from typing import Any
 import attrs
 
 from formation.accounts import Account
+from formation.adapters._staging import StagingUnitOfWork
 from formation.adapters.codec import SCHEMA_VERSION, to_data
 from formation.adapters.documents import (
     CODEC,
@@ -80,7 +81,7 @@ from formation.errors import (
     StorageError,
 )
 from formation.funding import FundingPlan
-from formation.ids import AccountId, BookingId, HolderId
+from formation.ids import AccountId, HolderId
 from formation.ledger import Entry
 from formation.search import CatalogIndex
 
@@ -749,116 +750,22 @@ def _rollback(db: sqlite3.Connection) -> None:
 
 # -- the unit of work ------------------------------------------------------------------------
 
-class _Bookings:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def get(self, booking_id: BookingId) -> Booking:
-        staged = self._uow._staged_bookings.get(booking_id)
-        if staged is not None:
-            return staged[1]
-        found = self._uow._store._booking(booking_id)
-        if found is None:
-            raise NotFound(f"no folder {booking_id!r}")
-        return found
-
-    def add(self, booking: Booking) -> None:
-        if not isinstance(booking, Booking):
-            raise InvalidValue(f"a folder repository stores Booking records, got {booking!r}")
-        if booking.version != 0:
-            raise InvalidValue(f"a new folder has version 0, got {booking.version}")
-        if booking.booking_id in self._uow._staged_bookings or \
-                self._uow._store._booking(booking.booking_id) is not None:
-            raise DuplicateEntry(f"folder {booking.booking_id!r} already exists")
-        self._uow._staged_bookings[booking.booking_id] = (None, booking)
-
-    def save(self, booking: Booking) -> None:
-        if not isinstance(booking, Booking):
-            raise InvalidValue(f"a folder repository stores Booking records, got {booking!r}")
-        staged = self._uow._staged_bookings.get(booking.booking_id)
-        read = staged[0] if staged is not None else booking.version
-        self._uow._staged_bookings[booking.booking_id] = (read, booking)
-
-    def find(self, *, statuses: Iterable[BookingStatus] | None = None,
-             holder_id: HolderId | None = None) -> tuple[Booking, ...]:
-        wanted = frozenset(statuses) if statuses is not None else None
-        found: dict[str, Booking] = {
-            b.booking_id: b for b in self._uow._store._find(wanted, holder_id)}
-        for booking_id, (_, booking) in self._uow._staged_bookings.items():
-            if (wanted is None or booking.status in wanted) and \
-                    (holder_id is None or booking.holder_id == holder_id):
-                found[booking_id] = booking
-            else:
-                found.pop(booking_id, None)
-        return tuple(found[k] for k in sorted(found))
-
-
-class _Accounts:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def get(self, account_id: AccountId) -> Account:
-        loaded = self._uow._loaded_accounts.get(account_id)
-        if loaded is not None:
-            return loaded[1]
-        account = self._uow._store._account(account_id)
-        if account is None:
-            raise NotFound(f"no account {account_id!r}")
-        self._uow._loaded_accounts[account_id] = (account.version, account)
-        return account
-
-    def add(self, account: Account) -> None:
-        if not isinstance(account, Account):
-            raise InvalidValue(f"an account repository stores Account objects, got {account!r}")
-        if account.account_id in self._uow._loaded_accounts or \
-                self._uow._store._account(account.account_id) is not None:
-            raise DuplicateEntry(f"account {account.account_id!r} already exists")
-        self._uow._loaded_accounts[account.account_id] = (None, account)
-        self._uow._saved_accounts.add(account.account_id)
-
-    def save(self, account: Account) -> None:
-        loaded = self._uow._loaded_accounts.get(account.account_id)
-        if loaded is None or loaded[1] is not account:
-            raise InvalidValue(
-                f"save the account object read with get() in this unit of work "
-                f"({account.account_id!r})")
-        self._uow._saved_accounts.add(account.account_id)
-
-
-class SqliteUnitOfWork:
+class SqliteUnitOfWork(StagingUnitOfWork):
     """One atomic change on a :class:`SqliteStore`: one SQLite transaction at commit."""
 
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        self._staged_bookings: dict[str, tuple[int | None, Booking]] = {}
-        self._loaded_accounts: dict[str, tuple[int | None, Account]] = {}
-        self._saved_accounts: set[str] = set()
-        self._bookings = _Bookings(self)
-        self._accounts = _Accounts(self)
-        self.committed = False
+        super().__init__()
 
-    @property
-    def bookings(self) -> _Bookings:
-        """The folders."""
-        return self._bookings
+    def _stored_booking(self, booking_id: str) -> Booking | None:
+        return self._store._booking(booking_id)
 
-    @property
-    def accounts(self) -> _Accounts:
-        """The accounts."""
-        return self._accounts
+    def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
+                         holder_id: str | None) -> list[Booking]:
+        return self._store._find(statuses, holder_id)
 
-    def __enter__(self) -> SqliteUnitOfWork:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.rollback()
-
-    def rollback(self) -> None:
-        """Drop everything staged (reads are forgotten too)."""
-        self._staged_bookings.clear()
-        self._loaded_accounts.clear()
-        self._saved_accounts.clear()
+    def _stored_account(self, account_id: str) -> Account | None:
+        return self._store._account(account_id)
 
     def commit(self) -> None:
         """Write everything staged in one transaction, all or nothing.
