@@ -100,6 +100,15 @@ def _euros(value: object, name: str) -> Euros:
     return value
 
 
+def _named_or_all(
+    funds: BookingFunds, rights: Euros | None, top_ups: TopUpParts | None
+) -> tuple[Euros, tuple[tuple[EntryId, Euros], ...]]:
+    """The amounts named (rights, top-ups), or all of ``funds`` when neither is named."""
+    if rights is None and top_ups is None:
+        return funds.rights, funds.top_ups
+    return (_ZERO if rights is None else _euros(rights, "rights")), _parts(top_ups)
+
+
 class Account:
     """A holder's CPF account: an append-only ledger and the operations that feed it.
 
@@ -385,12 +394,7 @@ class Account:
         Raises:
             InvalidValue: more than the booking holds.
         """
-        held = self.held_for(booking)
-        if rights is None and top_ups is None:
-            amount, parts = held.rights, held.top_ups
-        else:
-            amount = _ZERO if rights is None else _euros(rights, "rights")
-            parts = _parts(top_ups)
+        amount, parts = _named_or_all(self.held_for(booking), rights, top_ups)
         entries = self._moves(EntryKind.RELEASE, entry_id, booking, on, amount, parts)
         self._ledger.extend(entries, expected_version)
         return entries
@@ -419,15 +423,9 @@ class Account:
             RuleViolation: a top-up earmarked for other trainings.
         """
         held = self.held_for(booking)
-        if rights is None and top_ups is None:
-            amount, parts = held.rights, held.top_ups
-            if not held:
-                raise InvalidValue(
-                    f"booking {booking!r} holds nothing: name the amounts to debit"
-                )
-        else:
-            amount = _ZERO if rights is None else _euros(rights, "rights")
-            parts = _parts(top_ups)
+        if rights is None and top_ups is None and not held:
+            raise InvalidValue(f"booking {booking!r} holds nothing: name the amounts to debit")
+        amount, parts = _named_or_all(held, rights, top_ups)
         releases = self._moves(EntryKind.RELEASE, EntryId(f"{entry_id}:release"), booking, on,
                                held.rights, held.top_ups)
         debits = self._moves(EntryKind.DEBIT, entry_id, booking, on, amount, parts,
@@ -451,12 +449,7 @@ class Account:
         Raises:
             InvalidValue: more than was debited for the booking and not refunded yet.
         """
-        debited = self.debited_for(booking)
-        if rights is None and top_ups is None:
-            amount, parts = debited.rights, debited.top_ups
-        else:
-            amount = _ZERO if rights is None else _euros(rights, "rights")
-            parts = _parts(top_ups)
+        amount, parts = _named_or_all(self.debited_for(booking), rights, top_ups)
         entries = self._moves(EntryKind.REFUND, entry_id, booking, on, amount, parts)
         self._ledger.extend(entries, expected_version)
         return entries
