@@ -105,7 +105,7 @@ from formation.ids import AccountId, BookingId, EntryId, HolderId, OrganismId
 from formation.ledger import Balance, Entry, EntryKind
 from formation.money import Euros
 from formation.ports import Store, UnitOfWork
-from formation.refunds import Ending, Refund, refund_plan
+from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.rulebook import Rulebook
 
 __all__ = [
@@ -181,19 +181,25 @@ def _plan(booking: Booking) -> FundingPlan:
     return booking.plan
 
 
-def _kept(refund: Refund) -> tuple[Euros, tuple[tuple[EntryId, Euros], ...]]:
-    rights = Euros(sum(line.kept.cents for line in refund.lines if line.kind is LineKind.RIGHTS))
-    top_ups = tuple((EntryId(line.reference), line.kept) for line in refund.lines
-                    if line.kind is LineKind.TOP_UP and line.kept.cents > 0)
+def _rights_and_top_ups(
+    refund: Refund, amount: Callable[[RefundLine], Euros]
+) -> tuple[Euros, tuple[tuple[EntryId, Euros], ...]]:
+    """The ``amount`` of each line of ``refund``: rights summed, top-ups by reference."""
+    rights = Euros(sum(amount(line).cents for line in refund.lines
+                       if line.kind is LineKind.RIGHTS))
+    top_ups = tuple((EntryId(line.reference), amount(line)) for line in refund.lines
+                    if line.kind is LineKind.TOP_UP and amount(line).cents > 0)
     return rights, top_ups
+
+
+def _kept(refund: Refund) -> tuple[Euros, tuple[tuple[EntryId, Euros], ...]]:
+    """What the refund keeps (debited), by source."""
+    return _rights_and_top_ups(refund, lambda line: line.kept)
 
 
 def _returned(refund: Refund) -> tuple[Euros, tuple[tuple[EntryId, Euros], ...]]:
-    rights = Euros(sum(line.refunded.cents for line in refund.lines
-                       if line.kind is LineKind.RIGHTS))
-    top_ups = tuple((EntryId(line.reference), line.refunded) for line in refund.lines
-                    if line.kind is LineKind.TOP_UP and line.refunded.cents > 0)
-    return rights, top_ups
+    """What the refund gives back, by source."""
+    return _rights_and_top_ups(refund, lambda line: line.refunded)
 
 
 def _account_of(uow: UnitOfWork, booking: Booking) -> Account:
