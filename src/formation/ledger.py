@@ -510,22 +510,18 @@ class Ledger:
 
     def hours(self, as_of: date | None = None) -> HoursBalance:
         """The CPF and DIF hours not yet converted to euros, on ``as_of`` (``None``: now)."""
-        limit = None if as_of is None else _check_day(as_of, "as_of").toordinal()
-        cpf = dif = _NO_HOURS
-        for ordinal, source, change in self._hours_moves:
-            if limit is None or ordinal <= limit:
-                if source is Source.DIF:
-                    dif += change
-                else:
-                    cpf += change
-        return HoursBalance(cpf, dif)
+        return self._hours_by_source(as_of, earned_only=False)
 
     def hours_earned(self, as_of: date | None = None) -> HoursBalance:
         """The CPF hours credited and DIF hours entered by ``as_of``, conversions ignored."""
+        return self._hours_by_source(as_of, earned_only=True)
+
+    def _hours_by_source(self, as_of: date | None, *, earned_only: bool) -> HoursBalance:
+        """The hours moved by ``as_of``, per source; with ``earned_only``, the credits only."""
         limit = None if as_of is None else _check_day(as_of, "as_of").toordinal()
         cpf = dif = _NO_HOURS
         for ordinal, source, change in self._hours_moves:
-            if change > 0 and (limit is None or ordinal <= limit):
+            if (change > 0 or not earned_only) and (limit is None or ordinal <= limit):
                 if source is Source.DIF:
                     dif += change
                 else:
