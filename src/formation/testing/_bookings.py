@@ -77,6 +77,11 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=_PARIS)
 
 
+def _a_while_after(draw: st.DrawFn, now: datetime) -> datetime:
+    """The instant of a folder's next step by a party: 1 to 600 minutes after ``now``."""
+    return now + timedelta(minutes=draw(st.integers(1, 600)))
+
+
 _PATHS: dict[BookingStatus, tuple[str, ...]] = {
     BookingStatus.NOT_PROCESSED: (),
     BookingStatus.REFUSED_BY_ORGANISM: ("refuse_request",),
@@ -124,14 +129,14 @@ def _booking(draw: st.DrawFn, status: BookingStatus | None) -> Booking:
     for step in path:
         due = deadlines(folder)
         if step == "refuse_request":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             folder = refuse_request(folder, organism, now, "prérequis non remplis")
         elif step == "lapse_request":
             assert due.organism_answer_by is not None
             now = max(now, _at(due.organism_answer_by + timedelta(days=1), 0))
             folder = lapse(folder, _OPERATOR, now)
         elif step == "propose":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             proposed_on = now.astimezone(_PARIS).date()
             provisional = propose(folder, organism, now, Proposal(
                 start=proposed_on + timedelta(days=400), end=proposed_on + timedelta(days=401),
@@ -142,33 +147,33 @@ def _booking(draw: st.DrawFn, status: BookingStatus | None) -> Booking:
             folder = propose(folder, organism, now,
                              Proposal(start=start, end=end, price=folder.price))
         elif step == "refuse_proposal":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             folder = refuse_proposal(folder, holder_actor, now)
         elif step == "lapse_proposal":
             assert due.holder_acceptance_by is not None
             now = max(now, _at(due.holder_acceptance_by + timedelta(days=1), 0))
             folder = lapse(folder, _OPERATOR, now)
         elif step == "accept":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             day = now.astimezone(_PARIS).date()
             plan = plan_funding(folder.price, balance=Euros(draw(st.integers(0, 600_000))),
                                 on=day, job_seeker=folder.job_seeker)
             folder = accept_proposal(folder, holder_actor, now, plan=plan)
             if folder.status is BookingStatus.WAITING_ACCEPTATION and target not in (
                     BookingStatus.WAITING_ACCEPTATION, BookingStatus.REFUSED_BY_FINANCER):
-                now = now + timedelta(minutes=draw(st.integers(1, 600)))
+                now = _a_while_after(draw, now)
                 folder = funder_accept(folder, _FRANCE_TRAVAIL, now)
         elif step == "funder_refuse":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             folder = funder_refuse(folder, _FRANCE_TRAVAIL, now, "projet non validé")
         elif step == "cancel_holder":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             folder = cancel(folder, holder_actor, now, "empêchement")
         elif step == "cancel_organism":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             folder = cancel(folder, organism, now, "session annulée")
         elif step == "cancel_funder":
-            now = now + timedelta(minutes=draw(st.integers(1, 600)))
+            now = _a_while_after(draw, now)
             folder = cancel(folder, _FRANCE_TRAVAIL, now, "financement retiré")
         elif step in ("no_show", "entry"):
             assert folder.proposal is not None
