@@ -59,7 +59,7 @@ from formation.errors import ConflictError, DuplicateEntry, InsufficientCredit, 
 from formation.funders import Funder
 from formation.ids import BookingId, EntryId, OfferId
 from formation.money import Euros
-from formation.topups import TopUp
+from formation.topups import TopUp, _strings
 
 __all__ = [
     "Balance",
@@ -122,16 +122,12 @@ _NO_IDS: frozenset[str] = frozenset()
 
 
 def _ids(value: object) -> frozenset[str]:
+    """Identifiers checked as a top-up's earmarks are; a valid frozenset is kept as it is."""
     if value is _NO_IDS:
         return _NO_IDS
     if isinstance(value, frozenset) and all(isinstance(v, str) and v for v in value):
         return value
-    if isinstance(value, str) or not isinstance(value, (frozenset, set, tuple, list)):
-        raise InvalidValue(f"expected a collection of identifiers, got {value!r}")
-    for item in value:
-        if not isinstance(item, str) or not item:
-            raise InvalidValue(f"identifiers must be non-empty strings, got {item!r}")
-    return frozenset(value)
+    return _strings(value)
 
 
 def _hours(value: object) -> Fraction:
