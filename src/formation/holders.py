@@ -72,6 +72,23 @@ def _overlaps(start: date, end: date | None, first: date, last: date | None) -> 
     return (end is None or end >= first) and (last is None or last >= start)
 
 
+def _check_order(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise InvalidValue(f"a period ends on or after its start, got {start}–{end}")
+
+
+def _refuse_overlaps(holder_id: str,
+                     periods: list[tuple[HolderStatus | Recognition, date, date | None]]) -> None:
+    """Refuse two periods of the same status (or recognition) that share a day."""
+    for i, (kind, start, end) in enumerate(periods):
+        for other, first, last in periods[i + 1:]:
+            if kind is other and _overlaps(start, end, first, last):
+                raise InvalidValue(
+                    f"holder {holder_id!r} has overlapping {kind.value} periods "
+                    f"({start}–{end or '…'} and {first}–{last or '…'})"
+                )
+
+
 @attrs.frozen
 class StatusPeriod:
     """A status held from ``start`` to ``end`` (inclusive; ``None``: still held)."""
@@ -83,8 +100,7 @@ class StatusPeriod:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.status, HolderStatus):
             raise InvalidValue(f"status must be a HolderStatus, got {self.status!r}")
-        if self.end is not None and self.end < self.start:
-            raise InvalidValue(f"a period ends on or after its start, got {self.start}–{self.end}")
+        _check_order(self.start, self.end)
 
     def covers(self, day: date) -> bool:
         """Whether ``day`` is in the period."""
@@ -102,8 +118,7 @@ class RecognitionPeriod:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.recognition, Recognition):
             raise InvalidValue(f"recognition must be a Recognition, got {self.recognition!r}")
-        if self.end is not None and self.end < self.start:
-            raise InvalidValue(f"a period ends on or after its start, got {self.start}–{self.end}")
+        _check_order(self.start, self.end)
 
     def covers(self, day: date) -> bool:
         """Whether ``day`` is in the period."""
@@ -144,20 +159,9 @@ class Holder:
         for other in self.recognitions:
             if not isinstance(other, RecognitionPeriod):
                 raise InvalidValue(f"recognitions holds RecognitionPeriod records, got {other!r}")
-        for i, a in enumerate(self.statuses):
-            for b in self.statuses[i + 1:]:
-                if a.status is b.status and _overlaps(a.start, a.end, b.start, b.end):
-                    raise InvalidValue(
-                        f"holder {self.holder_id!r} has overlapping {a.status.value} periods "
-                        f"({a.start}–{a.end or '…'} and {b.start}–{b.end or '…'})"
-                    )
-        for i, c in enumerate(self.recognitions):
-            for d in self.recognitions[i + 1:]:
-                if c.recognition is d.recognition and _overlaps(c.start, c.end, d.start, d.end):
-                    raise InvalidValue(
-                        f"holder {self.holder_id!r} has overlapping {c.recognition.value} "
-                        f"periods ({c.start}–{c.end or '…'} and {d.start}–{d.end or '…'})"
-                    )
+        _refuse_overlaps(self.holder_id, [(p.status, p.start, p.end) for p in self.statuses])
+        _refuse_overlaps(self.holder_id,
+                         [(p.recognition, p.start, p.end) for p in self.recognitions])
 
     def with_status(self, status: HolderStatus, start: date, end: date | None = None) -> Holder:
         """A new holder with one more status period (refused if it overlaps the same status)."""
