@@ -682,6 +682,7 @@ def _review(story: DemoStory, lang: str) -> list[str]:
     scores = ", ".join(f"{_CRITERIA[c][0 if lang == 'fr' else 1]} {review.scores[c]}/5"
                        for c in Criterion)
     mean = summary.shown_mean()
+    score = f"{float(summary.ranking_score):.2f}"
     return [
         _t(lang, f"7. L'avis — {_instant(review.written_at, lang)}",
            f"7. The review — {_instant(review.written_at, lang)}"),
@@ -690,10 +691,10 @@ def _review(story: DemoStory, lang: str) -> list[str]:
         _t(lang, f"Commentaire : « {review.comment} »", f"Comment: \"{review.comment}\""),
         _t(lang,
            f"L'offre a désormais {summary.count} avis, moyenne {str(mean).replace('.', ',')}/5 "
-           f"(score de classement {float(summary.ranking_score):.2f}, tiré vers la moyenne a "
+           f"(score de classement {score.replace('.', ',')}, tiré vers la moyenne a "
            "priori tant que les avis sont peu nombreux) ; l'index de recherche l'a reçue.",
            f"The offer now has {summary.count} review(s), mean {mean}/5 (ranking score "
-           f"{float(summary.ranking_score):.2f}, pulled toward the prior mean while reviews are "
+           f"{score}, pulled toward the prior mean while reviews are "
            "few); the search index received it."),
     ]
 
