@@ -9,6 +9,7 @@ it with ``account_from_data``, which builds every ``Entry`` and appends it to a 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formation.adapters.codec import from_data, to_data
+from formation.adapters import sqlite as sqlite_module
 from formation.adapters.documents import (
+    CODEC,
+    OFFER_COLUMNS,
+    SESSION_COLUMNS,
     account_from_data,
     catalog_from_data,
+    catalog_from_rows,
     entry_to_data,
+    offer_row_data,
     plain_account_rows,
+    session_row_data,
 )
+from formation.adapters.migrations import MIGRATIONS
+from formation.errors import StorageError
+from formation.query import Query
+from formation.search import CatalogIndex
 from formation.adapters.sqlite import SqliteStore
 from formation.catalog import Offer, Session
 from formation.errors import FormationError, InvalidValue
@@ -306,3 +318,174 @@ def test_every_single_odd_field_reads_in_bulk_as_the_codec_reads_it() -> None:
                 assert got == expected, (path, value)
                 checked += 1
     assert checked > 900
+
+
+# -- the catalogue in typed rows (schema 3): what SqliteStore reads on open -------------------
+
+_OFFER_PARTS = {"organism", "certification", "formacodes", "nsf_codes", "options"}
+
+
+def _rows(data: dict[str, Any], columns: tuple[str, ...], parts: dict[int, str],
+          part_columns: set[str]) -> tuple[object, ...]:
+    """The row standing for ``data`` (an extra field is not a column; a missing one is NULL)."""
+    row: list[object] = []
+    for name in columns:
+        value = data.get(name)
+        if name in part_columns and value is not None:
+            parts[len(parts) + 1] = json.dumps(value, ensure_ascii=False)
+            value = len(parts)
+        row.append(value)
+    return tuple(row)
+
+
+@settings(max_examples=1000)
+@given(st.data())
+def test_the_catalogue_read_from_rows_gives_what_the_codec_gives_on_the_rows_data(
+        data: st.DataObject) -> None:
+    original_offer = data.draw(st.sampled_from(_OFFERS))
+    original_session = data.draw(st.sampled_from(_SESSIONS))
+    offer, session = _mutate(original_offer, data.draw), _mutate(original_session, data.draw)
+    parts: dict[int, str] = {}
+    offer_rows = [_rows(o, OFFER_COLUMNS, parts, _OFFER_PARTS) for o in (original_offer, offer)]
+    session_rows = [_rows(s, SESSION_COLUMNS, parts, {"place"})
+                    for s in (original_session, session)]
+    expected_offer = _outcome(lambda d, p: from_data(Offer, d, p),
+                              offer_row_data(offer_rows[1], parts), "offer 2")
+    expected_session = _outcome(lambda d, p: from_data(Session, d, p),
+                                session_row_data(session_rows[1], parts), "session 2")
+    try:
+        offers, sessions = catalog_from_rows(parts, offer_rows, session_rows)
+        got: Any = (offers[1], sessions[1])
+    except InvalidValue as error:
+        got = f"error: {error}"
+    if isinstance(expected_offer, str):
+        assert got == expected_offer
+    elif isinstance(expected_session, str):
+        assert got == expected_session
+    else:
+        assert got == (expected_offer, expected_session)
+
+
+def test_a_row_naming_a_missing_or_unreadable_part_is_an_invalid_value() -> None:
+    parts: dict[int, str] = {}
+    row = _rows(_OFFERS[0], OFFER_COLUMNS, parts, _OFFER_PARTS)
+    with pytest.raises(InvalidValue, match="offer 1.organism: part 99 is not stored"):
+        catalog_from_rows(parts, [(row[0], 99, *row[2:])], [])
+    parts[99] = "{not json"
+    with pytest.raises(InvalidValue, match="offer 1.organism: part 99 is not JSON"):
+        catalog_from_rows(parts, [(row[0], 99, *row[2:])], [])
+
+
+def test_a_store_opens_with_the_same_catalogue_and_search_results_as_its_records(
+        tmp_path: Path) -> None:
+    offers, sessions = synthetic_catalog(400, seed=11)
+    with SqliteStore(tmp_path / "store.db") as store:
+        store.save_catalog(offers, sessions)
+    fresh = CatalogIndex(offers, sessions)
+    with SqliteStore(tmp_path / "store.db") as store:
+        index = store.catalog
+        assert [index.offer(o.offer_id) for o in offers] == list(offers)
+        assert [index.session(s.session_id) for s in sessions] == list(sessions)
+        for query in (Query(), Query(text="anglais"), Query(regions=("11",)),
+                      Query(text="excel", page=2)):
+            got, want = index.search(query), fresh.search(query)
+            assert (got.total, got.hits, got.facets) == (want.total, want.hits, want.facets)
+        exported = [d for d in store.export_documents() if d["type"] in ("Offer", "Session")]
+    assert exported == [CODEC.encode(r) for r in (*sorted(offers, key=lambda o: o.offer_id),
+                                                  *sorted(sessions, key=lambda s: s.session_id))]
+
+
+def _schema_2_store(path: Path, offers: Any, sessions: Any, monkeypatch: pytest.MonkeyPatch,
+                    documents: list[tuple[str, str]] | None = None) -> None:
+    """A store of schema 2, its catalogue written as that release wrote it (JSON documents)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_module, "MIGRATIONS", MIGRATIONS[:2])
+        SqliteStore(path, index_catalog=False).close()
+    with sqlite3.connect(path) as raw:
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        raw.executemany("INSERT INTO offers (offer_id, data) VALUES (?, ?)",
+                        [(o.offer_id, dumps(CODEC.encode(o)["data"])) for o in offers])
+        raw.executemany("INSERT INTO sessions (session_id, offer_id, data) VALUES (?, ?, ?)",
+                        [(s.session_id, s.offer_id, dumps(CODEC.encode(s)["data"]))
+                         for s in sessions])
+        for offer_id, document in documents or []:
+            raw.execute("INSERT INTO offers (offer_id, data) VALUES (?, ?)",
+                        (offer_id, document))
+        raw.execute("UPDATE counters SET value = value + 1 WHERE name = 'catalog'")
+        raw.execute("INSERT INTO accounts VALUES ('A1', 'H1', 0)")
+    raw.close()
+
+
+def test_a_store_of_schema_2_opens_migrated_with_the_same_content(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    offers, sessions = synthetic_catalog(300, seed=12)
+    path = tmp_path / "old.db"
+    _schema_2_store(path, offers, sessions, monkeypatch)
+    with SqliteStore(path) as store:
+        assert store.schema_version == len(MIGRATIONS) == 3
+        index = store.catalog
+        assert [index.offer(o.offer_id) for o in offers] == list(offers)
+        assert [index.session(s.session_id) for s in sessions] == list(sessions)
+        fresh = CatalogIndex(offers, sessions)
+        query = Query(text="anglais")
+        assert index.search(query).hits == fresh.search(query).hits
+        exported = list(store.export_documents())
+        assert exported[:len(offers)] == [CODEC.encode(o)
+                                          for o in sorted(offers, key=lambda o: o.offer_id)]
+        assert {"type": "Account", "version": exported[-1]["version"],
+                "data": {"account_id": "A1", "holder_id": "H1", "entries": []}} in exported
+        more_offers, more_sessions = synthetic_catalog(20, seed=13)
+        store.save_catalog(more_offers, more_sessions)
+        assert store.catalog.offer_count == len(offers) + len(more_offers)
+
+
+@pytest.mark.parametrize("document", [
+    '{"title": 5}', "not json", '{"price": true}', '{"title": {"a": 1}}', '{"extra": 1}',
+    '{"modality": 3}', '{"formacodes": null}', '{"organism": "x"}', '{"summary": null}',
+])
+def test_a_bad_document_of_schema_2_fails_its_migration_and_changes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, document: str) -> None:
+    offers, sessions = synthetic_catalog(10, seed=14)
+    good = CODEC.encode(offers[0])["data"]
+    try:
+        bad = json.dumps({**good, "offer_id": "BAD", **json.loads(document)})
+    except ValueError:
+        bad = document
+    path = tmp_path / "old.db"
+    _schema_2_store(path, offers[1:], [s for s in sessions if s.offer_id != good["offer_id"]],
+                    monkeypatch, [("BAD", bad)])
+    with pytest.raises(StorageError):
+        SqliteStore(path).catalog  # noqa: B018
+    with sqlite3.connect(path) as raw:
+        versions = [v for (v,) in raw.execute("SELECT version FROM schema_version")]
+        tables = {t for (t,) in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    raw.close()
+    if 3 not in versions:  # the migration refused it: schema 2 untouched
+        assert "catalog_parts" not in tables
+        assert versions == [1, 2]
+
+
+@pytest.mark.parametrize(("table", "change"), [
+    ("catalog_parts", "data = data || '}'"),
+    ("catalog_parts", "data = '[' || part_id || ']'"),
+    ("offers", "title = X'00'"),
+    ("offers", "title = ''"),
+    ("offers", "organism = 12345"),
+    ("offers", "price = 'cher'"),
+    ("offers", "modality = 'nowhere'"),
+    ("sessions", "start = '2020-02-30'"),
+    ("sessions", "seats = -3"),
+    ("sessions", "place = 999999"),
+])
+def test_a_damaged_catalogue_row_or_part_is_a_storage_error(
+        tmp_path: Path, table: str, change: str) -> None:
+    offers, sessions = synthetic_catalog(30, seed=15)
+    path = tmp_path / "store.db"
+    with SqliteStore(path) as store:
+        store.save_catalog(offers, sessions)
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA foreign_keys = OFF")
+        raw.execute(f"UPDATE {table} SET {change}")
+    raw.close()
+    with pytest.raises(StorageError, match="catalogue"):
+        SqliteStore(path)

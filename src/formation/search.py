@@ -652,10 +652,16 @@ class CatalogIndex:
         for organism, slots in by_organism.items():
             organism_words = words_of(organism)
             plain = []
+            shared: dict[int, bool] = {}  # by the pair of word tuples (shared by their group)
             for slot in slots:
-                title_words, cert_words = named[slot - first]
+                pair = named[slot - first]
+                title_words, cert_words = pair
                 fields_of[slot - first] = (title_words, cert_words, organism_words)
-                if any(w in title_words or w in cert_words for w in organism_words):
+                overlaps = shared.get(id(pair))
+                if overlaps is None:
+                    overlaps = shared[id(pair)] = any(
+                        w in title_words or w in cert_words for w in organism_words)
+                if overlaps:
                     for word in organism_words:
                         if word not in title_words and word not in cert_words:
                             postings[(word, _ORGANISM)].append(slot)

@@ -44,6 +44,7 @@ Euros(50000)
 from __future__ import annotations
 
 import functools
+import json
 import json.encoder
 from collections.abc import Iterable
 from datetime import date
@@ -78,11 +79,18 @@ from formation.topups import TopUp
 
 __all__ = [
     "CODEC",
+    "OFFER_COLUMNS",
+    "SESSION_COLUMNS",
     "account_from_data",
     "account_to_data",
     "booking_from_data",
     "booking_to_data",
     "catalog_from_data",
+    "catalog_from_rows",
+    "offer_row_data",
+    "offer_to_row",
+    "session_row_data",
+    "session_to_row",
     "entry_from_data",
     "entry_to_data",
     "plain_account_rows",
@@ -484,6 +492,169 @@ def catalog_from_data(
     session = _fast_sessions(_Cached(Place, _place_key))
     return ([offer(data, f"offer {n}") for n, data in enumerate(offers, 1)],
             [session(data, f"session {n}") for n, data in enumerate(sessions, 1)])
+
+
+# -- the catalogue as typed rows (a store's columns) ----------------------------------------
+#
+# A store keeps an offer as one row of typed columns, and each sub-record or list (organism,
+# certification, formacodes, NSF codes, options, a session's place) as the JSON text of its
+# data in a table of parts, named by a part number: a catalogue has far fewer distinct parts
+# than offers and sessions, so each is parsed and decoded once on open.
+
+OFFER_COLUMNS = ("offer_id", "organism", "title", "certification", "formacodes", "price",
+                 "duration_hours", "modality", "action_type", "summary", "nsf_codes", "options")
+"""The columns of an offer's row, in order (the parts are part numbers)."""
+SESSION_COLUMNS = ("session_id", "offer_id", "start", "end", "place", "seats", "price")
+"""The columns of a session's row, in order (the place is a part number)."""
+_OFFER_PARTS = frozenset({"organism", "certification", "formacodes", "nsf_codes", "options"})
+
+
+def offer_to_row(offer: Offer, part: Any) -> tuple[object, ...]:
+    """An offer's row: its codec data by column, ``part(data)`` giving a sub-record's number."""
+    data = CODEC.encode(offer)["data"]
+    return tuple(None if data[name] is None else part(data[name]) if name in _OFFER_PARTS
+                 else data[name] for name in OFFER_COLUMNS)
+
+
+def session_to_row(session: Session, part: Any) -> tuple[object, ...]:
+    """A session's row: its codec data by column, its place as ``part(data)``."""
+    data = CODEC.encode(session)["data"]
+    return tuple(part(data[name]) if name == "place" and data[name] is not None
+                 else data[name] for name in SESSION_COLUMNS)
+
+
+def _part_data(parts: Any, number: object, path: str) -> Any:
+    text = parts.get(number) if number.__class__ is int else None
+    if text.__class__ is not str:
+        raise InvalidValue(f"{path}: part {number!r} is not stored")
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise InvalidValue(f"{path}: part {number!r} is not JSON") from None
+
+
+def offer_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dict[str, Any]:
+    """The codec data of an offer's row (:data:`OFFER_COLUMNS`), parts read from ``parts``."""
+    values = tuple(row)
+    if len(values) != len(OFFER_COLUMNS):
+        raise InvalidValue(f"{path}: a row of {len(values)} columns, not {len(OFFER_COLUMNS)}")
+    return {name: (None if value is None else _part_data(parts, value, f"{path}.{name}"))
+            if name in _OFFER_PARTS else value
+            for name, value in zip(OFFER_COLUMNS, values, strict=True)}
+
+
+def session_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dict[str, Any]:
+    """The codec data of a session's row (:data:`SESSION_COLUMNS`)."""
+    values = tuple(row)
+    if len(values) != len(SESSION_COLUMNS):
+        raise InvalidValue(f"{path}: a row of {len(values)} columns, not "
+                           f"{len(SESSION_COLUMNS)}")
+    return {name: (None if value is None else _part_data(parts, value, f"{path}.{name}"))
+            if name == "place" else value
+            for name, value in zip(SESSION_COLUMNS, values, strict=True)}
+
+
+class _Parts(dict[object, Any]):
+    """Sub-records of one kind by part number, each decoded once, when first looked up.
+
+    ``parts[number]`` is a dict lookup; a number not found yet is decoded (``decode``) and
+    kept if it decoded without error (else the error is raised, and nothing kept).
+    """
+
+    def __init__(self, parts: Any, decode: Any) -> None:
+        super().__init__()
+        self._parts = parts
+        self._decode = decode
+
+    def __missing__(self, number: object) -> Any:
+        found = self[number] = self._decode(_part_data(self._parts, number, "part"))
+        return found
+
+
+class _Amounts(dict[object, Euros]):
+    """``Euros`` by whole cents, each made (and checked) once, when first looked up."""
+
+    def __missing__(self, cents: object) -> Euros:
+        found = self[cents] = Euros(cents)  # type: ignore[arg-type]  # checked by Euros
+        return found
+
+
+def _strings(data: Any) -> tuple[str, ...]:
+    if data.__class__ is not list or any(x.__class__ is not str for x in data):
+        raise InvalidValue(f"not a list of strings: {data!r}")
+    return tuple(data)
+
+
+def _options(data: Any) -> tuple[Option, ...]:
+    if data.__class__ is not list:
+        raise InvalidValue(f"not a list of options: {data!r}")
+    return tuple(from_data(Option, o, "part") for o in data)
+
+
+def catalog_from_rows(
+    parts: Any, offers: Iterable[Iterable[object]], sessions: Iterable[Iterable[object]]
+) -> tuple[list[Offer], list[Session]]:
+    """Offers and sessions from a store's rows (:data:`OFFER_COLUMNS`, :data:`SESSION_COLUMNS`).
+
+    ``parts`` maps a part number to its JSON text. Every record is built with its own checks
+    (and each part decoded by the codec, once); a row that does not build is decoded again
+    from its codec data (:func:`catalog_from_data`), so that an error is the codec's, naming
+    the bad field (``offer 12.title``); a missing or unreadable part is an ``InvalidValue``.
+    """
+    organisms, certifications, places = (
+        _Parts(parts, functools.partial(from_data, hint, path="part"))
+        for hint in (Organism, Certification, Place))
+    lists, choices = _Parts(parts, _strings), _Parts(parts, _options)
+    euros = _Amounts()
+    slow_offer = _fast_offers(_SameData(), _Cached(Certification, _certification_key),
+                              _Cached(Option, _option_key))
+    slow_session = _fast_sessions(_Cached(Place, _place_key))
+    modalities, action_types = _MODALITIES, _ACTION_TYPES
+    found_offers: list[Offer] = []
+    add_offer = found_offers.append
+    for n, row in enumerate(offers, 1):
+        try:
+            (offer_id, organism, title, certification, formacodes, price, hours, modality,
+             action_type, summary, nsf, option_part) = row
+            if offer_id.__class__ is str and title.__class__ is str \
+                    and price.__class__ is int and (hours is None or hours.__class__ is int) \
+                    and summary.__class__ is str:
+                add_offer(Offer(
+                    offer_id, organisms[organism], title,  # type: ignore[arg-type]
+                    None if certification is None else certifications[certification],
+                    lists[formacodes], euros[price], hours,
+                    modalities[modality], action_types[action_type], summary,
+                    lists[nsf], choices[option_part]))
+                continue
+        except (FormationError, TypeError, ValueError, KeyError):
+            pass  # decoded again below, which names the field
+        add_offer(slow_offer(offer_row_data(row, parts, f"offer {n}"), f"offer {n}"))
+    found_sessions: list[Session] = []
+    add_session = found_sessions.append
+    days: dict[object, date | bool | None] = {None: None}
+    day = days.get
+    for n, row in enumerate(sessions, 1):
+        try:
+            session_id, offer_id, start, end, place, seats, price = row
+            first = day(start)
+            if first is None and start is not None:
+                first = days[start] = _day_or_none(start)
+            last = day(end)
+            if last is None and end is not None:
+                last = days[end] = _day_or_none(end)
+            if session_id.__class__ is str and offer_id.__class__ is str \
+                    and first is not False and last is not False \
+                    and (seats is None or seats.__class__ is int) \
+                    and (price is None or price.__class__ is int):
+                add_session(Session(
+                    session_id, offer_id, first, last,  # type: ignore[arg-type]
+                    None if place is None else places[place], seats,
+                    None if price is None else euros[price]))
+                continue
+        except (FormationError, TypeError, ValueError, KeyError):
+            pass  # decoded again below, which names the field
+        add_session(slow_session(session_row_data(row, parts, f"session {n}"), f"session {n}"))
+    return found_offers, found_sessions
 
 
 # -- accounts: an aggregate, encoded as its identity and its entries -----------------------

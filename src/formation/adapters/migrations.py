@@ -10,6 +10,12 @@ Never edit a migration once released: add the next one.
   the order appended), registration folders with their version, status and holder.
 - 2: the catalogue (offers, sessions) and a counter moved on by every change of it, so that
   every process knows when to rebuild its search index.
+- 3: the catalogue in typed columns (one per field of an offer or a session) instead of JSON
+  documents, and its sub-records and lists (organisms, certifications, formacodes, NSF codes,
+  options, places) as JSON parts numbered in ``catalog_parts``, each stored once: opening a
+  store then parses a few thousand parts, not a document per offer and per session. The rows
+  of schema 2 are converted in SQL (``json_extract``); a document that is not JSON fails the
+  migration, which then changes nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +26,31 @@ __all__ = ["APPLICATION_ID", "MIGRATIONS", "Migration"]
 
 APPLICATION_ID = 0x464F524D
 """``PRAGMA application_id`` of a formation store (``"FORM"``): tells it from foreign files."""
+
+
+def _typed(alias: str, key: str, kind: str, default: str | None = None) -> str:
+    """SQL reading ``key`` of the JSON document ``alias.data`` if its JSON type is ``kind``.
+
+    ``null`` stays ``NULL``, an absent key gives ``default`` (``NULL`` if none); a value of
+    any other type gives the blob ``X'00'``, which no record accepts, so that a document the
+    codec refused is still refused once converted (a ``true`` is not read as 1, an object not
+    as its text).
+    """
+    found = f"json_type({alias}.data, '$.{key}')"
+    absent = "NULL" if default is None else default
+    return (f"CASE coalesce({found}, 'absent') WHEN '{kind}' THEN json_extract({alias}.data, "
+            f"'$.{key}') WHEN 'null' THEN NULL WHEN 'absent' THEN {absent} ELSE X'00' END")
+
+
+def _foreign_keys(alias: str, known: tuple[str, ...]) -> str:
+    """SQL true when the document ``alias.data`` has a field outside ``known``."""
+    names = ", ".join(f"'{name}'" for name in known)
+    return f"EXISTS (SELECT 1 FROM json_each({alias}.data) WHERE key NOT IN ({names}))"
+
+
+_OFFER_FIELDS = ("offer_id", "organism", "title", "certification", "formacodes", "price",
+                 "duration_hours", "modality", "action_type", "summary", "nsf_codes", "options")
+_SESSION_FIELDS = ("session_id", "offer_id", "start", "end", "place", "seats", "price")
 
 
 @attrs.frozen
@@ -72,6 +103,80 @@ MIGRATIONS: tuple[Migration, ...] = (
                value INTEGER NOT NULL
            ) WITHOUT ROWID""",
         "INSERT INTO counters (name, value) VALUES ('catalog', 0)",
+    )),
+    Migration(3, "the catalogue in typed columns, its sub-records as shared JSON parts", (
+        """CREATE TABLE catalog_parts (
+               part_id INTEGER PRIMARY KEY,
+               data TEXT NOT NULL UNIQUE
+           )""",
+        *(f"""INSERT OR IGNORE INTO catalog_parts (data)
+              SELECT {expression} FROM {table} WHERE {expression} IS NOT NULL"""
+          for table, expression in (
+              ("offers", "json_extract(data, '$.organism')"),
+              ("offers", "json_extract(data, '$.certification')"),
+              ("offers", "json_extract(data, '$.formacodes')"),
+              ("offers", "coalesce(json_extract(data, '$.nsf_codes'), '[]')"),
+              ("offers", "coalesce(json_extract(data, '$.options'), '[]')"),
+              ("sessions", "json_extract(data, '$.place')"))),
+        """CREATE TABLE offer_rows (
+               offer_id TEXT PRIMARY KEY,
+               organism INTEGER NOT NULL REFERENCES catalog_parts (part_id),
+               title TEXT NOT NULL,
+               certification INTEGER REFERENCES catalog_parts (part_id),
+               formacodes INTEGER NOT NULL REFERENCES catalog_parts (part_id),
+               price INTEGER NOT NULL,
+               duration_hours INTEGER,
+               modality TEXT NOT NULL,
+               action_type TEXT NOT NULL,
+               summary TEXT NOT NULL,
+               nsf_codes INTEGER NOT NULL REFERENCES catalog_parts (part_id),
+               options INTEGER NOT NULL REFERENCES catalog_parts (part_id)
+           ) WITHOUT ROWID""",
+        f"""INSERT INTO offer_rows
+           SELECT offer_id,
+                  (SELECT part_id FROM catalog_parts
+                   WHERE catalog_parts.data = json_extract(o.data, '$.organism')),
+                  CASE WHEN {_foreign_keys("o", _OFFER_FIELDS)} THEN X'00'
+                       ELSE {_typed("o", "title", "text")} END,
+                  (SELECT part_id FROM catalog_parts
+                   WHERE catalog_parts.data = json_extract(o.data, '$.certification')),
+                  (SELECT part_id FROM catalog_parts
+                   WHERE catalog_parts.data = json_extract(o.data, '$.formacodes')),
+                  {_typed("o", "price", "integer")},
+                  {_typed("o", "duration_hours", "integer")},
+                  {_typed("o", "modality", "text")},
+                  {_typed("o", "action_type", "text")},
+                  {_typed("o", "summary", "text", "''")},
+                  (SELECT part_id FROM catalog_parts WHERE catalog_parts.data
+                   = coalesce(json_extract(o.data, '$.nsf_codes'), '[]')),
+                  (SELECT part_id FROM catalog_parts WHERE catalog_parts.data
+                   = coalesce(json_extract(o.data, '$.options'), '[]'))
+           FROM offers AS o""",
+        """CREATE TABLE session_rows (
+               session_id TEXT PRIMARY KEY,
+               offer_id TEXT NOT NULL,
+               start TEXT,
+               "end" TEXT,
+               place INTEGER REFERENCES catalog_parts (part_id),
+               seats INTEGER,
+               price INTEGER
+           ) WITHOUT ROWID""",
+        f"""INSERT INTO session_rows
+           SELECT session_id, offer_id,
+                  CASE WHEN {_foreign_keys("s", _SESSION_FIELDS)} THEN X'00'
+                       ELSE {_typed("s", "start", "text")} END,
+                  {_typed("s", "end", "text")},
+                  (SELECT part_id FROM catalog_parts
+                   WHERE catalog_parts.data = json_extract(s.data, '$.place')),
+                  {_typed("s", "seats", "integer")},
+                  {_typed("s", "price", "integer")}
+           FROM sessions AS s""",
+        "DROP TABLE sessions",
+        "DROP TABLE offers",
+        "ALTER TABLE offer_rows RENAME TO offers",
+        "ALTER TABLE session_rows RENAME TO sessions",
+        "CREATE INDEX sessions_by_offer ON sessions (offer_id)",
+        "UPDATE counters SET value = value + 1 WHERE name = 'catalog'",
     )),
 )
 """Every migration, in order; ``MIGRATIONS[n - 1].number == n``."""

@@ -19,7 +19,10 @@ The embedded default store, on :mod:`sqlite3` from the standard library:
   than this library is refused with :class:`~formation.errors.StorageError`, untouched;
 - *the catalogue*: offers and sessions are stored beside the folders, and
   :attr:`SqliteStore.catalog` is a :class:`~formation.search.CatalogIndex` built from them on
-  open and rebuilt when the stored catalogue changed (in any process).
+  open and rebuilt when the stored catalogue changed (in any process). An offer or a session
+  is a row of typed columns, its sub-records (organism, certification, formacodes, options,
+  place…) JSON parts stored once each and shared (schema 3), so that opening a store reads
+  columns and a few thousand parts rather than a JSON document per record.
 
 Records are stored as the plain JSON data of :data:`formation.adapters.documents.CODEC`; every
 read decodes them with every check of the records, so a damaged row is a ``StorageError``
@@ -62,12 +65,18 @@ from formation.adapters._staging import StagingUnitOfWork
 from formation.adapters.codec import SCHEMA_VERSION, to_data
 from formation.adapters.documents import (
     CODEC,
+    OFFER_COLUMNS,
+    SESSION_COLUMNS,
     account_from_data,
     booking_from_data,
-    catalog_from_data,
+    catalog_from_rows,
     entry_from_data,
     entry_to_data,
+    offer_row_data,
+    offer_to_row,
     plain_account_rows,
+    session_row_data,
+    session_to_row,
 )
 from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
 from formation.bookings import Booking, BookingStatus, Transition
@@ -89,6 +98,10 @@ __all__ = ["ImportSummary", "SqliteStore", "SqliteUnitOfWork"]
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode
 _loads = json.loads
+_OFFER_NAMES = ", ".join(f'"{name}"' for name in OFFER_COLUMNS)
+_SESSION_NAMES = ", ".join(f'"{name}"' for name in SESSION_COLUMNS)
+_SELECT_OFFERS = f"SELECT {_OFFER_NAMES} FROM offers"
+_SELECT_SESSIONS = f"SELECT {_SESSION_NAMES} FROM sessions"
 _DOCUMENT_KEYS = frozenset({"type", "version", "data"})
 
 
@@ -452,10 +465,10 @@ class SqliteStore:
 
     def _load_catalog(self) -> tuple[list[Offer], list[Session]]:
         try:
-            return catalog_from_data(
-                (_loads(data) for (data,) in self._query("SELECT data FROM offers")),
-                (_loads(data) for (data,) in self._query("SELECT data FROM sessions")))
-        except (ValueError, FormationError) as error:
+            parts = dict(self._query("SELECT part_id, data FROM catalog_parts"))
+            return catalog_from_rows(parts, self._query(_SELECT_OFFERS),
+                                     self._query(_SELECT_SESSIONS))
+        except (ValueError, TypeError, KeyError, FormationError) as error:
             raise StorageError(f"store {self.path!r}: the stored catalogue cannot be read "
                                f"({error})") from None
 
@@ -478,11 +491,13 @@ class SqliteStore:
                      *, replace: bool) -> None:
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         try:
-            db.executemany(f"{verb} INTO offers (offer_id, data) VALUES (?, ?)",
-                           ((o.offer_id, _dumps(CODEC.encode(o)["data"])) for o in offers))
-            db.executemany(f"{verb} INTO sessions (session_id, offer_id, data) VALUES (?, ?, ?)",
-                           ((s.session_id, s.offer_id, _dumps(CODEC.encode(s)["data"]))
-                            for s in sessions))
+            part = _PartWriter(db)
+            db.executemany(f"{verb} INTO offers ({_OFFER_NAMES}) VALUES "
+                           f"({', '.join('?' * len(OFFER_COLUMNS))})",
+                           [offer_to_row(o, part) for o in offers])
+            db.executemany(f"{verb} INTO sessions ({_SESSION_NAMES}) VALUES "
+                           f"({', '.join('?' * len(SESSION_COLUMNS))})",
+                           [session_to_row(s, part) for s in sessions])
         except sqlite3.IntegrityError as error:
             raise DuplicateEntry(f"an offer or a session is stored already ({error})") from None
         known = {s.offer_id for s in sessions}
@@ -502,13 +517,15 @@ class SqliteStore:
             try:
                 self._db.execute("BEGIN")
                 try:
-                    for _, data in self._db.execute(
-                            "SELECT offer_id, data FROM offers ORDER BY offer_id"):
-                        yield {"type": "Offer", "version": SCHEMA_VERSION, "data": _loads(data)}
-                    for _, data in self._db.execute(
-                            "SELECT session_id, data FROM sessions ORDER BY session_id"):
+                    parts = dict(self._db.execute("SELECT part_id, data FROM catalog_parts"))
+                    for n, row in enumerate(self._db.execute(
+                            f"{_SELECT_OFFERS} ORDER BY offer_id"), 1):
+                        yield {"type": "Offer", "version": SCHEMA_VERSION,
+                               "data": offer_row_data(row, parts, f"offer {n}")}
+                    for n, row in enumerate(self._db.execute(
+                            f"{_SELECT_SESSIONS} ORDER BY session_id"), 1):
                         yield {"type": "Session", "version": SCHEMA_VERSION,
-                               "data": _loads(data)}
+                               "data": session_row_data(row, parts, f"session {n}")}
                     accounts = self._db.execute(
                         "SELECT account_id, holder_id FROM accounts ORDER BY account_id"
                     ).fetchall()
@@ -679,6 +696,24 @@ _BOOKING_FIELDS = tuple((f.alias or f.name, f.name) for f in attrs.fields(Bookin
 
 
 @functools.lru_cache(maxsize=1 << 14)
+class _PartWriter:
+    """Numbers a catalogue part (its JSON text), storing it if new: ``part(data) -> number``."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._numbers: dict[str, int] | None = None
+
+    def __call__(self, data: object) -> int:
+        if self._numbers is None:  # read once, when the first part is asked for
+            self._numbers = dict(self._db.execute("SELECT data, part_id FROM catalog_parts"))
+        text = _dumps(data)
+        number = self._numbers.get(text)
+        if number is None:
+            cursor = self._db.execute("INSERT INTO catalog_parts (data) VALUES (?)", (text,))
+            number = self._numbers[text] = int(cursor.lastrowid or 0)
+        return number
+
+
 def _transition_text(transition: Transition, offset: object) -> str:
     """A transition's JSON text; a folder's history only grows, so each is encoded once.
 
