@@ -14,8 +14,9 @@ Three measures, each against a peer run in the same process on the same data:
   transaction, every entry decoded and every ledger replayed through its checks) against the
   peer: the same rows inserted with ``executemany`` into the same table with no decoding nor
   checks. Target: under 10 s.
-* *opening a store of 100 000 offers ready to search* (``SqliteStore(path)`` decodes the
-  stored offers and sessions and builds the :class:`~formation.search.CatalogIndex`, then one
+* *opening a store of 100 000 offers ready to search* (``SqliteStore(path)`` reads the
+  stored offers and sessions (typed columns and shared JSON parts), builds every record with
+  its checks, and builds the :class:`~formation.search.CatalogIndex`, then one
   search) against the peer: the same index built from the records already in memory.
   Target: under 3 s.
 

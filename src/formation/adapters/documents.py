@@ -87,13 +87,13 @@ __all__ = [
     "booking_to_data",
     "catalog_from_data",
     "catalog_from_rows",
-    "offer_row_data",
-    "offer_to_row",
-    "session_row_data",
-    "session_to_row",
     "entry_from_data",
     "entry_to_data",
+    "offer_row_data",
+    "offer_to_row",
     "plain_account_rows",
+    "session_row_data",
+    "session_to_row",
 ]
 
 _KINDS: dict[Any, EntryKind] = {k.value: k for k in EntryKind}
