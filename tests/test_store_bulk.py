@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formation.adapters.codec import from_data, to_data
 from formation.adapters import sqlite as sqlite_module
+from formation.adapters.codec import from_data, to_data
 from formation.adapters.documents import (
     CODEC,
     OFFER_COLUMNS,
@@ -32,13 +32,12 @@ from formation.adapters.documents import (
     session_row_data,
 )
 from formation.adapters.migrations import MIGRATIONS
-from formation.errors import StorageError
-from formation.query import Query
-from formation.search import CatalogIndex
 from formation.adapters.sqlite import SqliteStore
 from formation.catalog import Offer, Session
-from formation.errors import FormationError, InvalidValue
+from formation.errors import FormationError, InvalidValue, StorageError
 from formation.ids import AccountId
+from formation.query import Query
+from formation.search import CatalogIndex
 from formation.testing.catalog import synthetic_catalog
 
 PLAIN_KINDS = ("annual-credit", "hold", "release", "debit", "refund")
@@ -369,10 +368,10 @@ def test_the_catalogue_read_from_rows_gives_what_the_codec_gives_on_the_rows_dat
 def test_a_row_naming_a_missing_or_unreadable_part_is_an_invalid_value() -> None:
     parts: dict[int, str] = {}
     row = _rows(_OFFERS[0], OFFER_COLUMNS, parts, _OFFER_PARTS)
-    with pytest.raises(InvalidValue, match="offer 1.organism: part 99 is not stored"):
+    with pytest.raises(InvalidValue, match=r"offer 1\.organism: part 99 is not stored"):
         catalog_from_rows(parts, [(row[0], 99, *row[2:])], [])
     parts[99] = "{not json"
-    with pytest.raises(InvalidValue, match="offer 1.organism: part 99 is not JSON"):
+    with pytest.raises(InvalidValue, match=r"offer 1\.organism: part 99 is not JSON"):
         catalog_from_rows(parts, [(row[0], 99, *row[2:])], [])
 
 

@@ -579,6 +579,14 @@ class _Amounts(dict[object, Euros]):
         return found
 
 
+class _Days(dict[object, "date | bool | None"]):
+    """A stored day as the codec reads it (:func:`_day_or_none`), each text read once."""
+
+    def __missing__(self, text: object) -> date | bool | None:
+        found = self[text] = _day_or_none(text)
+        return found
+
+
 def _strings(data: Any) -> tuple[str, ...]:
     if data.__class__ is not list or any(x.__class__ is not str for x in data):
         raise InvalidValue(f"not a list of strings: {data!r}")
@@ -631,17 +639,11 @@ def catalog_from_rows(
         add_offer(slow_offer(offer_row_data(row, parts, f"offer {n}"), f"offer {n}"))
     found_sessions: list[Session] = []
     add_session = found_sessions.append
-    days: dict[object, date | bool | None] = {None: None}
-    day = days.get
+    days = _Days()
     for n, row in enumerate(sessions, 1):
         try:
             session_id, offer_id, start, end, place, seats, price = row
-            first = day(start)
-            if first is None and start is not None:
-                first = days[start] = _day_or_none(start)
-            last = day(end)
-            if last is None and end is not None:
-                last = days[end] = _day_or_none(end)
+            first, last = days[start], days[end]
             if session_id.__class__ is str and offer_id.__class__ is str \
                     and first is not False and last is not False \
                     and (seats is None or seats.__class__ is int) \
