@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 
-from formation.eligibility import eligibility_violations
+from formation.catalog.eligibility import eligibility_violations
 from formation.errors import RuleViolation
 from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
 from formation.matching import (
@@ -71,10 +71,10 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
 def scan(needs: Needs, offers: dict[str, object], sessions: Sequence[object],
          index: CatalogIndex, limit: int = 10) -> list[tuple[float, int, str, str]]:
     """The peer: every session, the same rules and score, one at a time, then a sort."""
-    from formation.business_days import BusinessCalendar
-    from formation.catalog import Modality
+    from formation.calendar.business_days import BusinessCalendar
+    from formation.catalog.offers import Modality
     from formation.funding import plan_funding
-    from formation.rulebook import Rulebook
+    from formation.rules.rulebook import Rulebook
 
     rules = Rulebook.default().at(ON)
     earliest = BusinessCalendar().add_business_days(ON, rules.minimum_lead_business_days or 0)

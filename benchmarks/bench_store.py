@@ -40,15 +40,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from formation.accounts import Account
-from formation.actions import ActionType
 from formation.adapters.memory import MemoryStore
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import Actor, Proposal
-from formation.catalog import Modality, Offer, Organism, Session
+from formation.catalog.offers import Modality, Offer, Organism, Session
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
 from formation.ports import Store
 from formation.query import Query
+from formation.rules.actions import ActionType
 from formation.search import CatalogIndex
 from formation.services import bookings as svc
 from formation.testing.catalog import synthetic_catalog

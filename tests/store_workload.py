@@ -15,14 +15,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from formation.accounts import Account
-from formation.actions import ActionType
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import Actor, Booking, BookingStatus, MovementKind, Proposal
-from formation.catalog import Modality, Offer, Organism, Session
+from formation.catalog.offers import Modality, Offer, Organism, Session
 from formation.errors import ConflictError
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.ledger import EntryKind
 from formation.money import Euros
+from formation.rules.actions import ActionType
 from formation.services import bookings as svc
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -24,7 +24,6 @@ from hypothesis.stateful import (
 )
 
 from formation.accounts import Account
-from formation.actions import ActionType
 from formation.adapters.memory import MemoryStore
 from formation.bookings import (
     PERMISSIONS,
@@ -38,8 +37,9 @@ from formation.bookings import (
     Proposal,
     overdue_lapse,
 )
-from formation.business_days import BusinessCalendar
-from formation.catalog import Modality, Offer, Organism, Session
+from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.territories import Territory
+from formation.catalog.offers import Modality, Offer, Organism, Session
 from formation.deadlines import deadlines, local_date
 from formation.errors import (
     ConflictError,
@@ -50,11 +50,11 @@ from formation.errors import (
     NotFound,
     RuleViolation,
 )
-from formation.funders import Funder
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
 from formation.services import bookings as svc
-from formation.territories import Territory
 
 PARIS = ZoneInfo("Europe/Paris")
 SIRET = "73282932000074"

@@ -28,14 +28,14 @@ from formation.bookings import (
     Proposal,
     Role,
 )
-from formation.business_days import BusinessCalendar
+from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.territories import Territory
 from formation.deadlines import Deadlines, deadlines, local_date
 from formation.errors import InvalidTransition, InvalidValue, NotAuthorized, RuleViolation
-from formation.funders import Funder
 from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
-from formation.rulebook import Rulebook
-from formation.territories import Territory
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook
 from formation.testing._bookings import bookings
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from formation import BusinessCalendar, DayKind, InvalidValue, Territory
-from formation.holiday_rules import HOLIDAY_RULES
+from formation.calendar.holiday_rules import HOLIDAY_RULES
 from formation.testing import strategies as fst
 
 FIRST, LAST = date(1950, 1, 1), date(2200, 12, 31)

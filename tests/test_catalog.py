@@ -28,8 +28,8 @@ from formation import (
     Registry,
     Session,
 )
-from formation.catalog import is_valid_siret
-from formation.geography import DEPARTMENTS
+from formation.catalog.geography import DEPARTMENTS
+from formation.catalog.offers import is_valid_siret
 from formation.testing import strategies as fst
 
 ORGANISM = Organism("78959578200051", "FORMALTIC")

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from formation.calendar.territories import Territory
 from formation.cli import main
 from formation.cli.deadlines import parse_instant
 from formation.errors import InvalidValue
-from formation.territories import Territory
 
 
 def run(*argv: str) -> tuple[int, str]:

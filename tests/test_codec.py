@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from formation import ActionType, Euros, Funder, InvalidValue, TopUp
 from formation.adapters.codec import SCHEMA_VERSION, Codec, from_data, to_data
-from formation.catalog import (
+from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,

@@ -23,7 +23,7 @@ from formation.consent import (
     request_consent,
 )
 from formation.errors import InvalidValue, NotAuthorized, RuleViolation
-from formation.rulebook import Rulebook
+from formation.rules.rulebook import Rulebook
 
 
 def asked(requested_on: date = date(2026, 1, 5), start: date = date(2026, 3, 9),

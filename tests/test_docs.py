@@ -19,7 +19,7 @@ import pytest
 
 from formation.cli import main
 from formation.cli.rules import markdown_reference
-from formation.rulebook import Rulebook
+from formation.rules.rulebook import Rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -21,11 +21,11 @@ from formation.adapters.documents import (
 )
 from formation.bookings import Booking
 from formation.errors import InvalidValue
-from formation.funders import Funder
 from formation.ids import AccountId, EntryId, HolderId
 from formation.ledger import Entry, EntryKind, Source
 from formation.money import Euros
-from formation.rulebook import PARAMETER_NAMES, ParameterValue, Rulebook
+from formation.rules.funders import Funder
+from formation.rules.rulebook import PARAMETER_NAMES, ParameterValue, Rulebook
 from formation.testing import strategies as fst
 from formation.testing.catalog import synthetic_catalog
 

@@ -26,7 +26,7 @@ from formation import (
     Rulebook,
     Session,
 )
-from formation.eligibility import (
+from formation.catalog.eligibility import (
     action_type_violations,
     certification_violations,
     eligibility_violations,

@@ -14,8 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from formation import territory_for_department
-from formation.errors import InvalidValue
-from formation.geography import (
+from formation.catalog.geography import (
     DEPARTMENTS,
     REGIONS,
     Department,
@@ -26,6 +25,7 @@ from formation.geography import (
     region,
     region_code,
 )
+from formation.errors import InvalidValue
 
 
 def test_there_are_18_regions_and_101_departments() -> None:

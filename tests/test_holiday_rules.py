@@ -14,7 +14,7 @@ import pytest
 from dateutil.easter import easter
 
 from formation import BusinessCalendar, InvalidValue, Territory
-from formation.holiday_rules import HOLIDAY_RULES, FixedDay, HolidayRule, holidays_in
+from formation.calendar.holiday_rules import HOLIDAY_RULES, FixedDay, HolidayRule, holidays_in
 
 T = Territory
 

@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formation.accounts import Account
-from formation.actions import ActionType
-from formation.business_days import BusinessCalendar
-from formation.catalog import (
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.eligibility import eligibility_violations
+from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,
@@ -30,9 +30,7 @@ from formation.catalog import (
     Registry,
     Session,
 )
-from formation.eligibility import eligibility_violations
 from formation.errors import InvalidValue
-from formation.funders import Funder
 from formation.ids import (
     AccountId,
     BookingId,
@@ -57,7 +55,9 @@ from formation.matching import (
 )
 from formation.money import Euros
 from formation.reviews import FolderView, RatingSummary, ReviewBook, Scores
-from formation.rulebook import Rulebook
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
 from formation.testing._reviews import needs as needs_strategy
 from formation.testing.catalog import synthetic_catalog, synthetic_ratings

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from formation import ActionType, Confidence, Euros, InvalidValue, ParameterValue, Rulebook
-from formation.rulebook import ORIGIN, PARAMETER_NAMES, Rules
+from formation.rules.rulebook import ORIGIN, PARAMETER_NAMES, Rules
 
 BOOK = Rulebook.default()
 

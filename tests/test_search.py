@@ -38,7 +38,7 @@ from formation import (
     Session,
     postings,
 )
-from formation.eligibility import eligibility_violations
+from formation.catalog.eligibility import eligibility_violations
 from formation.geo import haversine_km
 from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
 from formation.query import PRICE_BANDS, Near, Query, SearchResults, Sort

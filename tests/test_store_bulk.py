@@ -33,7 +33,7 @@ from formation.adapters.documents import (
 )
 from formation.adapters.migrations import MIGRATIONS
 from formation.adapters.sqlite import SqliteStore
-from formation.catalog import Offer, Session
+from formation.catalog.offers import Offer, Session
 from formation.errors import FormationError, InvalidValue, StorageError
 from formation.ids import AccountId
 from formation.query import Query

@@ -15,9 +15,9 @@ from datetime import date
 import pytest
 
 from formation import ActionType, Modality, Registry
-from formation.catalog import is_valid_siret
+from formation.catalog.geography import department, region
+from formation.catalog.offers import is_valid_siret
 from formation.errors import InvalidValue
-from formation.geography import department, region
 from formation.testing import synthetic_catalog, synthetic_ratings
 
 N = 4000
@@ -173,7 +173,7 @@ def test_a_bad_size_is_refused(n: object) -> None:
 def test_most_sessions_are_cpf_eligible_and_some_are_not_for_each_reason() -> None:
     # cpf-rules.md 7.1: Qualiopi on the day, certification in force (synthetic registrations
     # and certifications lapse during 2026-2028 on purpose, so that eligible_only filters)
-    from formation.eligibility import session_eligibility_violations
+    from formation.catalog.eligibility import session_eligibility_violations
 
     codes: collections.Counter[str] = collections.Counter()
     eligible = 0

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 from formation import BusinessCalendar, InvalidValue, Territory, territory_for_department
-from formation.territories import parse_territory
+from formation.calendar.territories import parse_territory
 from formation.testing import strategies as fst
 
 METROPOLITAN = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]

@@ -20,7 +20,6 @@ from formation.accrual import (
     explain_annual_credit,
     hours_credit,
 )
-from formation.actions import ActionType
 from formation.bookings import (
     Actor,
     Booking,
@@ -34,8 +33,10 @@ from formation.bookings import (
     Transition,
     lapse_overdue,
 )
-from formation.business_days import BusinessCalendar, DayKind
-from formation.catalog import (
+from formation.calendar.business_days import BusinessCalendar, DayKind
+from formation.calendar.territories import Territory, territory_for_department
+from formation.catalog.eligibility import eligibility_violations, is_eligible
+from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,
@@ -54,7 +55,6 @@ from formation.consent import (
     request_consent,
 )
 from formation.deadlines import Deadlines, deadlines
-from formation.eligibility import eligibility_violations, is_eligible
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -68,7 +68,6 @@ from formation.errors import (
     StorageError,
     Violation,
 )
-from formation.funders import Funder
 from formation.funding import (
     Exemption,
     FundingLine,
@@ -102,9 +101,10 @@ from formation.reviews import (
     Scores,
     review_violations,
 )
-from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Confidence, ParameterValue, Rulebook, Rules
 from formation.search import CatalogIndex
-from formation.territories import Territory, territory_for_department
 from formation.topups import TopUp
 
 __version__ = "0.1.0"

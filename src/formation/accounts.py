@@ -35,11 +35,11 @@ from typing import TypeAlias
 import attrs
 
 from formation.errors import InvalidValue, RuleViolation, Violation
-from formation.funders import Funder
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId
 from formation.ledger import Balance, Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.money import Euros
-from formation.rulebook import Rulebook, check_date
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook, check_date
 from formation.topups import TopUp
 
 __all__ = ["Account", "Balance", "BookingFunds", "TopUpParts"]

@@ -52,7 +52,7 @@ from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.ids import EntryId
 from formation.ledger import Entry, EntryKind, Source
 from formation.money import Euros
-from formation.rulebook import Rulebook, Rules, check_date
+from formation.rules.rulebook import Rulebook, Rules, check_date
 
 __all__ = [
     "AnnualCredit",

@@ -58,9 +58,8 @@ from typing import Any
 
 import attrs
 
-from formation.actions import ActionType
-from formation.business_days import BusinessCalendar
-from formation.catalog import Option
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.offers import Option
 from formation.deadlines import Deadlines, deadlines, local_date
 from formation.errors import (
     InvalidTransition,
@@ -69,11 +68,12 @@ from formation.errors import (
     RuleViolation,
     Violation,
 )
-from formation.funders import Funder
 from formation.funding import FundingPlan
 from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
-from formation.rulebook import Rulebook, check_date
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook, check_date
 
 __all__ = [
     "Actor",
@@ -254,7 +254,7 @@ class Actor:
 
     @classmethod
     def funder(cls, funder: Funder) -> Actor:
-        """A co-funder, identified by its :class:`~formation.funders.Funder`."""
+        """A co-funder, identified by its :class:`~formation.rules.funders.Funder`."""
         if not isinstance(funder, Funder):
             raise InvalidValue(f"a funder actor needs a Funder, got {funder!r}")
         return cls(Role.FUNDER, funder.value)

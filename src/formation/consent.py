@@ -29,7 +29,7 @@ from dateutil.relativedelta import relativedelta
 
 from formation.errors import InvalidValue, NotAuthorized, RuleViolation, Violation
 from formation.ids import HolderId
-from formation.rulebook import Rulebook, Rules, check_date
+from formation.rules.rulebook import Rulebook, Rules, check_date
 
 __all__ = [
     "ConsentAnswer",

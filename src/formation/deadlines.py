@@ -58,10 +58,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from formation.business_days import BusinessCalendar
+from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.territories import Territory
 from formation.errors import InvalidValue
-from formation.rulebook import Rulebook, Rules
-from formation.territories import Territory
+from formation.rules.rulebook import Rulebook, Rules
 
 if TYPE_CHECKING:
     from formation.bookings import Booking

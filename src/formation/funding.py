@@ -49,12 +49,12 @@ from typing import Any, Protocol
 
 import attrs
 
-from formation.actions import ActionType
 from formation.errors import InvalidValue, RuleViolation, Violation
-from formation.funders import Funder
 from formation.ids import OfferId
 from formation.money import Euros
-from formation.rulebook import PARAMETER_NAMES, ParameterValue, Rulebook, Rules, check_date
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
+from formation.rules.rulebook import PARAMETER_NAMES, ParameterValue, Rulebook, Rules, check_date
 from formation.topups import TopUp
 
 __all__ = [
@@ -100,7 +100,7 @@ class Exemption(enum.Enum):
 
 
 class PricedOption(Protocol):
-    """What the plan reads from a chosen option (``formation.catalog.Option`` fits)."""
+    """What the plan reads from a chosen option (``formation.catalog.offers.Option`` fits)."""
 
     @property
     def price(self) -> Euros: ...  # pragma: no cover
@@ -449,7 +449,7 @@ def _violations(rules: Rules, on: date, usable: Sequence[TopUp], job_seeker: boo
 
 def _default() -> Rulebook:
     global _DEFAULT
-    from formation.rulebook_defaults import DEFAULT_RULEBOOK
+    from formation.rules.defaults import DEFAULT_RULEBOOK
 
     _DEFAULT = DEFAULT_RULEBOOK
     return DEFAULT_RULEBOOK

@@ -30,7 +30,7 @@ import attrs
 from formation.accrual import WorkYear
 from formation.errors import InvalidValue
 from formation.ids import HolderId
-from formation.rulebook import check_date
+from formation.rules.rulebook import check_date
 
 __all__ = [
     "Holder",

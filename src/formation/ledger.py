@@ -56,9 +56,9 @@ from fractions import Fraction
 import attrs
 
 from formation.errors import ConflictError, DuplicateEntry, InsufficientCredit, InvalidValue
-from formation.funders import Funder
 from formation.ids import BookingId, EntryId, OfferId
 from formation.money import Euros
+from formation.rules.funders import Funder
 from formation.topups import TopUp, _strings
 
 __all__ = [

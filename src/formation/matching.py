@@ -12,7 +12,7 @@ and the :class:`Reason`\\ s it fits or falls short, in French and English:
 - "noté 4,6 par 230 titulaires".
 
 **Never an offer the holder cannot book.** A session is *bookable* when its offer is eligible to
-the CPF on the session's first day (:func:`formation.eligibility.eligibility_violations`; on
+the CPF on the session's first day (:func:`formation.catalog.eligibility.eligibility_violations`; on
 the day of the recommendation for a session without dates), it has a seat left, it starts late enough for the registration deadlines (the minimum lead time
 of ``minimum_lead_business_days`` business days, ``cpf-rules.md`` section 5; and, during working
 time, the employer's notice of ``consent_notice_days``, section 6), it fits one of the holder's
@@ -40,7 +40,7 @@ same order. The ratings are those the search index holds (fed by a
 
 **Places.** A holder's place is a point (:class:`Point`): given as latitude and longitude, or as
 a postcode, which this module places at the chief town (prefecture) of the postcode's
-department, from :mod:`formation.geography`. That is a coarse position: typically within 20 to
+department, from :mod:`formation.catalog.geography`. That is a coarse position: typically within 20 to
 60 km of the real address in metropolitan France, up to about 150 km in the largest departments
 (Gironde, Landes) and much more in French Guiana; give coordinates for anything finer. A
 session's place is its coordinates when the catalogue has them, else its department's chief
@@ -59,14 +59,14 @@ from typing import Any, NamedTuple, Protocol
 
 import attrs
 
-from formation.business_days import BusinessCalendar
-from formation.catalog import Modality, Offer, Session
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.eligibility import eligibility_violations
+from formation.catalog.geography import DEPARTMENTS, department
+from formation.catalog.offers import Modality, Offer, Session
 from formation.consent import consent_notice_due_by
-from formation.eligibility import eligibility_violations
 from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.funding import FundingPlan, plan_funding
 from formation.geo import haversine_km
-from formation.geography import DEPARTMENTS, department
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.reviews import (
@@ -75,7 +75,7 @@ from formation.reviews import (
     RatingSummary,
     shown_rating,
 )
-from formation.rulebook import Rulebook, Rules, check_date
+from formation.rules.rulebook import Rulebook, Rules, check_date
 from formation.search import CatalogIndex, Near, Query, Sort
 from formation.topups import TopUp
 

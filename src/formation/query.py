@@ -30,7 +30,7 @@ with *or*; every bound is inclusive):
 - ``min_rating``: the offer's mean rating (the mean holders are shown), as last given to
   :meth:`CatalogIndex.set_rating`, is at least this; an offer without reviews never matches.
 - ``eligible_only``: the session passes the CPF eligibility rules of
-  :mod:`formation.eligibility` (Qualiopi, certification in force, eligible action type) on its
+  :mod:`formation.catalog.eligibility` (Qualiopi, certification in force, eligible action type) on its
   start date, or on the ``on=`` date given to :meth:`CatalogIndex.search`; without ``on=`` a
   session without dates is left out.
 
@@ -65,11 +65,11 @@ from typing import Any
 
 import attrs
 
-from formation.actions import ActionType
-from formation.catalog import Modality, Offer, Registry, Session
+from formation.catalog.offers import Modality, Offer, Registry, Session
 from formation.errors import InvalidValue
 from formation.money import Euros
-from formation.rulebook import check_date
+from formation.rules.actions import ActionType
+from formation.rules.rulebook import check_date
 from formation.text import words
 
 __all__ = [

@@ -46,10 +46,10 @@ from fractions import Fraction
 import attrs
 
 from formation.errors import InvalidValue
-from formation.funders import Funder
 from formation.funding import FundingPlan, LineKind, funder_label
 from formation.money import Euros, allocate
-from formation.rulebook import Rulebook, check_date
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook, check_date
 
 __all__ = ["Ending", "Refund", "RefundLine", "kept_share", "refund_plan"]
 

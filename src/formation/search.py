@@ -70,9 +70,8 @@ from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Any
 
-from formation.actions import ActionType
-from formation.catalog import Modality, Offer, Registry, Session
-from formation.eligibility import eligibility_violations
+from formation.catalog.eligibility import eligibility_violations
+from formation.catalog.offers import Modality, Offer, Registry, Session
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
 from formation.geo import haversine_km, latitude_span_deg, longitude_span_deg
 from formation.ids import OfferId, SessionId
@@ -87,7 +86,8 @@ from formation.query import (
     Sort,
 )
 from formation.reviews import DEFAULT_PRIOR, RatingPrior, bayesian_average
-from formation.rulebook import Rulebook, check_date
+from formation.rules.actions import ActionType
+from formation.rules.rulebook import Rulebook, check_date
 from formation.text import words
 
 __all__ = [

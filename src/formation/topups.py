@@ -12,9 +12,9 @@ from __future__ import annotations
 import attrs
 
 from formation.errors import InvalidValue
-from formation.funders import Funder
 from formation.ids import OfferId
 from formation.money import Euros
+from formation.rules.funders import Funder
 
 __all__ = ["TopUp"]
 

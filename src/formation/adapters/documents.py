@@ -9,14 +9,14 @@ knows:
   replays the entries through the ledger's checks, so a ledger that spends money it does not
   have is refused) and single ledger :class:`~formation.ledger.Entry` records;
 - holders (:class:`~formation.holders.Holder`);
-- the catalogue: :class:`~formation.catalog.Offer`, :class:`~formation.catalog.Session`,
-  :class:`~formation.catalog.Organism`;
+- the catalogue: :class:`~formation.catalog.offers.Offer`, :class:`~formation.catalog.offers.Session`,
+  :class:`~formation.catalog.offers.Organism`;
 - registration folders (:class:`~formation.bookings.Booking`) with their whole history and
   funding plan (:class:`~formation.funding.FundingPlan`);
 - reviews (:class:`~formation.reviews.Review`, :class:`~formation.reviews.RatingSummary`);
-- rulebook changes: a whole :class:`~formation.rulebook.Rulebook` or single
-  :class:`~formation.rulebook.ParameterValue` records, whose ``value`` is decoded with the type
-  of the :class:`~formation.rulebook.Rules` field it names (a ``flat_participation`` is cents,
+- rulebook changes: a whole :class:`~formation.rules.rulebook.Rulebook` or single
+  :class:`~formation.rules.rulebook.ParameterValue` records, whose ``value`` is decoded with the type
+  of the :class:`~formation.rules.rulebook.Rules` field it names (a ``flat_participation`` is cents,
   a ``late_cancellation_debit_rate`` a fraction ``"n/d"``…);
 - top-ups (:class:`~formation.topups.TopUp`).
 
@@ -54,10 +54,9 @@ from typing import Any
 import attrs
 
 from formation.accounts import Account
-from formation.actions import ActionType
 from formation.adapters.codec import Codec, from_data, to_data
 from formation.bookings import Booking
-from formation.catalog import (
+from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,
@@ -67,14 +66,15 @@ from formation.catalog import (
     Session,
 )
 from formation.errors import FormationError, InvalidValue
-from formation.funders import Funder
 from formation.funding import FundingPlan
 from formation.holders import Holder
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId
 from formation.ledger import Entry, EntryKind, Source, _plain_rights_ledger_ok
 from formation.money import Euros
 from formation.reviews import RatingSummary, Review
-from formation.rulebook import Confidence, ParameterValue, Rulebook, Rules
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Confidence, ParameterValue, Rulebook, Rules
 from formation.topups import TopUp
 
 __all__ = [

@@ -54,8 +54,8 @@ from typing import IO
 
 import attrs
 
-from formation.actions import ActionType
-from formation.catalog import (
+from formation.catalog.geography import department, department_code, region_code
+from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,
@@ -66,9 +66,9 @@ from formation.catalog import (
     is_valid_siret,
 )
 from formation.errors import InvalidValue
-from formation.geography import department, department_code, region_code
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
+from formation.rules.actions import ActionType
 from formation.text import words
 
 __all__ = [

@@ -80,7 +80,7 @@ from formation.adapters.documents import (
 )
 from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
 from formation.bookings import Booking, BookingStatus, Transition
-from formation.catalog import Offer, Session
+from formation.catalog.offers import Offer, Session
 from formation.errors import (
     ConflictError,
     DuplicateEntry,

@@ -11,11 +11,11 @@ import argparse
 from datetime import date
 from typing import TextIO
 
-from formation.business_days import BusinessCalendar, DayKind
+from formation.calendar.business_days import BusinessCalendar, DayKind
+from formation.calendar.territories import Territory
 from formation.cli._common import add_output_options, argument, emit_json, parse_date
 from formation.cli.holidays import WEEKDAYS, add_territory_option
 from formation.errors import InvalidValue
-from formation.territories import Territory
 
 __all__ = ["parse_kind", "parse_offset", "register", "run"]
 

@@ -28,15 +28,15 @@ from formation.bookings import (
     request,
     validate_service_done,
 )
-from formation.business_days import BusinessCalendar
+from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.territories import Territory
 from formation.cli._common import add_output_options, argument, emit_json, parse_date, table
 from formation.cli.holidays import add_territory_option
 from formation.deadlines import DEADLINE_PARAMETERS, TIME_ZONES, Deadlines, deadlines, local_date
 from formation.errors import InvalidValue
 from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
-from formation.rulebook import ParameterValue, Rulebook
-from formation.territories import Territory
+from formation.rules.rulebook import ParameterValue, Rulebook
 
 __all__ = ["parse_instant", "register", "run"]
 

@@ -45,13 +45,12 @@ from formation.adapters.memory import MemoryStore
 from formation.adapters.opendata import SAMPLE_ATTRIBUTION, load_sample_catalog
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import Actor, Booking, Proposal
-from formation.business_days import BusinessCalendar
-from formation.catalog import Offer, Place, Session
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.geography import department, region
+from formation.catalog.offers import Offer, Place, Session
 from formation.cli._common import add_output_options, emit_json, table
 from formation.deadlines import DEADLINE_PARAMETERS, Deadlines, deadlines
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
-from formation.funders import Funder
-from formation.geography import department, region
 from formation.ids import (
     AccountId,
     BookingId,
@@ -66,7 +65,8 @@ from formation.money import Euros
 from formation.ports import Store
 from formation.query import Query, SearchResults, Sort
 from formation.reviews import Criterion, RatingSummary, Review, ReviewBook, Scores
-from formation.rulebook import Rulebook
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
 from formation.services import bookings as services
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from formation.business_days import BusinessCalendar
+from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.holiday_rules import check_year
+from formation.calendar.territories import Territory, parse_territory
 from formation.cli._common import add_output_options, argument, emit_json, table
 from formation.errors import InvalidValue
-from formation.holiday_rules import check_year
-from formation.territories import Territory, parse_territory
 
 __all__ = ["WEEKDAYS", "add_territory_option", "parse_year", "register", "run"]
 

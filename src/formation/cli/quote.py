@@ -13,7 +13,6 @@ import argparse
 from datetime import date
 from typing import TextIO
 
-from formation.actions import ActionType
 from formation.cli._common import (
     add_output_options,
     argument,
@@ -23,10 +22,11 @@ from formation.cli._common import (
     table,
 )
 from formation.errors import InvalidValue
-from formation.funders import Funder
 from formation.funding import FundingPlan, LineKind, funder_label, plan_funding
 from formation.ids import OfferId
 from formation.money import Euros
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
 from formation.topups import TopUp
 
 __all__ = ["parse_action_type", "parse_top_up", "register", "run"]
@@ -44,7 +44,7 @@ def _funder(text: str) -> Funder:
 def parse_top_up(text: str) -> TopUp:
     """Read ``FUNDER:AMOUNT`` (``region:300``, ``employeur:150,50``) as a top-up.
 
-    The funder is a :class:`~formation.funders.Funder` value (``employeur``, ``region``,
+    The funder is a :class:`~formation.rules.funders.Funder` value (``employeur``, ``region``,
     ``opco``…) or name (``EMPLOYER``). An optional third part names the certification codes the
     top-up is earmarked to, separated by ``+`` (``region:300:RS6204+RNCP37873``).
     """

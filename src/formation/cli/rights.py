@@ -25,7 +25,7 @@ from formation.accrual import (
 from formation.cli._common import add_output_options, argument, emit_json, parse_euros
 from formation.errors import InvalidValue
 from formation.money import Euros
-from formation.rulebook import Rulebook
+from formation.rules.rulebook import Rulebook
 
 __all__ = ["parse_hours", "register", "run"]
 

@@ -14,7 +14,7 @@ from formation.cli._common import (
     table,
     to_jsonable,
 )
-from formation.rulebook import ParameterValue, Rulebook
+from formation.rules.rulebook import ParameterValue, Rulebook
 
 __all__ = ["markdown_reference", "register", "run"]
 

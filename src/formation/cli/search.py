@@ -18,7 +18,8 @@ from formation.adapters.opendata import (
     load_open_data_catalog,
     load_sample_catalog,
 )
-from formation.catalog import Modality
+from formation.catalog.geography import department, region
+from formation.catalog.offers import Modality
 from formation.cli._common import (
     add_output_options,
     argument,
@@ -28,7 +29,6 @@ from formation.cli._common import (
     table,
 )
 from formation.errors import InvalidValue
-from formation.geography import department, region
 from formation.query import FACETS, Near, Query, SearchResults, Sort
 from formation.search import CatalogIndex
 

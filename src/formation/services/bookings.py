@@ -95,18 +95,18 @@ from formation.bookings import (
 from formation.bookings import (
     withdraw as withdraw_folder,
 )
-from formation.business_days import BusinessCalendar
-from formation.catalog import Offer, Option, Session
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.offers import Offer, Option, Session
 from formation.deadlines import local_date
 from formation.errors import ConflictError, InvalidValue, NotAuthorized, RuleViolation, Violation
-from formation.funders import Funder
 from formation.funding import FundingPlan, LineKind, plan_funding
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OrganismId
 from formation.ledger import Balance, Entry, EntryKind
 from formation.money import Euros
 from formation.ports import Store, UnitOfWork
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
-from formation.rulebook import Rulebook
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook
 
 __all__ = [
     "accept",

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from formation.accounts import Account
 from formation.accrual import WorkYear, credit_career
-from formation.funders import Funder
 from formation.holders import Holder, HolderStatus, Recognition
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId
 from formation.ledger import Entry, EntryKind, Source
 from formation.money import Euros
+from formation.rules.funders import Funder
 
 __all__ = [
     "accounts",

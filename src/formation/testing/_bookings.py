@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from formation.actions import ActionType
 from formation.bookings import (
     Actor,
     Booking,
@@ -36,10 +35,11 @@ from formation.bookings import (
     validate_service_done,
 )
 from formation.deadlines import deadlines
-from formation.funders import Funder
 from formation.funding import plan_funding
 from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
 
 __all__ = ["booking_statuses", "bookings", "paris_instants", "proposals"]
 

@@ -6,9 +6,9 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from formation.business_days import BusinessCalendar, DayKind
-from formation.holiday_rules import FIRST_YEAR, LAST_YEAR
-from formation.territories import Territory
+from formation.calendar.business_days import BusinessCalendar, DayKind
+from formation.calendar.holiday_rules import FIRST_YEAR, LAST_YEAR
+from formation.calendar.territories import Territory
 
 __all__ = [
     "business_calendars",

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
-from formation.actions import ActionType
-from formation.catalog import (
+from formation.catalog.geography import DEPARTMENTS
+from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,
@@ -24,9 +24,9 @@ from formation.catalog import (
     Registry,
     Session,
 )
-from formation.geography import DEPARTMENTS
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
+from formation.rules.actions import ActionType
 from formation.testing.catalog import _with_check_digit
 
 __all__ = [

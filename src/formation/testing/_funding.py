@@ -14,13 +14,13 @@ from datetime import date
 import attrs
 from hypothesis import strategies as st
 
-from formation.actions import ActionType
-from formation.catalog import Option
-from formation.funders import Funder
+from formation.catalog.offers import Option
 from formation.funding import FundingPlan, funding_violations, plan_funding
 from formation.ids import OfferId
 from formation.money import Euros
-from formation.rulebook import Rulebook
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
+from formation.rules.rulebook import Rulebook
 from formation.topups import TopUp
 
 __all__ = [
@@ -74,7 +74,7 @@ def top_ups(*, earmarks: bool = True, max_cents: int = 300_000) -> st.SearchStra
 
 
 def options(max_size: int = 3) -> st.SearchStrategy[tuple[Option, ...]]:
-    """Chosen options, each fundable by CPF or not (``formation.catalog.Option``)."""
+    """Chosen options, each fundable by CPF or not (``formation.catalog.offers.Option``)."""
     one = st.builds(
         lambda index, cents, fundable: Option(f"opt-{index}", f"Option {index}", Euros(cents),
                                               fundable),

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
-from formation.geography import DEPARTMENTS
+from formation.catalog.geography import DEPARTMENTS
 from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
 from formation.matching import Needs, Period, Point
 from formation.money import Euros

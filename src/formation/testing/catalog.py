@@ -48,8 +48,8 @@ from typing import TypeVar
 
 import attrs
 
-from formation.actions import ActionType
-from formation.catalog import (
+from formation.catalog.geography import department
+from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,
@@ -61,9 +61,9 @@ from formation.catalog import (
     Session,
 )
 from formation.errors import InvalidValue
-from formation.geography import department
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
+from formation.rules.actions import ActionType
 
 __all__ = [
     "REGION_WEIGHTS",

@@ -18,9 +18,9 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from formation.actions import ActionType
-from formation.funders import Funder
 from formation.money import Euros
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
 from formation.testing._accounts import accounts, credit_entries, holders, work_years
 from formation.testing._bookings import booking_statuses, bookings, paris_instants, proposals
 from formation.testing._calendar import (

@@ -8,7 +8,7 @@ not fundable are paid by card. Source: ``cpf-rules.md`` section 7 (the fields of
 entry, from the open-data export and the EDOF payloads).
 
 These are plain frozen records validated on construction; the eligibility rules live in
-:mod:`formation.eligibility` and the search in :mod:`formation.search`.
+:mod:`formation.catalog.eligibility` and the search in :mod:`formation.search`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from typing import Any
 
 import attrs
 
-from formation.actions import ActionType
+from formation.catalog.geography import DEPARTMENTS, department
 from formation.errors import InvalidValue
-from formation.geography import DEPARTMENTS, department
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
-from formation.rulebook import check_date
+from formation.rules.actions import ActionType
+from formation.rules.rulebook import check_date
 
 __all__ = [
     "Certification",
@@ -366,7 +366,7 @@ class Place:
     Attributes:
         department: the INSEE department code (``"06"``, ``"2A"``, ``"974"``).
         region: the INSEE region code (``"93"``), the department's own
-            (:data:`formation.geography.DEPARTMENTS`).
+            (:data:`formation.catalog.geography.DEPARTMENTS`).
         city: the city, if known.
         postcode: the 5-digit postcode, if known.
         latitude, longitude: WGS 84 degrees, when known (for searches by distance).

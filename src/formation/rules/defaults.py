@@ -1,0 +1,216 @@
+"""The default rulebook: the parameters of ``cpf-rules.md`` sections 1 to 6, with sources.
+
+Each line is one dated value. A parameter whose first value starts after 1900-01-01 is
+"not in force" (``None``) before it. Marks: C confirmed, P plausible, U unverified; P and U
+values are the ones an app or a notebook is expected to override with
+:meth:`formation.Rulebook.with_change`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from formation.money import Euros
+from formation.rules.actions import ActionType
+from formation.rules.funders import Funder
+from formation.rules.rulebook import ORIGIN, Confidence, ParameterValue, Rulebook
+
+__all__ = ["DEFAULT_RULEBOOK", "DEFAULT_VALUES"]
+
+C, P, U = Confidence.CONFIRMED, Confidence.PLAUSIBLE, Confidence.UNVERIFIED
+E = Euros.whole
+
+# Sources, as cited in cpf-rules.md.
+HOURS_ERA = ("Loi n° 2014-288 du 5 mars 2014; Code du travail L6323-11 (version 2015-2018), "
+             "https://legal.tricoteuses.fr/articles/KALIARTI000030889283")
+DECREE_2018 = ("Loi n° 2018-771 du 5 septembre 2018; décret n° 2018-1153 du 14 décembre 2018, "
+               "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037814909")
+EURO_AMOUNTS = ("Code du travail R6323-1 and D6323-3-1; service-public fiche F10705, "
+                "https://www.service-public.fr/particuliers/vosdroits/F10705")
+CREDIT_TIMING = ("Service-public F10705: year N's rights are credited before 15 June of N+1 "
+                 "(secondary sources: between 15 April and 20 June); 15 April chosen")
+REINFORCED_PART_TIME = ("cpf-rules.md 1.3: the 800 € of a low-qualified worker needs half-time work "
+                        "(F10705); what a reinforced year below half-time earns is not stated: "
+                        "800 € prorated chosen (else 500 € prorated, with the general ceiling)")
+DIF_ORDONNANCE = ("Ordonnance n° 2019-861 du 21 août 2019, https://www.groupe-legrand.com/post/"
+                  "dif-l-ordonnance-du-21-ao%C3%BBt-2019-est-venue-corriger-des-dispositions-de-la-loi-avenir")
+DIF_EXTENSION = ("Loi n° 2020-1379 du 14 novembre 2020 (report au 30 juin 2021), https://lacohesion"
+                 "socialerecrute.com/entreprise/actualites/le-transfert-des-droits-au-dif-sur-le-cpf-"
+                 "prolonge-jusquau-30-juin-2021")
+DIF_FACTS = ("Code du travail L6323-... (DIF 20 h/an, 120 h au plus; 15 €/h), https://www.franceinter"
+             ".fr/compte-personnel-de-formation-il-vous-reste-24-heures-pour-convertir-vos-heures-"
+             "de-formation-en-euros")
+TOP_UPS = ("Code du travail L6323-4 II, L6315-1, R6323-3; décret n° 2021-1916, "
+           "https://centre-inffo.fr/fiche/abondements-du-compte-personnel-de-formation-salarie")
+PRIORITY = ("Order of use set by arrêté (rights first, then top-ups, then the holder), "
+            "https://cpformation.com/modalites-de-gestion-du-cpf; the order among funders is "
+            "not in the sources: employer-side money first, the holder's own last (a choice)")
+EARMARK = ("Décret du 14 avril 2025 (en vigueur le 17 avril 2025), "
+           "https://www.fr.adp.com/ressources/documentations/articles/e/compte-personnel-de-formation.aspx")
+PFO_2024 = ("Loi de finances 2023; décret n° 2024-394 du 29 avril 2024 (JO 30 avril), "
+            "https://apsss-consulting.fr/cpf-participation-forfaitaire-salaries-obligatoire-financement/")
+PFO_2025 = ("Arrêté du 26 décembre 2024 (indexation, R6323-2), https://www.mes-allocs.fr/guides/"
+            "aide-formation/compte-personnel-formation-cpf/participation-forfaitaire-cpf")
+PFO_2026 = ("Arrêté du 30 décembre 2025 (JO 1er janvier 2026), https://www.voltaire-avocats.com/fr/"
+            "compte-personnel-de-formation-le-reste-a-charge-revalorise-pour-2026")
+PFO_EXEMPT = ("Décret n° 2024-394 (exonérations: demandeur d'emploi, abondement employeur ou "
+              "accord, C2P, AT/MP ≥ 10 %), https://www.voltaire-avocats.com/fr/compte-personnel-"
+              "de-formation-le-reste-a-charge-revalorise-pour-2026")
+CAPS_2026 = ("Loi de finances 2026 art. 203; décret n° 2026-127 du 24 février 2026 (D6323-1 A), "
+             "https://www.aslearning.fr/b/reforme-cpf-2026-plafonds-nouvelles-regles")
+LICENCE_2026 = ("Loi de finances 2026 art. 203 (permis léger: demandeur d'emploi ou cofinancement "
+                "tiers, au moins 100 € selon les comptes rendus du décret), https://www.centre-"
+                "inffo.fr/site-droit-formation/actualites-droit/limitation-de-lutilisation-des-"
+                "droits-cpf-par-la-loi-de-finances-2026")
+ELIGIBLE = ("Code du travail L6323-6; https://of.moncompteformation.gouv.fr/espace-public/aide/"
+            "quelles-sont-les-offres-eligibles-au-compte-personnel-de-formation-cpf")
+QUALIOPI = ("Code du travail L6316-1 (loi n° 2018-771 du 5 septembre 2018, art. 6), obligation "
+            "from 1 January 2022 (ordonnance n° 2020-387 du 1er avril 2020); "
+            "https://www.missionformateur.fr/2023/10/02/edof-mode-demploi/")
+ACRE_IN = "Décret n° 2020-1228 du 8 octobre 2020, https://www.psi.expert/index.php/veille-metier/du-nouveau-sur-le-cpf"
+ACRE_OUT = ("Loi n° 2025-127 du 14 février 2025 (loi de finances 2025) art. 190, "
+            "https://centre-inffo.fr/site-droit-formation/actualites-droit/loi-de-finances-pour-2025-publication-du-texte")
+TERMS = "https://www.of.moncompteformation.gouv.fr/espace-public/actualites/version-12-des-conditions-dutilisation-ce-qui-change"
+TERMS_2019 = "https://cpformation.com/utiliser-mon-compte-formation/?amp=1"
+TERMS_V14 = ("https://www.centre-inffo.fr/site-droit-formation/actualites-droit/une-version-14-des-"
+             "conditions-dutilisation-de-la-plateforme-mon-compte-formation")
+ANSWER = "https://www.defi-metiers.fr/breves/les-conditions-dutilisation-de-lapplication-mon-compte-formation-se-precisent"
+ACCEPT = "https://cgos.prat.fr/2019/09/30/mode-d-emploi-du-compte-personnel-de-formation"
+LEAD = "https://digital-learning-academy.com/cpf-nouveau-delai-minimum-entre-linscription-et-lentree-en-formation-cap-metiers/"
+WITHDRAW_2019 = "CGU 2019: 14 jours ouvrés, https://cpformation.com/annulation-formation-cpf/?amp=1"
+WITHDRAW_NOW = ("11 jours ouvrés from validation per 2024-25 secondary sources (current terms text not "
+                "stored; tied here to terms v12), https://aide.envoituresimone.com/hc/fr/articles/"
+                "5622589434002-Quels-sont-les-diff%C3%A9rents-%C3%A9tats-de-mon-dossier-CPF")
+CANCEL = ("CGU 2019 (more than 7 business days before the start: free; current terms not "
+          "verified), https://cpformation.com/annulation-formation-cpf/?amp=1")
+NO_SHOW = "https://www.certi-cpf.fr/post/cpf-et-formation-certifiante-les-obligations-du-stagiaire.html"
+PARTIAL = ("cpf-rules.md section 12.2: the split on partial completion is not in the sources; "
+           "chosen: a holder at fault is charged the uncompleted part in full")
+PFO_KEPT = ("cpf-rules.md sections 4 and 12.2: the organism may not refund the flat "
+            "participation and the split on partial completion is not in the sources; chosen: a "
+            "full refund (cancellation in time) returns it, any other ending keeps it in full and "
+            "prorates the rest, https://digital-learning-academy.com/du-nouveau-pour-utiliser-vos-"
+            "droits-cpf")
+ENTRY = "https://www.of.moncompteformation.gouv.fr/aide/declarer-lentree-en-formation-les-points-de-vigilance"
+SERVICE_DONE = "https://of.moncompteformation.gouv.fr/espace-public/aide/comment-declarer-le-service-fait-qui-valide-le-service-fait"
+CORRECTION = "https://www.etsglobal.org/fr/en/blog/news/cpf-files-evolution"
+PAYMENT = ("https://www.of.moncompteformation.gouv.fr/espace-public/actualite/conditions-generales-"
+           "dutilisation-zoom-sur-les-delais-et-les-conditions-de-paiement")
+PREREQ = "https://apifop.fr/?p=23342"
+CONSENT = ("Code du travail L6323-17, R6323-4; https://www.opcoep.fr/question-formation/connaitre-"
+           "mes-droits-et-mes-obligations/salarie/l-employeur-est-il-tenu-d-accepter-une-demande-"
+           "d-autorisation-d-absence-pour-une-formation-financee")
+
+_ALL_ACTIONS = frozenset(ActionType) - {ActionType.BUSINESS_CREATION}
+
+DEFAULT_VALUES: tuple[ParameterValue, ...] = (
+    # 1.1 The hours era
+    ParameterValue("hours_era_annual_hours", 24, date(2015, 1, 1), HOURS_ERA, C),
+    ParameterValue("hours_era_annual_hours", None, date(2019, 1, 1), DECREE_2018, C),
+    ParameterValue("hours_era_threshold_hours", 120, date(2015, 1, 1), HOURS_ERA, C),
+    ParameterValue("hours_era_threshold_hours", None, date(2019, 1, 1), DECREE_2018, C),
+    ParameterValue("hours_era_reduced_annual_hours", 12, date(2015, 1, 1), HOURS_ERA, C),
+    ParameterValue("hours_era_reduced_annual_hours", None, date(2019, 1, 1), DECREE_2018, C),
+    ParameterValue("hours_era_ceiling_hours", 150, date(2015, 1, 1), HOURS_ERA, C),
+    ParameterValue("hours_era_ceiling_hours", None, date(2019, 1, 1), DECREE_2018, C),
+    ParameterValue("reference_hours", 1607, ORIGIN, HOURS_ERA + "; " + EURO_AMOUNTS, C),
+    ParameterValue("full_rights_threshold", Fraction(1), ORIGIN,
+                   "Hours era: accrual in proportion to the hours worked, " + HOURS_ERA, C),
+    ParameterValue("full_rights_threshold", Fraction(1, 2), date(2019, 1, 1), EURO_AMOUNTS, C),
+    # 1.2 Conversion, 1.3 the euro era
+    ParameterValue("hours_conversion_on", date(2019, 1, 1), date(2019, 1, 1), DECREE_2018, C),
+    ParameterValue("hours_conversion_rate", E(15), date(2019, 1, 1), DECREE_2018, C),
+    ParameterValue("annual_credit", E(500), date(2019, 1, 1), EURO_AMOUNTS, C),
+    ParameterValue("annual_credit_ceiling", E(5000), date(2019, 1, 1), EURO_AMOUNTS, C),
+    ParameterValue("reinforced_annual_credit", E(800), date(2019, 1, 1), EURO_AMOUNTS, C),
+    ParameterValue("reinforced_ceiling", E(8000), date(2019, 1, 1), EURO_AMOUNTS, C),
+    ParameterValue("reinforced_prorated_below_threshold", True, ORIGIN, REINFORCED_PART_TIME, U),
+    ParameterValue("annual_credit_posted_on", (4, 15), ORIGIN, CREDIT_TIMING, P),
+    # 2. DIF
+    ParameterValue("dif_hourly_rate", E(15), ORIGIN, DIF_FACTS, C),
+    ParameterValue("dif_max_hours", 120, ORIGIN, DIF_FACTS, C),
+    ParameterValue("dif_use_by", date(2021, 1, 1), date(2015, 1, 1), HOURS_ERA, C),
+    ParameterValue("dif_use_by", None, date(2019, 8, 21), DIF_ORDONNANCE, C),
+    ParameterValue("dif_registration_deadline", date(2020, 12, 31), date(2019, 8, 21),
+                   DIF_ORDONNANCE, C),
+    ParameterValue("dif_registration_deadline", date(2021, 6, 30), date(2020, 11, 14),
+                   DIF_EXTENSION, C),
+    ParameterValue("dif_counts_toward_ceiling", False, ORIGIN,
+                   "Hours era: DIF outside the 150 h ceiling, https://www.centre-inffo.fr/a-la-une-6/"
+                   "actualites-2015/dif-et-compte-personnel-de-formation-des-heures-qui-ne-se-melangent-pas.html",
+                   C),
+    ParameterValue("dif_counts_toward_ceiling", True, date(2019, 8, 21), DIF_ORDONNANCE, P),
+    ParameterValue("dif_hours_rounded_up", True, ORIGIN,
+                   "https://links-consultants.com/actualites/transfert-des-droits-au-dif-sur-le-cpf-"
+                   "la-date-d-echeance-a-ete-repoussee-jusqu-a-l-ete-2021", P),
+    # 3. Top-ups
+    ParameterValue("corrective_top_up", E(3000), date(2019, 1, 1), TOP_UPS, C),
+    ParameterValue("corrective_top_up_min_employees", 50, ORIGIN, TOP_UPS, C),
+    ParameterValue("top_up_priority", (
+        Funder.EMPLOYER, Funder.AGREEMENT, Funder.OPCO, Funder.C2P, Funder.AT_MP,
+        Funder.FRANCE_TRAVAIL, Funder.REGION, Funder.STATE, Funder.AGEFIPH, Funder.FAF,
+        Funder.CMA, Funder.LOCAL_AUTHORITY, Funder.SANTE_PUBLIQUE_FRANCE, Funder.UNEDIC,
+        Funder.HOLDER,
+    ), ORIGIN, PRIORITY, P),
+    ParameterValue("top_up_earmarking_allowed", False, ORIGIN, EARMARK, P),
+    ParameterValue("top_up_earmarking_allowed", True, date(2025, 4, 17), EARMARK, P),
+    # 4. Flat participation, caps, eligibility
+    ParameterValue("flat_participation", E(0), ORIGIN, "No participation before " + PFO_2024, C),
+    ParameterValue("flat_participation", E(100), date(2024, 5, 2), PFO_2024, C),
+    ParameterValue("flat_participation", Euros(10223), date(2025, 1, 1), PFO_2025, C),
+    ParameterValue("flat_participation", Euros(10320), date(2026, 1, 1), PFO_2026, C),
+    ParameterValue("flat_participation_exempting_funders",
+                   frozenset({Funder.EMPLOYER, Funder.AGREEMENT, Funder.C2P, Funder.AT_MP}),
+                   ORIGIN, PFO_EXEMPT, C),
+    ParameterValue("flat_participation_job_seeker_exempt", True, ORIGIN, PFO_EXEMPT, C),
+    ParameterValue("at_mp_min_incapacity_percent", 10, ORIGIN, PFO_EXEMPT, C),
+    ParameterValue("rights_cap_rs", E(1500), date(2026, 2, 26), CAPS_2026, P),
+    ParameterValue("rights_cap_skills_assessment", E(1600), date(2026, 2, 26), CAPS_2026, P),
+    ParameterValue("rights_cap_light_driving_licence", E(900), date(2026, 2, 26), CAPS_2026, P),
+    ParameterValue("light_driving_licence_min_cofunding", E(100), date(2026, 2, 26),
+                   LICENCE_2026, P),
+    ParameterValue("eligible_action_types", _ALL_ACTIONS, ORIGIN, ELIGIBLE, C),
+    ParameterValue("eligible_action_types", frozenset(ActionType), date(2020, 10, 8), ACRE_IN, C),
+    ParameterValue("eligible_action_types", _ALL_ACTIONS, date(2025, 2, 16), ACRE_OUT, P),
+    ParameterValue("qualiopi_required", False, ORIGIN, "No Qualiopi obligation before "
+                   + QUALIOPI, C),
+    ParameterValue("qualiopi_required", True, date(2022, 1, 1), QUALIOPI, C),
+    # 5. Registration life cycle
+    ParameterValue("terms_version", "CGU 2019", date(2019, 11, 21), TERMS_2019, C),
+    ParameterValue("terms_version", "v11", date(2023, 12, 14), TERMS, C),
+    ParameterValue("terms_version", "v12", date(2024, 7, 11), TERMS, C),
+    ParameterValue("terms_version", "v13", date(2025, 4, 10),
+                   "https://formites.fr/mon-compte-formation-nouvelles-cgu-cp-ce-qui-va-changer-des-avril-2025", P),
+    ParameterValue("terms_version", "v14", date(2025, 12, 4), TERMS_V14, C),
+    ParameterValue("max_pending_requests", 5, ORIGIN, ACCEPT, P),
+    ParameterValue("organism_answer_business_days", 2, ORIGIN, ANSWER, C),
+    ParameterValue("holder_acceptance_business_days", 4, ORIGIN, ACCEPT, C),
+    ParameterValue("minimum_lead_business_days", 11, date(2021, 6, 10), LEAD, C),
+    ParameterValue("withdrawal_business_days", 14, ORIGIN, WITHDRAW_2019, C),
+    ParameterValue("withdrawal_business_days", 11, date(2024, 7, 11), WITHDRAW_NOW, P),
+    ParameterValue("free_cancellation_business_days", 7, ORIGIN, CANCEL, P),
+    ParameterValue("late_cancellation_debit_rate", Fraction(1), ORIGIN, CANCEL, P),
+    ParameterValue("no_show_debit_rate", Fraction(1), ORIGIN, NO_SHOW, P),
+    ParameterValue("holder_fault_uncompleted_charge_rate", Fraction(1), ORIGIN, PARTIAL, U),
+    ParameterValue("flat_participation_kept_when_charged", True, ORIGIN, PFO_KEPT, U),
+    ParameterValue("entry_declaration_business_days", 3, ORIGIN, ENTRY, C),
+    ParameterValue("exit_declaration_business_days", 3, ORIGIN, SERVICE_DONE, C),
+    ParameterValue("service_done_validation_business_days", 5, ORIGIN, SERVICE_DONE, C),
+    ParameterValue("service_done_correction_days", 5, date(2025, 4, 10), CORRECTION, P),
+    ParameterValue("payment_calendar_days", 30, ORIGIN, PAYMENT, C),
+    ParameterValue("refund_calendar_days", 30, ORIGIN, WITHDRAW_2019, C),
+    ParameterValue("prerequisite_ack_business_days", 2, ORIGIN, PREREQ, C),
+    ParameterValue("prerequisite_decision_days", 30, ORIGIN, PREREQ, C),
+    ParameterValue("prerequisite_decision_day_kind", "calendar", ORIGIN,
+                   "cpf-rules.md section 12.6: apifop says 30 business days, other sources 30 "
+                   "days; calendar days chosen", U),
+    ParameterValue("deposit_min_session_months", 3, ORIGIN, ENTRY, C),
+    # 6. Employer consent
+    ParameterValue("consent_notice_days", 60, ORIGIN, CONSENT, C),
+    ParameterValue("consent_notice_days_long", 120, ORIGIN, CONSENT, C),
+    ParameterValue("consent_long_training_months", 6, ORIGIN, CONSENT, C),
+    ParameterValue("employer_answer_days", 30, ORIGIN, CONSENT, C),
+)
+
+DEFAULT_RULEBOOK = Rulebook(values=DEFAULT_VALUES)
