@@ -350,6 +350,34 @@ def test_a_session_of_an_unknown_offer_stores_nothing() -> None:
         assert store.counts()["offers"] == 0
 
 
+def test_a_catalogue_save_after_a_rolled_back_one_stores_its_parts(tmp_path: Path) -> None:
+    # regression: one part writer per connection kept the numbers of parts rolled back
+    offers, sessions = synthetic_catalog(40, seed=7)
+    with SqliteStore(tmp_path / "c.db", durable=False) as store:
+        with pytest.raises(NotFound):
+            store.save_catalog(offers[1:], sessions)  # a session names offers[0]: rolled back
+        assert store.counts()["offers"] == 0
+        store.save_catalog(offers, sessions)
+        assert store.counts()["offers"] == len(offers)
+        assert store.catalog.offer_count == len(offers)
+
+
+def test_two_stores_on_one_file_add_new_catalogue_parts_in_turn(tmp_path: Path) -> None:
+    # regression: a part writer with a stale map of part numbers collided on catalog_parts.data
+    offers, sessions = synthetic_catalog(90, seed=8)
+    thirds = [offers[i::3] for i in range(3)]
+    path = tmp_path / "c.db"
+    with SqliteStore(path, durable=False) as a, SqliteStore(path, durable=False) as b:
+        for store, part in zip((a, b, a), thirds):
+            ids = {o.offer_id for o in part}
+            store.save_catalog(part, [s for s in sessions if s.offer_id in ids])
+        assert b.catalog.offer_count == len(offers)
+    with SqliteStore(path) as store:
+        fresh = CatalogIndex(offers, sessions)
+        got, want = store.catalog.search(Query(page_size=100)), fresh.search(Query(page_size=100))
+        assert [h.session.session_id for h in got.hits] == [h.session.session_id for h in want.hits]
+
+
 # -- export and import -----------------------------------------------------------------------
 
 def _busy_store() -> SqliteStore:

@@ -695,7 +695,6 @@ _BOOKING_FIELDS = tuple((f.alias or f.name, f.name) for f in attrs.fields(Bookin
                         if f.init and f.name not in ("plan", "history", "version"))
 
 
-@functools.lru_cache(maxsize=1 << 14)
 class _PartWriter:
     """Numbers a catalogue part (its JSON text), storing it if new: ``part(data) -> number``."""
 
@@ -714,6 +713,7 @@ class _PartWriter:
         return number
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _transition_text(transition: Transition, offset: object) -> str:
     """A transition's JSON text; a folder's history only grows, so each is encoded once.
 
