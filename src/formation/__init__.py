@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 
+from formation import deadlines  # the module, callable as the function (deadlines_of)
 from formation.accounts import Account, Balance, BookingFunds
 from formation.accrual import (
     WorkYear,
@@ -54,7 +55,7 @@ from formation.consent import (
     consent_status,
     request_consent,
 )
-from formation.deadlines import Deadlines, deadlines
+from formation.deadlines import Deadlines, deadlines_of
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -222,6 +223,7 @@ __all__ = [
     "consent_status",
     "credit_career",
     "deadlines",
+    "deadlines_of",
     "eligibility_violations",
     "enter_dif",
     "explain_annual_credit",

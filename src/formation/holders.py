@@ -28,9 +28,9 @@ from fractions import Fraction
 import attrs
 
 from formation.accrual import WorkYear
+from formation.calendar.instants import check_date
 from formation.errors import InvalidValue
 from formation.ids import HolderId
-from formation.rules.rulebook import check_date
 
 __all__ = [
     "Holder",

@@ -60,6 +60,7 @@ from typing import Any, NamedTuple, Protocol
 import attrs
 
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.instants import check_date
 from formation.catalog.eligibility import eligibility_violations
 from formation.catalog.geography import DEPARTMENTS, department
 from formation.catalog.offers import Modality, Offer, Session
@@ -75,7 +76,7 @@ from formation.reviews import (
     RatingSummary,
     shown_rating,
 )
-from formation.rules.rulebook import Rulebook, Rules, check_date
+from formation.rules.rulebook import Rulebook, Rules
 from formation.search import CatalogIndex, Near, Query, Sort
 from formation.topups import TopUp
 

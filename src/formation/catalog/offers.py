@@ -22,12 +22,12 @@ from typing import Any
 
 import attrs
 
+from formation.calendar.instants import check_date
 from formation.catalog.geography import DEPARTMENTS, department
 from formation.errors import InvalidValue
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.rules.actions import ActionType
-from formation.rules.rulebook import check_date
 
 __all__ = [
     "Certification",
