@@ -47,6 +47,8 @@ from formation.catalog.offers import (
     Registry,
     Session,
 )
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import Hit, Near, Query, SearchResults, Sort
 from formation.consent import (
     ConsentRequest,
     ConsentStatus,
@@ -90,7 +92,6 @@ from formation.matching import (
     recommend,
 )
 from formation.money import Euros, allocate
-from formation.query import Hit, Near, Query, SearchResults, Sort
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.reviews import (
     Criterion,
@@ -104,7 +105,6 @@ from formation.reviews import (
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Confidence, ParameterValue, Rulebook, Rules
-from formation.search import CatalogIndex
 from formation.topups import TopUp
 
 __version__ = "0.1.0"
