@@ -48,6 +48,8 @@ from formation.catalog.offers import (
     Registry,
     Session,
 )
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import Hit, Near, Query, SearchResults, Sort
 from formation.consent import (
     ConsentRequest,
     ConsentStatus,
@@ -91,7 +93,6 @@ from formation.matching import (
     recommend,
 )
 from formation.money import Euros, allocate
-from formation.query import Hit, Near, Query, SearchResults, Sort
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.reviews import (
     Criterion,
@@ -105,7 +106,6 @@ from formation.reviews import (
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Confidence, ParameterValue, Rulebook, Rules
-from formation.search import CatalogIndex
 from formation.topups import TopUp
 
 __version__ = "0.1.0"
