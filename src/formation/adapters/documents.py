@@ -194,7 +194,20 @@ _PLAIN_KEYS = _ENTRY_KEYS - {"hours", "earmarked_offers", "earmarked_certificati
 
 
 def entry_from_data(data: object, path: str = "data") -> Entry:
-    """Rebuild a ledger entry from its plain data; an error names the path of the bad field."""
+    """Rebuild a ledger entry from its plain data; an error names the path of the bad field.
+
+    The common shape is read by :func:`_entry_from_plain_data` (the fast path), anything else
+    by :func:`_checked_entry` (the reference, which checks each field on its own); a
+    differential property test (``tests/test_documents.py``) holds the two equal.
+    """
+    entry = _entry_from_plain_data(data, path)
+    return entry if entry is not None else _checked_entry(data, path)
+
+
+def _entry_from_plain_data(data: object, path: str) -> Entry | None:
+    """The fast path of :func:`_checked_entry`: the common shape read at once (every field of
+    an exact JSON type, no hours nor earmarks), the record still built through ``Entry`` with
+    its checks; ``None`` for anything unusual (the reference then names the problem)."""
     if data.__class__ is dict and data.keys() <= _PLAIN_KEYS:
         # the common shape, read at once; anything unusual goes the careful way below
         fields: dict[str, Any] = data
@@ -223,10 +236,11 @@ def entry_from_data(data: object, path: str = "data") -> Entry:
                                  top_up=top_up, booking=booking, year=year, note=note)
                 except FormationError as error:
                     raise InvalidValue(f"{path}: {error}") from None
-    return _checked_entry(data, path)
+    return None
 
 
 def _checked_entry(data: object, path: str) -> Entry:
+    """The reference decoder of an entry: each field checked on its own, then ``Entry``."""
     if not isinstance(data, dict):
         raise _bad(path, "an object for Entry", data)
     if not data.keys() <= _ENTRY_KEYS:
@@ -418,6 +432,9 @@ def _day_or_none(text: object) -> date | bool | None:
 
 
 def _fast_sessions(place: _Cached) -> Any:
+    """The fast path of ``from_data(Session, …)`` (its reference, through
+    :func:`_bulk_decoder`): the common shape read field by field, every ``Session`` still built
+    with its checks; ``tests/test_store_bulk.py`` holds the two equal on odd data."""
     slow = _bulk_decoder(Session, {"place": _Shared(Place | None)})
 
     def decode(data: object, path: str) -> Session:
@@ -469,6 +486,8 @@ class _SameData:
 
 
 def _fast_offers(organism: _SameData, certification: _Cached, option: _Cached) -> Any:
+    """The fast path of ``from_data(Offer, …)`` (its reference, through :func:`_bulk_decoder`),
+    held equal to it by ``tests/test_store_bulk.py`` like :func:`_fast_sessions`."""
     slow = _bulk_decoder(Offer, {"organism": _Shared(Organism),
                                  "certification": _Shared(Certification | None)})
 
