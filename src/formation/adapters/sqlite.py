@@ -71,7 +71,7 @@ from formation.adapters.documents import (
     booking_from_data,
     catalog_from_rows,
     entry_from_data,
-    entry_to_data,
+    entry_text,
     offer_row_data,
     offer_to_row,
     plain_account_rows,
@@ -430,7 +430,7 @@ class SqliteStore:
                         entries: Iterable[Entry]) -> None:
         db.executemany(
             "INSERT INTO entries (account_id, position, entry_id, data) VALUES (?, ?, ?, ?)",
-            ((account_id, position, e.entry_id, _dumps(entry_to_data(e)))
+            ((account_id, position, e.entry_id, entry_text(e))
              for position, e in enumerate(entries, start)))
 
     # -- the catalogue ---------------------------------------------------------------------------
