@@ -102,16 +102,26 @@ def test_explanation_says_why() -> None:
     assert explained.threshold_hours == Fraction(1607, 2)
 
 
-def test_a_reinforced_year_below_half_time_follows_the_rulebooks_reading() -> None:
-    # cpf-rules.md 1.3: the full 800 € needs half-time work; below it, a U parameter decides.
+def test_a_low_qualified_year_below_half_time_gets_the_general_proration() -> None:
+    # R6323-3-1 as quoted by F10705 (cpf-rules.md 1.3, corrected 2026-12-02): the 800 € needs
+    # half-time work; below it the general 500 € proration applies (803 h → 249,85 €).
     work = WorkYear(2024, 803, low_qualified=True)
-    assert annual_credit(work, E(0)) == C("399,76")
+    assert annual_credit(work, E(0)) == C("249,85")
+    assert annual_credit(work, E(5000)) == E(0)  # the general ceiling then
+    assert annual_credit(WorkYear(2024, 804, low_qualified=True), E(0)) == E(800)
+    assert annual_credit(WorkYear(2024, 10, esat_worker=True), E(0)) == E(800)
+    assert not explain_annual_credit(work, E(0)).reinforced
+    # a disabled worker's 800 € below half-time: the decree is silent, a U parameter decides
+    disabled = WorkYear(2024, 803, disabled_worker=True)
+    assert annual_credit(disabled, E(0)) == C("399,76")
     general = Rulebook.default().with_change(effective=date(2019, 1, 1),
                                              reinforced_prorated_below_threshold=False)
-    assert annual_credit(work, E(0), general) == C("249,85")
-    assert annual_credit(work, E(5000), general) == E(0)  # the general ceiling then
-    assert annual_credit(WorkYear(2024, 804, low_qualified=True), E(0), general) == E(800)
-    assert annual_credit(WorkYear(2024, 10, esat_worker=True), E(0), general) == E(800)
+    assert annual_credit(disabled, E(0), general) == C("249,85")
+    both = WorkYear(2024, 803, low_qualified=True, disabled_worker=True)
+    assert annual_credit(both, E(0)) == C("399,76")  # the most favourable status (F10705)
+    old_reading = Rulebook.default().with_change(effective=date(2019, 1, 1),
+                                                 low_qualified_reinforced_below_threshold=True)
+    assert annual_credit(work, E(0), old_reading) == C("399,76")
 
 
 def test_a_what_if_rulebook_changes_the_credit_from_its_day() -> None:
