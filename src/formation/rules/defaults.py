@@ -185,6 +185,7 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("public_service_employer_agreement_required", True, ORIGIN, PUBLIC_SERVICE, C),
     ParameterValue("cec_annual_credit", E(240), date(2019, 1, 1), CEC, P),
     ParameterValue("cec_ceiling", E(720), date(2019, 1, 1), CEC, P),
+    ParameterValue("cpf_usable_after_retirement", False, ORIGIN, RETIRED, P),
     ParameterValue("cec_usable_after_retirement", True, ORIGIN, RETIRED, P),
     ParameterValue("annual_credit_posted_on", (4, 15), ORIGIN, CREDIT_TIMING, P),
     # 2. DIF

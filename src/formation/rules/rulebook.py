@@ -44,6 +44,7 @@ __all__ = [
     "Confidence",
     "ORIGIN",
     "PARAMETER_NAMES",
+    "ParameterDifference",
     "ParameterValue",
     "Rulebook",
     "Rules",
@@ -159,6 +160,8 @@ class Rules:
         "Annual credit of the civic engagement account (CEC)", "€")
     cec_ceiling: Euros | None = _param(
         "Plafond du compte d'engagement citoyen", "Ceiling of the civic engagement account", "€")
+    cpf_usable_after_retirement: bool = _param(
+        "Droits CPF utilisables après la retraite", "CPF rights stay usable after retirement")
     cec_usable_after_retirement: bool = _param(
         "Droits CEC utilisables après la retraite (seuls droits encore mobilisables)",
         "CEC rights stay usable after retirement (the only rights still usable)")
@@ -375,6 +378,37 @@ class ParameterValue:
         return str(_FIELD_BY_NAME[self.name].metadata["unit"])
 
 
+@attrs.frozen
+class ParameterDifference:
+    """A parameter whose value differs between two rulebooks on one day (:meth:`Rulebook.diff`).
+
+    Attributes:
+        name: the parameter, a field name of :class:`Rules`.
+        on: the day compared.
+        before: its value in force that day in the rulebook ``diff`` was called on.
+        after: its value in force that day in the other rulebook.
+    """
+
+    name: str
+    on: date
+    before: ParameterValue
+    after: ParameterValue
+
+    @property
+    def label_fr(self) -> str:
+        """The parameter's French label."""
+        return self.before.label_fr
+
+    @property
+    def label_en(self) -> str:
+        """The parameter's English label."""
+        return self.before.label_en
+
+
+def _same(first: object, second: object) -> bool:
+    return type(first) is type(second) and first == second
+
+
 def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterValue, ...]]:
     by_name: dict[str, list[ParameterValue]] = {name: [] for name in PARAMETER_NAMES}
     for value in values:
@@ -478,6 +512,30 @@ class Rulebook:
                 + ", ".join(PARAMETER_NAMES)
             )
         return self._timelines[name]
+
+    def diff(self, other: Rulebook, *, on: date) -> tuple[ParameterDifference, ...]:
+        """Every parameter whose value in force on ``on`` differs in ``other``, in field order.
+
+        Only values are compared (not their sources or marks), so that a notebook can show what
+        a change of the law changes on a day.
+
+        >>> from datetime import date
+        >>> book = Rulebook.default()
+        >>> what_if = book.with_change(effective=date(2027, 1, 1), flat_participation=Euros(15000))
+        >>> [(d.name, str(d.before.value), str(d.after.value))
+        ...  for d in book.diff(what_if, on=date(2027, 3, 1))]
+        [('flat_participation', '103,20 €', '150,00 €')]
+        >>> book.diff(what_if, on=date(2026, 12, 31))
+        ()
+        """
+        if not isinstance(other, Rulebook):
+            raise InvalidValue(f"diff compares with a Rulebook, got {type(other).__name__}")
+        ours, theirs = self.parameters_at(on), other.parameters_at(on)
+        return tuple(
+            ParameterDifference(mine.name, on, mine, yours)
+            for mine, yours in zip(ours, theirs, strict=True)
+            if not _same(mine.value, yours.value)
+        )
 
     @property
     def values(self) -> tuple[ParameterValue, ...]:
