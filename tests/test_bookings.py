@@ -346,7 +346,7 @@ def test_the_deadlines_of_a_folder_proposed_on_31_december() -> None:
     got = deadlines(done)
     assert got.holder_acceptance_by == date(2027, 1, 7)  # 4 bd (5.2)
     assert got.earliest_start == date(2027, 1, 18)  # 11 bd (5.2, since 10 June 2021)
-    assert got.free_cancellation_until == date(2027, 1, 7)  # 7 bd before the start (P)
+    assert got.free_cancellation_until == date(2027, 1, 6)  # more than 7 bd before (P)
     assert got.entry_declaration_by == date(2027, 1, 21)  # 3 bd after the start (5.3)
     assert got.exit_declaration_by == date(2027, 2, 3)  # 3 bd after the end (5.3)
     assert got.withdrawal_until is None and got.service_done_validated_on is None
@@ -429,11 +429,13 @@ def test_withdrawal_is_refused_after_its_period() -> None:
 
 
 def test_a_late_holder_cancellation_is_not_realized() -> None:
-    # free until 7 bd before the start (P, 2019 terms): start Mon 13 April 2026 → Wed 1 April
+    # free while more than 7 bd remain (P, 2019 terms art. 4.2, cpf-rules.md 14.6): start
+    # Mon 13 April 2026 → Tue 31 March; on Wed 1 April exactly 7 bd remain: late
     done = accepted()
-    assert deadlines(done).free_cancellation_until == date(2026, 4, 1)
-    assert bk.cancel(done, HOLDER, at(2026, 4, 1, 23)).status is BookingStatus.CANCELED_BY_ATTENDEE
-    assert bk.cancel(done, HOLDER, at(2026, 4, 2, 9)).status is \
+    assert deadlines(done).free_cancellation_until == date(2026, 3, 31)
+    assert bk.cancel(done, HOLDER, at(2026, 3, 31, 23)).status is \
+        BookingStatus.CANCELED_BY_ATTENDEE
+    assert bk.cancel(done, HOLDER, at(2026, 4, 1, 9)).status is \
         BookingStatus.CANCELED_BY_ATTENDEE_NOT_REALIZED
 
 
@@ -528,9 +530,9 @@ def test_deadlines_follow_the_calendar_they_are_given(booking: Booking,
     assert calendar.count_business_days(requested_on, got.organism_answer_by) == 2
     assert calendar.is_business_day(got.organism_answer_by)
     if booking.proposal is not None and got.free_cancellation_until is not None:
-        # the 7th business day strictly before the start (a Saturday start included)
+        # the 8th business day strictly before the start: more than 7 remain (14.6)
         assert calendar.count_business_days(booking.proposal.start,
-                                            got.free_cancellation_until) == -7
+                                            got.free_cancellation_until) == -8
     if got.service_done_validated_on is not None:
         declared = booking.service_done_declared_at
         assert declared is not None

@@ -887,9 +887,9 @@ def cancellation_is_free(
 ) -> bool:
     """Whether the holder may cancel an accepted folder at ``at`` without being debited.
 
-    Free within the withdrawal period, or until the free-cancellation day (7 business days
-    before the start by default; a plausible rule of the 2019 terms, ``cpf-rules.md`` 5.2,
-    overridable in the rulebook).
+    Free within the withdrawal period, or while more than 7 business days remain before the
+    start (a plausible rule of the 2019 terms, ``cpf-rules.md`` 5.2, overridable in the
+    rulebook: ``free_cancellation_business_days`` and ``free_cancellation_more_than``).
     """
     due = _deadlines(booking, calendar, rulebook)
     today = local_date(at, calendar)

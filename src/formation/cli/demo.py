@@ -416,7 +416,7 @@ def _career(story: DemoStory, lang: str) -> list[str]:
             year = entry.year if entry.year is not None else 0
             credit = _hours(entry.hours) if entry.kind is EntryKind.HOURS_CREDIT else str(
                 entry.amount)
-            rows.append((str(year), _hours(work[year].hours_worked), credit,
+            rows.append((str(year), _hours(Fraction(work[year].hours_worked)), credit,
                          _day(entry.effective, lang), _note(entry, lang)))
         else:
             label = _KINDS[entry.kind][0 if lang == "fr" else 1]
