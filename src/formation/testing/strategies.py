@@ -43,6 +43,14 @@ from formation.testing._catalog import (
     sessions,
     sirets,
 )
+from formation.testing._choices import (
+    any_choices,
+    choices,
+    option_groups,
+    personalisable_offers,
+    picks,
+    valid_choices,
+)
 from formation.testing._funding import (
     FundingSituation,
     funding_days,
@@ -67,6 +75,7 @@ __all__ = [
     "FundingSituation",
     "accounts",
     "action_types",
+    "any_choices",
     "aware_instants",
     "booking_statuses",
     "bookings",
@@ -74,6 +83,7 @@ __all__ = [
     "calendar_days",
     "catalogs",
     "certifications",
+    "choices",
     "credit_entries",
     "day_kinds",
     "days",
@@ -89,10 +99,13 @@ __all__ = [
     "needs",
     "offer_options",
     "offers",
+    "option_groups",
     "options",
     "organisms",
     "paris_instants",
     "periods",
+    "personalisable_offers",
+    "picks",
     "places",
     "points",
     "prices",
@@ -108,6 +121,7 @@ __all__ = [
     "sirets",
     "territories",
     "top_ups",
+    "valid_choices",
     "work_years",
 ]
 
