@@ -7,10 +7,10 @@ themes, the hours of effort, the cost, the certification it can lead to);
 :func:`formation.matching.recommend` lists those that fit a holder's need beside the funded
 sessions (``resources=``), with the hours and the weeks they ask.
 
-A :class:`ResourceIndex` finds the resources of a need without reading them all: by Formacode,
-and by the words of their titles (folded as :mod:`formation.text` folds them; every word of a
-free-text theme must occur in the title). Build it once for a large set and pass it to
-``recommend``; a plain sequence of resources is indexed on each call.
+A :class:`ResourceIndex` finds the best resources of a need without reading them all: by
+Formacode, and by the words of their titles (folded as :mod:`formation.text` folds them; every
+word of a free-text theme must occur in the title). Build it once for a large set and pass it
+to ``recommend``; a plain sequence of resources is indexed on each call.
 
 These resources are not CPF-eligible trainings: CPF rights never pay for them, and a
 certification they "lead to" is taken apart (an exam the holder may then book and fund).
@@ -33,6 +33,7 @@ __all__ = [
     "LearningResource",
     "ResourceId",
     "ResourceIndex",
+    "rank_key",
 ]
 
 ResourceId = NewType("ResourceId", str)
@@ -113,6 +114,11 @@ class LearningResource:
 class ResourceIndex:
     """Learning resources found by Formacode and by the words of their titles.
 
+    Each resource has a *rank*: its place in the order of :meth:`best` within one theme
+    (leading to a certification first, then the cost, the effort and the id). The resources
+    of each Formacode (as main theme, and as another theme) and of each title word are kept
+    in rank order, so that the best few of a need are read from the heads of a few lists.
+
     Args:
         resources: the resources; ids must be unique.
 
@@ -128,22 +134,33 @@ class ResourceIndex:
         except TypeError:
             raise InvalidValue(
                 f"resources is a collection of LearningResource, got {resources!r}") from None
-        by_code: dict[str, list[int]] = {}
-        by_word: dict[str, list[int]] = {}
         seen: set[str] = set()
-        for slot, resource in enumerate(found):
+        for resource in found:
             if not isinstance(resource, LearningResource):
                 raise InvalidValue(f"resources holds LearningResource records, got {resource!r}")
             if resource.resource_id in seen:
                 raise InvalidValue(f"resource id {resource.resource_id!r} is given twice")
             seen.add(resource.resource_id)
-            for code in dict.fromkeys(resource.formacodes):
-                by_code.setdefault(code, []).append(slot)
-            for word in dict.fromkeys(words(resource.title)):
-                by_word.setdefault(word, []).append(slot)
+        ranked = sorted(found, key=rank_key)
+        main: dict[str, list[int]] = {}
+        other: dict[str, list[int]] = {}
+        by_word: dict[str, list[int]] = {}
+        titles: list[frozenset[str]] = []
+        for rank, resource in enumerate(ranked):
+            codes = resource.formacodes
+            if codes:
+                main.setdefault(codes[0], []).append(rank)
+                for code in dict.fromkeys(codes[1:]):
+                    if code != codes[0]:
+                        other.setdefault(code, []).append(rank)
+            title = frozenset(words(resource.title))
+            titles.append(title)
+            for word in title:
+                by_word.setdefault(word, []).append(rank)
         self._resources = found
-        self._by_code = by_code
-        self._by_word = by_word
+        self._ranked = tuple(ranked)
+        self._titles = titles
+        self._main, self._other, self._by_word = main, other, by_word
 
     def __len__(self) -> int:
         return len(self._resources)
@@ -156,24 +173,51 @@ class ResourceIndex:
         """Every resource, in the order given."""
         return self._resources
 
-    def with_formacodes(self, codes: Iterable[str]) -> tuple[LearningResource, ...]:
-        """The resources having one of ``codes`` among their Formacodes, in the order given."""
-        slots: set[int] = set()
-        for code in codes:
-            slots.update(self._by_code.get(code, ()))
-        return tuple(self._resources[s] for s in sorted(slots))
+    def _heads(self, ranks: Sequence[int], budget: int, limit: int,
+               wanted: frozenset[str] = frozenset()) -> Iterator[int]:
+        """The first ``limit`` ranks of a list whose resource costs at most ``budget`` cents
+        (and, with ``wanted``, whose title holds every wanted word)."""
+        taken = 0
+        ranked, titles = self._ranked, self._titles
+        for rank in ranks:
+            if ranked[rank].cost.cents <= budget and (not wanted or wanted <= titles[rank]):
+                yield rank
+                taken += 1
+                if taken == limit:
+                    return
 
-    def with_words(self, text: str) -> tuple[LearningResource, ...]:
-        """The resources whose title holds every word of ``text`` (none for a text without
-        words), in the order given."""
-        wanted = words(text)
-        if not wanted:
-            return ()
-        postings: list[Sequence[int]] = sorted(
-            (self._by_word.get(w, ()) for w in dict.fromkeys(wanted)), key=len)
-        slots = set(postings[0])
-        for posting in postings[1:]:
-            slots.intersection_update(posting)
-            if not slots:
-                return ()
-        return tuple(self._resources[s] for s in sorted(slots))
+    def best(self, formacodes: Iterable[str], texts: Iterable[str], *, budget: Euros,
+             limit: int) -> tuple[tuple[bool, LearningResource], ...]:
+        """The ``limit`` best resources of a need, each with whether its main theme is wanted.
+
+        A resource fits when one of its Formacodes is in ``formacodes`` or its title holds
+        every word of one of ``texts``, and it costs at most ``budget``. The best come first:
+        those whose main Formacode is wanted, then by rank (:func:`rank_key`).
+        """
+        wanted = frozenset(formacodes)
+        cents = budget.cents
+        found: dict[int, int] = {}  # rank → 0 when its main theme is wanted, else 1
+        for code in wanted:
+            for rank in self._heads(self._main.get(code, ()), cents, limit):
+                found[rank] = 0
+        for code in wanted:
+            for rank in self._heads(self._other.get(code, ()), cents, limit):
+                found.setdefault(rank, 1)
+        for text in texts:
+            needed = frozenset(words(text))
+            if not needed:
+                continue
+            postings = [self._by_word.get(w, ()) for w in needed]
+            shortest = min(postings, key=len)
+            for rank in self._heads(shortest, cents, limit, needed if len(needed) > 1
+                                    else frozenset()):
+                found.setdefault(rank, 1)
+        best = sorted((theme, rank) for rank, theme in found.items())[:limit]
+        return tuple((theme == 0, self._ranked[rank]) for theme, rank in best)
+
+
+def rank_key(resource: LearningResource) -> tuple[bool, int, int, str]:
+    """The order of resources within one theme: those leading to a certification first, then
+    the cheapest, the shortest, and by id."""
+    return (resource.certification is None, resource.cost.cents, resource.effort_hours,
+            resource.resource_id)

@@ -1217,25 +1217,12 @@ def match_resources(
     index = _resource_index(resources)
     if not len(index):
         return ()
-    wanted = frozenset(needs.formacodes)
-    found: dict[str, LearningResource] = {}
-    for resource in index.with_formacodes(needs.formacodes):
-        found[resource.resource_id] = resource
-    for word in needs.words:
-        for resource in index.with_words(word):
-            found.setdefault(resource.resource_id, resource)
-    budget = needs.budget
-    ranked = heapq.nsmallest(limit, (
-        (0 if r.formacodes and r.formacodes[0] in wanted else 1,
-         0 if r.certification is not None else 1, r.cost.cents, r.effort_hours,
-         r.resource_id, r)
-        for r in found.values() if r.cost <= budget), key=lambda k: k[:5])
     per_week = needs.hours_per_week
     matches = []
-    for key in ranked:
-        resource = key[5]
+    for main, resource in index.best(needs.formacodes, needs.words, budget=needs.budget,
+                                     limit=limit):
         weeks = None if per_week is None else -(-resource.effort_hours // per_week)
-        matches.append(ResourceMatch(resource, 1.0 if key[0] == 0 else 0.5, weeks,
+        matches.append(ResourceMatch(resource, 1.0 if main else 0.5, weeks,
                                      _resource_reasons(resource, weeks, needs, versus)))
     return tuple(matches)
 

@@ -59,6 +59,7 @@ from formation.testing._funding import (
     prices,
     top_ups,
 )
+from formation.testing._learning import learning_resources, resource_formacodes, resource_words
 from formation.testing._reviews import (
     aware_instants,
     folder_views,
@@ -94,6 +95,7 @@ __all__ = [
     "funding_days",
     "funding_situations",
     "holders",
+    "learning_resources",
     "modalities",
     "nears",
     "needs",
@@ -115,6 +117,8 @@ __all__ = [
     "query_words",
     "rating_summaries",
     "registries",
+    "resource_formacodes",
+    "resource_words",
     "review_scores",
     "reviews",
     "sessions",
