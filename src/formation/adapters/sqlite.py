@@ -18,7 +18,7 @@ The embedded default store, on :mod:`sqlite3` from the standard library:
   that is not a formation store (a foreign database, a corrupted file) or whose schema is newer
   than this library is refused with :class:`~formation.errors.StorageError`, untouched;
 - *the catalogue*: offers and sessions are stored beside the folders, and
-  :attr:`SqliteStore.catalog` is a :class:`~formation.search.CatalogIndex` built from them on
+  :attr:`SqliteStore.catalog` is a :class:`~formation.catalog.search.CatalogIndex` built from them on
   open and rebuilt when the stored catalogue changed (in any process). An offer or a session
   is a row of typed columns, its sub-records (organism, certification, formacodes, options,
   place…) JSON parts stored once each and shared (schema 3), so that opening a store reads
@@ -94,7 +94,7 @@ from formation.adapters.documents import (
     booking_from_data,
     catalog_from_rows,
     entry_from_data,
-    entry_to_data,
+    entry_text,
     offer_row_data,
     offer_to_row,
     plain_account_rows,
@@ -106,6 +106,7 @@ from formation.bookings import Booking, BookingStatus, Transition
 from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.territories import Territory
 from formation.catalog.offers import Offer, Session
+from formation.catalog.search import CatalogIndex
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -120,7 +121,6 @@ from formation.ids import AccountId, BookingId, HolderId
 from formation.ledger import Entry
 from formation.reviews import Criterion, RatingSummary, Review
 from formation.rules.rulebook import Rulebook
-from formation.search import CatalogIndex
 
 __all__ = ["ImportSummary", "SqliteStore", "SqliteUnitOfWork"]
 
@@ -557,7 +557,7 @@ class SqliteStore:
                         entries: Iterable[Entry]) -> None:
         db.executemany(
             "INSERT INTO entries (account_id, position, entry_id, data) VALUES (?, ?, ?, ?)",
-            ((account_id, position, e.entry_id, _dumps(entry_to_data(e)))
+            ((account_id, position, e.entry_id, entry_text(e))
              for position, e in enumerate(entries, start)))
 
     # -- the catalogue ---------------------------------------------------------------------------

@@ -43,6 +43,14 @@ from formation.testing._catalog import (
     sessions,
     sirets,
 )
+from formation.testing._choices import (
+    any_choices,
+    choices,
+    option_groups,
+    personalisable_offers,
+    picks,
+    valid_choices,
+)
 from formation.testing._consent import consent_requests
 from formation.testing._funding import (
     FundingSituation,
@@ -52,6 +60,7 @@ from formation.testing._funding import (
     prices,
     top_ups,
 )
+from formation.testing._learning import learning_resources, resource_formacodes, resource_words
 from formation.testing._reviews import (
     aware_instants,
     folder_views,
@@ -68,6 +77,7 @@ __all__ = [
     "FundingSituation",
     "accounts",
     "action_types",
+    "any_choices",
     "aware_instants",
     "booking_statuses",
     "bookings",
@@ -75,6 +85,7 @@ __all__ = [
     "calendar_days",
     "catalogs",
     "certifications",
+    "choices",
     "consent_requests",
     "credit_entries",
     "day_kinds",
@@ -86,15 +97,19 @@ __all__ = [
     "funding_days",
     "funding_situations",
     "holders",
+    "learning_resources",
     "modalities",
     "nears",
     "needs",
     "offer_options",
     "offers",
+    "option_groups",
     "options",
     "organisms",
     "paris_instants",
     "periods",
+    "personalisable_offers",
+    "picks",
     "places",
     "points",
     "prices",
@@ -104,12 +119,15 @@ __all__ = [
     "query_words",
     "rating_summaries",
     "registries",
+    "resource_formacodes",
+    "resource_words",
     "review_scores",
     "reviews",
     "sessions",
     "sirets",
     "territories",
     "top_ups",
+    "valid_choices",
     "work_years",
 ]
 
