@@ -8,6 +8,7 @@ binaries are those named by ``pg_config --bindir`` (or the ``PG_BINDIR`` environ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -24,11 +25,9 @@ def find_bindir() -> Path | None:
         candidates.append(os.environ["PG_BINDIR"])
     pg_config = shutil.which("pg_config")
     if pg_config:
-        try:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
             candidates.append(subprocess.run([pg_config, "--bindir"], capture_output=True,
                                              text=True, check=True, timeout=30).stdout.strip())
-        except (OSError, subprocess.SubprocessError):
-            pass
     candidates.extend(sorted((str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")),
                              reverse=True))
     for folder in candidates:

@@ -67,6 +67,7 @@ from formation.adapters.documents import (
     entry_from_data,
     entry_to_data,
 )
+from formation.adapters.sqlite import ImportSummary
 from formation.bookings import Booking, BookingStatus
 from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.territories import Territory
@@ -143,6 +144,11 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "consents": ("consents", "consent_id", ("holder_id", "employer_id")),
 }
 """Each kind of versioned record: its table, its id column, the columns it is found by."""
+
+
+def _table(kind: RecordKind[Any]) -> tuple[str, str, tuple[str, ...]]:
+    """The table of a kind of record, its id column and the columns it is found by."""
+    return _TABLES[kind.name]
 
 
 def _record_id(key: str, record: object) -> str:
@@ -330,6 +336,12 @@ class PostgresStore:
     def __enter__(self) -> PostgresStore:
         return self
 
+    def __del__(self) -> None:
+        # a store dropped without close() lets its connection go, as a sqlite3 one does
+        db = getattr(self, "_db", None)
+        if db is not None and not db.closed:
+            db.close()
+
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
@@ -344,8 +356,7 @@ class PostgresStore:
     def counts(self) -> dict[str, int]:
         """How many records of each kind are stored."""
         return {table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
-                for table in ("accounts", "entries", "bookings", "offers", "sessions", "seats",
-                              "holders", "reviews", "consents")}
+                for table in ("accounts", "entries", "bookings", "offers", "sessions")}
 
     # -- folders -------------------------------------------------------------------------------
     def _decode_booking(self, booking_id: str, version: int, data: str) -> Booking:
@@ -579,19 +590,28 @@ class PostgresStore:
             NotFound: a session of an offer neither stored nor given.
         """
         offers, sessions = catalog_changes(offers, sessions)
-        with self._lock:
-            with self._transaction("saving the catalogue") as db:
-                row = db.execute("UPDATE counters SET value = value + 1 WHERE name = 'catalog' "
-                                 "RETURNING value").fetchone()
-                change = int(row[0]) if row else 0
-                with db.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO offers (offer_id, change, data) VALUES (%s, %s, %s) "
-                        "ON CONFLICT (offer_id) DO UPDATE SET change = EXCLUDED.change, "
-                        "data = EXCLUDED.data",
-                        [(o.offer_id, change, _dumps(CODEC.encode(o))) for o in offers])
-                known = {o.offer_id for o in offers}
-                missing = sorted({s.offer_id for s in sessions} - known)
+        with self._lock, self._transaction("saving the catalogue") as db:
+            self._put_catalog(db, offers, sessions, replace=True)
+
+    def _put_catalog(self, db: psycopg.Connection[Any], offers: list[Offer],
+                     sessions: list[Session], *, replace: bool) -> None:
+        if not offers and not sessions:
+            return
+        row = db.execute("UPDATE counters SET value = value + 1 WHERE name = 'catalog' "
+                         "RETURNING value").fetchone()
+        change = int(row[0]) if row else 0
+        offer_conflict = ("ON CONFLICT (offer_id) DO UPDATE SET change = EXCLUDED.change, "
+                          "data = EXCLUDED.data" if replace else "")
+        session_conflict = ("ON CONFLICT (session_id) DO UPDATE SET offer_id = "
+                            "EXCLUDED.offer_id, seats = EXCLUDED.seats, change = "
+                            "EXCLUDED.change, data = EXCLUDED.data" if replace else "")
+        try:
+            with db.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO offers (offer_id, change, data) VALUES (%s, %s, %s) "
+                    f"{offer_conflict}".encode(),
+                    [(o.offer_id, change, _dumps(CODEC.encode(o))) for o in offers])
+                missing = sorted({s.offer_id for s in sessions} - {o.offer_id for o in offers})
                 if missing:
                     found = {r[0] for r in db.execute(
                         "SELECT offer_id FROM offers WHERE offer_id = ANY(%s)", (missing,))}
@@ -599,14 +619,14 @@ class PostgresStore:
                         if offer_id not in found:
                             raise NotFound(f"a session names offer {offer_id!r}, which is not "
                                            "stored")
-                with db.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO sessions (session_id, offer_id, seats, change, data) "
-                        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (session_id) DO UPDATE SET "
-                        "offer_id = EXCLUDED.offer_id, seats = EXCLUDED.seats, "
-                        "change = EXCLUDED.change, data = EXCLUDED.data",
-                        [(s.session_id, s.offer_id, s.seats, change, _dumps(CODEC.encode(s)))
-                         for s in sessions])
+                cursor.executemany(
+                    f"INSERT INTO sessions (session_id, offer_id, seats, change, data) "
+                    f"VALUES (%s, %s, %s, %s, %s) {session_conflict}".encode(),
+                    [(s.session_id, s.offer_id, s.seats, change, _dumps(CODEC.encode(s)))
+                     for s in sessions])
+        except psycopg.errors.UniqueViolation as error:
+            raise DuplicateEntry(f"an offer or a session is stored already "
+                                 f"({str(error).splitlines()[0]})") from None
 
     # -- holders, reviews, consent requests ---------------------------------------------------
     def _decode_record(self, kind: RecordKind[R], key: str, version: int, data: str,
@@ -614,7 +634,7 @@ class PostgresStore:
         where = f"{kind.noun} {key}"
         try:
             record: R = from_data(kind.record, json.loads(data), where)
-            columns = _TABLES[kind.name][2]
+            columns = _table(kind)[2]
             differ = [name for name, value in zip(columns, values, strict=True)
                       if getattr(record, name) != value]
             if type(version) is not int or differ or _record_id(key, record) != key:
@@ -626,8 +646,8 @@ class PostgresStore:
         return record
 
     def _record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
-        table, id_column, columns = _TABLES[kind.name]
-        names = ", ".join(("version", "data", *columns))
+        table, id_column, _ = _table(kind)
+        names = ", ".join(("version", "data", *_table(kind)[2]))
         rows = self._query(f"SELECT {names} FROM {table} WHERE {id_column} = %s", (key,))
         if not rows:
             return None
@@ -635,8 +655,8 @@ class PostgresStore:
         return row[0], self._decode_record(kind, key, row[0], row[1], row[2:])
 
     def _find_records(self, kind: RecordKind[R], filters: dict[str, str]) -> list[tuple[str, R]]:
-        table, id_column, columns = _TABLES[kind.name]
-        names = ", ".join((id_column, "version", "data", *columns))
+        table, id_column, _ = _table(kind)
+        names = ", ".join((id_column, "version", "data", *_table(kind)[2]))
         text = f"SELECT {names} FROM {table}"
         if filters:
             text += " WHERE " + " AND ".join(f"{name} = %s" for name in filters)
@@ -647,7 +667,7 @@ class PostgresStore:
 
     def _write_record(self, db: psycopg.Connection[Any], kind: RecordKind[Any], key: str,
                       read: int | None, record: object, change: int) -> int:
-        table, id_column, columns = _TABLES[kind.name]
+        table, id_column, columns = _table(kind)
         values = [getattr(record, name) for name in columns]
         data = _dumps(to_data(record))
         extra = ("change",) if kind is REVIEWS else ()
@@ -731,6 +751,75 @@ class PostgresStore:
                 yield CODEC.encode(account)
         for booking_id, version, data in folders:
             yield CODEC.encode(self._decode_booking(booking_id, version, data))
+
+
+    def export_lines(self) -> Iterator[str]:
+        """:meth:`export_documents` as JSON lines."""
+        for document in self.export_documents():
+            yield _dumps(document) + "\n"
+
+    # -- import ----------------------------------------------------------------------------------
+    def import_documents(self, documents: Iterable[object]) -> ImportSummary:
+        """Store every record of ``documents`` (codec documents), all or nothing.
+
+        Each document is decoded with every check (an account's ledger is replayed), so a bad
+        document stores nothing; records already stored are not replaced.
+
+        Raises:
+            InvalidValue: a bad document, named (``document 12``) with the path of the bad field.
+            DuplicateEntry: a record whose id is stored already (or given twice).
+        """
+        return self._import((None, document) for document in documents)
+
+    def import_lines(self, lines: Iterable[str]) -> ImportSummary:
+        """:meth:`import_documents` from JSON lines; errors name the line (``line 12: …``)."""
+        def parsed() -> Iterator[tuple[int, object]]:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line)
+                except ValueError as error:
+                    raise InvalidValue(f"line {number}: not a JSON document ({error})") from None
+        return self._import(parsed())
+
+    def _import(self, documents: Iterable[tuple[int | None, object]]) -> ImportSummary:
+        counts = {"accounts": 0, "entries": 0, "bookings": 0, "offers": 0, "sessions": 0}
+        offers: list[Offer] = []
+        sessions: list[Session] = []
+        bookings: list[Booking] = []
+        with self._lock, self._transaction("importing") as db:
+            for index, (line, document) in enumerate(documents, 1):
+                where = f"line {line}" if line is not None else f"document {index}"
+                try:
+                    record: object = CODEC.decode(document)
+                    if isinstance(record, Account):
+                        self._write_account(db, None, record)
+                        counts["accounts"] += 1
+                        counts["entries"] += record.version
+                    elif isinstance(record, Booking):
+                        bookings.append(record)
+                    elif isinstance(record, Offer):
+                        offers.append(record)
+                    elif isinstance(record, Session):
+                        sessions.append(record)
+                    else:
+                        raise InvalidValue(f"a store holds offers, sessions, accounts and "
+                                           f"folders, not {type(record).__name__}")
+                except (InvalidValue, DuplicateEntry) as error:
+                    raise type(error)(f"{where}: {error}") from None
+            self._put_catalog(db, offers, sessions, replace=False)
+            for booking in bookings:
+                done = db.execute(
+                    "INSERT INTO bookings (booking_id, holder_id, organism_id, status, version, "
+                    "data) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    (booking.booking_id, booking.holder_id, booking.organism_id,
+                     booking.status.value, booking.version, _dumps(booking_to_data(booking))))
+                if done.rowcount != 1:
+                    raise DuplicateEntry(f"folder {booking.booking_id!r} already exists")
+            counts["bookings"] = len(bookings)
+            counts["offers"], counts["sessions"] = len(offers), len(sessions)
+        return ImportSummary(**counts)
 
 
 class _Transaction:
