@@ -39,8 +39,9 @@ def find_bindir() -> Path | None:
 class Cluster:
     """One PostgreSQL server of its own, for one test session (use it as a context manager)."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="formation-pg-"))
         self.data = self.root / "data"
         self.socket = self.root / "socket"
@@ -73,8 +74,11 @@ class Cluster:
                   "-U", self.user or os.environ.get("USER", "postgres"))
         if not self._as_root:
             self.user = os.environ.get("USER", "postgres")
+        # tests need no crash safety of the machine (fsync off); a benchmark of durable
+        # commits does (durable=True: every commit flushed to the disk)
+        safety = "" if self.durable else "-c fsync=off -c full_page_writes=off "
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket}' "
-                   "-c fsync=off -c synchronous_commit=on -c full_page_writes=off "
+                   f"-c synchronous_commit=on {safety}"
                    "-c max_connections=100 -c shared_buffers=128MB")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
                   "-o", options, "-w", "-t", "60", "start")
