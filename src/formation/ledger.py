@@ -41,6 +41,14 @@ can only release what it holds and get back what it was debited. Those "spending
 one source must come in date order (a credit may be back-dated freely): then no balance, on any
 date, ever has ``available`` below zero.
 
+What each kind of entry does is written once, in :data:`MEANINGS` (a :class:`Meaning` per
+:class:`EntryKind`: the balance component it moves and in which direction, whether it spends
+money in date order, which tally of its booking it changes): :meth:`Ledger.append` checks and
+applies an entry from it, :func:`fold` sums entries with it (:func:`effect`), the rollback of a
+failed batch runs the application backwards from it, and a store's bulk import replays each
+account through :meth:`Ledger.extend`. The shape of an entry (which kinds name a booking, move
+hours, are earmarked) is checked once, by the record itself.
+
 Hours (2015-2018) are kept beside the euros: :meth:`Ledger.hours` gives the CPF and DIF hours
 not yet converted on a day.
 """
