@@ -6,6 +6,7 @@ Sources are those of ``cpf-rules.md`` sections 1 and 2 (cited per table).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -15,16 +16,22 @@ from hypothesis import strategies as st
 
 from formation import (
     Account,
+    AccountKind,
+    CivicEngagementYear,
     Euros,
     InvalidValue,
+    PublicServiceYear,
     Rulebook,
     RuleViolation,
+    SelfEmployedYear,
     WorkYear,
     annual_credit,
+    cec_credit,
     credit_career,
     enter_dif,
     explain_annual_credit,
     hours_credit,
+    public_service_credit,
 )
 from formation.accrual import ceiling_base, convert_hours, hours_to_euros, posting_day
 from formation.holders import Holder, HolderStatus, Recognition
@@ -102,16 +109,26 @@ def test_explanation_says_why() -> None:
     assert explained.threshold_hours == Fraction(1607, 2)
 
 
-def test_a_reinforced_year_below_half_time_follows_the_rulebooks_reading() -> None:
-    # cpf-rules.md 1.3: the full 800 € needs half-time work; below it, a U parameter decides.
+def test_a_low_qualified_year_below_half_time_gets_the_general_proration() -> None:
+    # R6323-3-1 as quoted by F10705 (cpf-rules.md 1.3, corrected 2026-12-02): the 800 € needs
+    # half-time work; below it the general 500 € proration applies (803 h → 249,85 €).
     work = WorkYear(2024, 803, low_qualified=True)
-    assert annual_credit(work, E(0)) == C("399,76")
+    assert annual_credit(work, E(0)) == C("249,85")
+    assert annual_credit(work, E(5000)) == E(0)  # the general ceiling then
+    assert annual_credit(WorkYear(2024, 804, low_qualified=True), E(0)) == E(800)
+    assert annual_credit(WorkYear(2024, 10, esat_worker=True), E(0)) == E(800)
+    assert not explain_annual_credit(work, E(0)).reinforced
+    # a disabled worker's 800 € below half-time: the decree is silent, a U parameter decides
+    disabled = WorkYear(2024, 803, disabled_worker=True)
+    assert annual_credit(disabled, E(0)) == C("399,76")
     general = Rulebook.default().with_change(effective=date(2019, 1, 1),
                                              reinforced_prorated_below_threshold=False)
-    assert annual_credit(work, E(0), general) == C("249,85")
-    assert annual_credit(work, E(5000), general) == E(0)  # the general ceiling then
-    assert annual_credit(WorkYear(2024, 804, low_qualified=True), E(0), general) == E(800)
-    assert annual_credit(WorkYear(2024, 10, esat_worker=True), E(0), general) == E(800)
+    assert annual_credit(disabled, E(0), general) == C("249,85")
+    both = WorkYear(2024, 803, low_qualified=True, disabled_worker=True)
+    assert annual_credit(both, E(0)) == C("399,76")  # the most favourable status (F10705)
+    old_reading = Rulebook.default().with_change(effective=date(2019, 1, 1),
+                                                 low_qualified_reinforced_below_threshold=True)
+    assert annual_credit(work, E(0), old_reading) == C("399,76")
 
 
 def test_a_what_if_rulebook_changes_the_credit_from_its_day() -> None:
@@ -353,3 +370,215 @@ def test_a_career_never_credits_above_the_ceiling(years: list[WorkYear]) -> None
             assert Euros(0) < entry.amount <= E(500)
             assert entry.effective == posting_day(entry.year or 0)
     assert account.hours(as_of=date(2019, 1, 1)).cpf == 0
+
+
+# -- the corrections of 2026-12-02 (cpf-rules.md section 14), at their boundaries ----------
+# 14.2 low-qualified below half-time: R6323-3-1 (as quoted by F10705); 14.7 hours rounded up:
+# R6323-1 (2015 version); boundaries are the half-time line (803 / 804 h of 1 607 h) and the
+# first and last year of each era.
+CORRECTED = [
+    (WorkYear(2024, 803, low_qualified=True), E(0), C("249,85"),
+     "low-qualified one hour under half-time: 500 € prorated, not 800 € (R6323-3-1)"),
+    (WorkYear(2024, 804, low_qualified=True), E(0), E(800),
+     "low-qualified from half-time: 800 € (R6323-3-1)"),
+    (WorkYear(2019, 803, low_qualified=True), E(0), C("249,85"),
+     "the first euro year follows the same rule (R6323-3-1)"),
+    (WorkYear(2024, 803, low_qualified=True), E(4900), E(100),
+     "below half-time, the general 5 000 € ceiling (R6323-1)"),
+    (WorkYear(2024, 804, low_qualified=True), E(7500), E(500),
+     "from half-time, the 8 000 € ceiling (R6323-3-1)"),
+]
+
+
+@pytest.mark.parametrize(("work", "balance", "expected", "why"), CORRECTED,
+                         ids=[row[3] for row in CORRECTED])
+def test_the_low_qualified_correction_at_its_boundaries(
+    work: WorkYear, balance: Euros, expected: Euros, why: str
+) -> None:
+    assert annual_credit(work, balance) == expected, why
+
+
+HOURS_ROUNDED = [
+    # (work year, balance, expected whole hours, why) — R6323-1 (2015): rounded up to the hour
+    (WorkYear(2015, 1000), 0, Fraction(15), "first hours-era year: 24 × 1000/1607 = 14,93 → 15"),
+    (WorkYear(2018, 1000), 0, Fraction(15), "last hours-era year: the same rounding"),
+    (WorkYear(2016, 803), 0, Fraction(12), "one hour under half-time: 11,99 → 12"),
+    (WorkYear(2016, 1), 0, Fraction(1), "one hour of work: 0,01 h → 1 h"),
+    (WorkYear(2016, 0), 0, Fraction(0), "no work: nothing to round"),
+    (WorkYear(2016, 1607), 115, Fraction(15), "crossing 120 h: 5 + 12 × 19/24 = 14,5 → 15"),
+    (WorkYear(2016, 1000), 145, Fraction(5), "rounded, then held to the 150 h ceiling"),
+]
+
+
+@pytest.mark.parametrize(("work", "balance", "expected", "why"), HOURS_ROUNDED,
+                         ids=[row[3] for row in HOURS_ROUNDED])
+def test_hours_era_credits_are_whole_hours(
+    work: WorkYear, balance: int, expected: Fraction, why: str
+) -> None:
+    assert hours_credit(work, balance).hours == expected, why
+
+
+def test_the_hours_rounding_is_a_parameter_of_the_hours_era() -> None:
+    exact = Rulebook.default().with_change(effective=date(2015, 1, 1),
+                                           hours_era_hours_rounded_up=False)
+    assert hours_credit(WorkYear(2016, 1000), 0, exact).hours == Fraction(24_000, 1607)
+    with pytest.raises(InvalidValue, match="hours era"):
+        hours_credit(WorkYear(2014, 1607))  # the day before: no CPF
+
+
+# -- item 4: exact hours ------------------------------------------------------------------
+def test_hours_worked_and_reference_hours_take_int_fraction_and_decimal() -> None:
+    assert annual_credit(WorkYear(2024, Decimal("803.5")), E(0)) == E(500)  # exactly half
+    assert annual_credit(WorkYear(2024, Decimal("803.4")), E(0)) == annual_credit(
+        WorkYear(2024, Fraction(8034, 10)), E(0))
+    assert annual_credit(WorkYear(2024, 800, reference_hours=Decimal("1600")), E(0)) == E(500)
+    assert annual_credit(WorkYear(2024, 799, reference_hours=Fraction(1600)), E(0)) == C("249,69")
+    assert hours_credit(WorkYear(2016, Decimal("803.5"))).hours == Fraction(12)
+
+
+@pytest.mark.parametrize("field", ["hours_worked", "reference_hours"])
+def test_a_float_of_hours_is_refused_naming_the_accepted_types(field: str) -> None:
+    values: dict[str, object] = {"hours_worked": 800, "reference_hours": 1607, field: 803.5}
+    with pytest.raises(InvalidValue, match="an int, a Fraction or a Decimal") as refused:
+        WorkYear(2024, **values)  # type: ignore[arg-type]
+    assert isinstance(refused.value, TypeError)  # like Euros (API.md: floats are TypeError)
+    assert field in str(refused.value) and "803.5" in str(refused.value)
+
+
+@pytest.mark.parametrize("value", [True, "803", Decimal("NaN"), Decimal("-1"), -1])
+def test_other_bad_hours_are_invalid_values(value: object) -> None:
+    with pytest.raises(InvalidValue):
+        WorkYear(2024, value)  # type: ignore[arg-type]
+
+
+@given(st.integers(0, 3000), st.integers(0, 99))
+def test_decimal_int_and_fraction_hours_earn_the_same(whole: int, hundredths: int) -> None:
+    exact = Fraction(whole * 100 + hundredths, 100)
+    as_decimal = WorkYear(2024, Decimal(whole * 100 + hundredths) / 100)
+    assert annual_credit(as_decimal, E(0)) == annual_credit(WorkYear(2024, exact), E(0))
+
+
+# -- the self-employed (R6323-22; cpf-rules.md 1.3, 14.3) -----------------------------------
+SELF_EMPLOYED = [
+    (SelfEmployedYear(2024, 7), E(0), C("291,67"), "7 months: 500 × 7/12 rounded up"),
+    (SelfEmployedYear(2024, 12), E(0), E(500), "a whole year: 500 €"),
+    (SelfEmployedYear(2024, 1), E(0), C("41,67"), "one month, no half-time threshold"),
+    (SelfEmployedYear(2024, 0), E(0), E(0), "no activity"),
+    (SelfEmployedYear(2024, 12, contribution_paid=False), E(0), E(0), "CFP not paid: nothing"),
+    (SelfEmployedYear(2024, 12), E(4900), E(100), "the 5 000 € ceiling"),
+    (SelfEmployedYear(2019, 6), E(0), E(250), "the first euro year (2019)"),
+    (SelfEmployedYear(2024, Decimal("6.5")), E(0), C("270,84"), "half months: 270,833 → 270,84"),
+]
+
+
+@pytest.mark.parametrize(("work", "balance", "expected", "why"), SELF_EMPLOYED,
+                         ids=[row[3] for row in SELF_EMPLOYED])
+def test_a_self_employed_year_is_prorated_by_months(
+    work: SelfEmployedYear, balance: Euros, expected: Euros, why: str
+) -> None:
+    assert annual_credit(work, balance) == expected, why
+
+
+def test_a_self_employed_year_before_2019_and_bad_months_are_refused() -> None:
+    with pytest.raises(InvalidValue, match="self-employed"):
+        annual_credit(SelfEmployedYear(2018, 12), E(0))  # the day before the euro era
+    with pytest.raises(InvalidValue, match="months_active"):
+        SelfEmployedYear(2024, 13)
+    with pytest.raises(TypeError, match="an int, a Fraction or a Decimal"):
+        SelfEmployedYear(2024, 6.5)  # type: ignore[arg-type]
+    explained = explain_annual_credit(SelfEmployedYear(2024, 12, contribution_paid=False), E(0))
+    assert explained.contribution_missing and explained.amount == E(0)
+    assert explained.threshold_hours is None
+
+
+def test_the_self_employed_rules_are_parameters() -> None:
+    whole_year = Rulebook.default().with_change(effective=date(2024, 1, 1),
+                                                self_employed_prorated_by_month=False,
+                                                self_employed_needs_contribution=False)
+    assert annual_credit(SelfEmployedYear(2024, 7), E(0), whole_year) == E(500)
+    assert annual_credit(SelfEmployedYear(2024, 7, contribution_paid=False), E(0),
+                         whole_year) == E(500)
+
+
+# -- public servants, in hours (service-public F18090; cpf-rules.md 1.3, 14.9) -------------
+PUBLIC = [
+    (PublicServiceYear(2017), 0, Fraction(25), "the first year (2017): 25 h"),
+    (PublicServiceYear(2024), 140, Fraction(10), "the 150 h ceiling"),
+    (PublicServiceYear(2024), 150, Fraction(0), "at the ceiling"),
+    (PublicServiceYear(2024, category_c_without_level_3=True), 0, Fraction(50),
+     "category C without a level-3 diploma: 50 h"),
+    (PublicServiceYear(2024, category_c_without_level_3=True), 380, Fraction(20),
+     "their 400 h ceiling"),
+    (PublicServiceYear(2024, Fraction(1, 2), reduced_time=True), 0, Fraction(25, 2),
+     "reduced time (temps incomplet): prorated"),
+    (PublicServiceYear(2024, Fraction(1, 2)), 0, Fraction(25), "part time: counted as full"),
+]
+
+
+@pytest.mark.parametrize(("work", "balance", "expected", "why"), PUBLIC,
+                         ids=[row[3] for row in PUBLIC])
+def test_a_public_servants_year_earns_hours(
+    work: PublicServiceYear, balance: int, expected: Fraction, why: str
+) -> None:
+    assert public_service_credit(work, balance).hours == expected, why
+
+
+def test_extra_hours_against_unfitness_are_capped_at_150_over_a_career() -> None:
+    got = public_service_credit(PublicServiceYear(2024, unfitness_hours=100), 150, 80)
+    assert got.hours == 0 and got.extra_hours == 70  # outside the ceiling, 150 h in all
+    with pytest.raises(InvalidValue, match="2017"):
+        public_service_credit(PublicServiceYear(2016))  # the day before: no such account
+
+
+# -- the CEC (cpf-rules.md 1.3, P) -----------------------------------------------------------
+def test_the_civic_engagement_account_earns_240_euros_up_to_720() -> None:
+    assert cec_credit(CivicEngagementYear(2019), E(0)) == E(240)
+    assert cec_credit(CivicEngagementYear(2024), E(600)) == E(120)
+    assert cec_credit(CivicEngagementYear(2024), E(720)) == E(0)
+    with pytest.raises(InvalidValue, match="CEC"):
+        cec_credit(CivicEngagementYear(2018), E(0))
+
+
+# -- a career of every kind --------------------------------------------------------------
+def test_a_career_of_every_kind_credits_each_account() -> None:
+    cpf, public, cec = new_account("CPF"), new_account("PUB"), new_account("CEC")
+    years = [
+        WorkYear(2019, 1607), WorkYear(2020, 803, low_qualified=True),
+        SelfEmployedYear(2021, 6), SelfEmployedYear(2022, 12, contribution_paid=False),
+        WorkYear(2023, 400), SelfEmployedYear(2023, 12),  # both: the most favourable
+        PublicServiceYear(2024), PublicServiceYear(2025, unfitness_hours=60),
+        CivicEngagementYear(2022), CivicEngagementYear(2023), CivicEngagementYear(2024),
+        CivicEngagementYear(2025),
+    ]
+    appended = credit_career(cpf, years, public_service_account=public, cec_account=cec)
+    assert cpf.balance().rights == E(500) + C("249,85") + E(250) + E(500)
+    assert public.hours().cpf == 25 + 25 + 60 and public.balance().rights == E(0)
+    assert cec.balance().rights == E(720)  # 3 × 240 €, the fourth year above the ceiling
+    assert len(appended) == len(cpf.entries) + len(public.entries) + len(cec.entries)
+    assert credit_career(cpf, years, public_service_account=public, cec_account=cec) == ()
+
+
+def test_a_career_refuses_a_kind_without_its_account_and_appends_nothing() -> None:
+    account = new_account()
+    with pytest.raises(InvalidValue, match="public_service_account"):
+        credit_career(account, [WorkYear(2024, 1607), PublicServiceYear(2024)])
+    with pytest.raises(InvalidValue, match="SelfEmployedYear of 2018"):
+        credit_career(account, [WorkYear(2024, 1607), SelfEmployedYear(2018, 12)])
+    assert account.entries == ()
+
+
+def test_a_public_servant_always_needs_the_employers_agreement() -> None:
+    holder = (Holder(HolderId("H1"))
+              .with_status(HolderStatus.EMPLOYEE, date(2015, 1, 1), date(2020, 8, 31))
+              .with_status(HolderStatus.PUBLIC_SERVANT, date(2020, 9, 1)))
+    assert not holder.needs_employer_agreement(date(2020, 8, 31))
+    assert holder.needs_employer_agreement(date(2020, 9, 1))
+    lenient = Rulebook.default().with_change(effective=date(2020, 1, 1),
+                                             public_service_employer_agreement_required=False)
+    assert not holder.needs_employer_agreement(date(2020, 9, 1), lenient)
+
+
+def test_after_retirement_only_the_cec_is_usable() -> None:
+    holder = Holder(HolderId("H1")).with_status(HolderStatus.RETIRED, date(2026, 7, 1))
+    assert holder.usable_accounts(date(2026, 6, 30)) == frozenset(AccountKind)
+    assert holder.usable_accounts(date(2026, 7, 1)) == frozenset({AccountKind.CEC})

@@ -46,22 +46,21 @@ BASICS, CALENDAR, RULES, ACCOUNTS, FUNDING, BOOKINGS, REVIEWS, MATCHING, FACADE 
 RANK_NAMES = ("basics", "calendar", "rules", "accounts and catalogue", "funding", "bookings",
               "reviews and search", "matching", "facade")
 RANKS: Mapping[str, int] = {
-    # basics: errors, identifiers, money, text folding, plane geometry
-    "errors": BASICS, "ids": BASICS, "money": BASICS, "text": BASICS, "geo": BASICS,
+    # basics: errors, identifiers, money, text folding
+    "errors": BASICS, "ids": BASICS, "money": BASICS, "text": BASICS,
     # time: territories, instants and local dates, holidays, business days
     "calendar": CALENDAR,
     # the legal parameters as dated data
     "rules": RULES,
     # the money of an account; the catalogue's records
     "topups": ACCOUNTS, "ledger": ACCOUNTS, "accounts": ACCOUNTS, "accrual": ACCOUNTS,
-    "holders": ACCOUNTS, "catalog": ACCOUNTS,
+    "holders": ACCOUNTS, "catalog": ACCOUNTS, "learning": ACCOUNTS, "examples": ACCOUNTS,
     # what an order costs and who pays, what comes back
     "funding": FUNDING, "refunds": FUNDING,
     # the registration folder, its deadlines, the employer's consent
     "deadlines": BOOKINGS, "bookings": BOOKINGS, "consent": BOOKINGS,
     # reviews and the catalogue's search
-    "reviews": REVIEWS, "query": REVIEWS, "postings": REVIEWS, "search": REVIEWS,
-    "catalog.search": REVIEWS,
+    "reviews": REVIEWS, "catalog.search": REVIEWS,
     # recommendations put everything together
     "matching": MATCHING,
     # the package's public names
@@ -73,10 +72,14 @@ ALIASES: Mapping[str, frozenset[str]] = {
     "business_days": frozenset({"calendar.business_days"}),
     "eligibility": frozenset({"catalog.eligibility"}),
     "funders": frozenset({"rules.funders"}),
+    "geo": frozenset({"catalog.search.geo"}),
     "geography": frozenset({"catalog.geography"}),
     "holiday_rules": frozenset({"calendar.holiday_rules"}),
+    "postings": frozenset({"catalog.search._postings"}),
+    "query": frozenset({"catalog.search.query"}),
     "rulebook": frozenset({"rules.rulebook"}),
     "rulebook_defaults": frozenset({"rules.defaults", "rules.rulebook"}),
+    "search": frozenset({"catalog.search"}),
     "territories": frozenset({"calendar.territories"}),
 }
 

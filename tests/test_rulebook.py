@@ -170,3 +170,124 @@ def test_at_returns_for_each_parameter_the_value_whose_period_holds_the_day(day:
                    if v.since <= day and (v.until is None or day <= v.until)]
         assert len(holding) == 1
         assert getattr(rules, field.name) == holding[0].value
+
+
+# -- the corrections of 2026-12-02 (cpf-rules.md section 14), at their boundaries ----------
+def _d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+CORRECTIONS = [
+    # (parameter, day, expected value, expected mark, source of the rule)
+    # 14.7 hours era: prorated hours rounded up (R6323-1, 2015 version), 2015-2018 only
+    ("hours_era_hours_rounded_up", "2014-12-31", None, Confidence.CONFIRMED, "R6323-1"),
+    ("hours_era_hours_rounded_up", "2015-01-01", True, Confidence.CONFIRMED, "R6323-1"),
+    ("hours_era_hours_rounded_up", "2018-12-31", True, Confidence.CONFIRMED, "R6323-1"),
+    ("hours_era_hours_rounded_up", "2019-01-01", None, Confidence.CONFIRMED, "2018-1153"),
+    # 14.2 low-qualified below half-time: the general 500 € proration (R6323-3-1)
+    ("low_qualified_reinforced_below_threshold", "2019-01-01", False, Confidence.CONFIRMED,
+     "R6323-3-1"),
+    # disabled workers below half-time: the decree is silent, a U choice (décret 2019-566)
+    ("reinforced_prorated_below_threshold", "2024-01-01", True, Confidence.UNVERIFIED,
+     "2019-566"),
+    # 14.3 the self-employed (R6323-22): euro amounts from 2019
+    ("self_employed_annual_credit", "2018-12-31", None, Confidence.CONFIRMED, "R6323-22"),
+    ("self_employed_annual_credit", "2019-01-01", Euros(50000), Confidence.CONFIRMED, "R6323-22"),
+    ("self_employed_ceiling", "2019-01-01", Euros(500000), Confidence.CONFIRMED, "R6323-22"),
+    ("self_employed_prorated_by_month", "2024-01-01", True, Confidence.PLAUSIBLE, "R6323-22"),
+    ("self_employed_needs_contribution", "2024-01-01", True, Confidence.PLAUSIBLE, "CFP"),
+    # 14.9 public servants (F18090), from the end of the public sector's DIF
+    ("public_service_annual_hours", "2016-12-31", None, Confidence.CONFIRMED, "F18090"),
+    ("public_service_annual_hours", "2017-01-01", 25, Confidence.CONFIRMED, "F18090"),
+    ("public_service_ceiling_hours", "2017-01-01", 150, Confidence.CONFIRMED, "F18090"),
+    ("public_service_low_qualified_annual_hours", "2017-01-01", 50, Confidence.CONFIRMED,
+     "F18090"),
+    ("public_service_low_qualified_ceiling_hours", "2017-01-01", 400, Confidence.CONFIRMED,
+     "F18090"),
+    ("public_service_unfitness_extra_hours", "2017-01-01", 150, Confidence.CONFIRMED, "F18090"),
+    ("public_service_employer_agreement_required", "2026-01-01", True, Confidence.CONFIRMED,
+     "F18090"),
+    # 14.9 the CEC (P): euro amounts from 2019
+    ("cec_annual_credit", "2018-12-31", None, Confidence.PLAUSIBLE, "engagement citoyen"),
+    ("cec_annual_credit", "2019-01-01", Euros(24000), Confidence.PLAUSIBLE, "engagement citoyen"),
+    ("cec_ceiling", "2019-01-01", Euros(72000), Confidence.PLAUSIBLE, "720"),
+    ("cec_usable_after_retirement", "2026-01-01", True, Confidence.PLAUSIBLE, "retirement"),
+    ("cpf_usable_after_retirement", "2026-01-01", False, Confidence.PLAUSIBLE, "retirement"),
+    # 14.6 free cancellation while *more than* 7 bd remain (CGU 2019 art. 4.2)
+    ("free_cancellation_business_days", "2026-01-01", 7, Confidence.PLAUSIBLE, "7 business"),
+    ("free_cancellation_more_than", "2019-11-21", True, Confidence.PLAUSIBLE, "plus de 7"),
+    # 14.8 citations: consent is D6323-4; the BOETH 800 € is décret 2019-566 (D6323-3-3)
+    ("employer_answer_days", "2026-01-01", 30, Confidence.CONFIRMED, "D6323-4"),
+    ("reinforced_annual_credit", "2019-01-01", Euros(80000), Confidence.CONFIRMED, "2019-566"),
+]
+
+
+@pytest.mark.parametrize(("name", "day", "value", "mark", "source"), CORRECTIONS,
+                         ids=[f"{row[0]}@{row[1]}" for row in CORRECTIONS])
+def test_the_corrections_of_the_second_audit_are_dated_data(
+    name: str, day: str, value: object, mark: Confidence, source: str
+) -> None:
+    found = {v.name: v for v in BOOK.parameters_at(_d(day))}[name]
+    assert found.value == value and type(found.value) is type(value)
+    assert found.confidence is mark
+    assert source in found.source
+
+
+def test_the_wrong_citations_are_gone() -> None:
+    # cpf-rules.md 14.8: consent is D6323-4 (not R6323-4); BOETH 800 € is décret 2019-566
+    for value in BOOK.values:
+        assert "R6323-4" not in value.source, value.name
+        assert "D6323-3-1" not in value.source, value.name
+
+
+# -- Rulebook.diff ------------------------------------------------------------------------
+def test_diff_lists_every_parameter_that_differs_as_typed_records() -> None:
+    what_if = BOOK.with_change(effective=date(2027, 1, 1), flat_participation=Euros(15000),
+                               annual_credit=Euros(60000), free_cancellation_more_than=False)
+    found = BOOK.diff(what_if, on=date(2027, 6, 1))
+    assert [d.name for d in found] == ["annual_credit", "flat_participation",
+                                       "free_cancellation_more_than"]  # field order
+    pfo = found[1]
+    assert pfo.on == date(2027, 6, 1)
+    assert pfo.before.value == Euros(10320) and pfo.before.since == date(2026, 1, 1)
+    assert pfo.after.value == Euros(15000) and pfo.after.confidence is Confidence.UNVERIFIED
+    assert pfo.label_en == "Compulsory flat participation"
+    assert BOOK.diff(what_if, on=date(2026, 12, 31)) == ()  # before the change: the same law
+    assert [d.name for d in what_if.diff(BOOK, on=date(2027, 6, 1))][1] == "flat_participation"
+
+
+def test_diff_ignores_a_new_source_for_the_same_value_and_compares_types() -> None:
+    resourced = BOOK.with_change(effective=date(2026, 1, 1), source="re-read",
+                                 flat_participation=Euros(10320))
+    assert BOOK.diff(resourced, on=date(2026, 6, 1)) == ()
+    assert BOOK.diff(BOOK, on=date(2026, 6, 1)) == ()
+    with pytest.raises(InvalidValue):
+        BOOK.diff("default", on=date(2026, 6, 1))  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue):
+        BOOK.diff(BOOK, on=datetime(2026, 6, 1, tzinfo=timezone.utc))
+
+
+@given(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.integers(0, 100_000))
+def test_diff_is_empty_exactly_when_the_days_rules_agree(day: date, cents: int) -> None:
+    what_if = BOOK.with_change(effective=date(2020, 1, 1), flat_participation=Euros(cents))
+    found = BOOK.diff(what_if, on=day)
+    assert (found == ()) == (BOOK.at(day) == what_if.at(day))
+    assert all(d.name == "flat_participation" for d in found)
+
+
+# -- item 7: a rulebook update is data only -------------------------------------------------
+def test_a_2027_participation_added_as_data_is_used_by_every_plan_dated_2027() -> None:
+    from formation import plan_funding
+
+    # a hypothetical arrêté of December 2026 (R6323-2 indexation), added as one more value
+    arrete = ParameterValue("flat_participation", Euros(10500), date(2027, 1, 1),
+                            "Arrêté d'indexation pour 2027 (test data)", Confidence.PLAUSIBLE)
+    book_2027 = Rulebook(values=(*BOOK.values, arrete))
+    price, balance = Euros(100000), Euros(200000)
+    for day in (date(2027, 1, 1), date(2027, 6, 30), date(2027, 12, 31)):
+        plan = plan_funding(price, balance=balance, on=day, rulebook=book_2027)
+        assert plan.participation == Euros(10500)
+        assert plan.rights_used + plan.card_payment == price
+    last_day = plan_funding(price, balance=balance, on=date(2026, 12, 31), rulebook=book_2027)
+    assert last_day.participation == Euros(10320)
+    assert book_2027.history("flat_participation")[-2].until == date(2026, 12, 31)

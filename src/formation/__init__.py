@@ -14,12 +14,19 @@ import importlib
 from formation import deadlines  # the module, callable as the function (deadlines_of)
 from formation.accounts import Account, Balance, BookingFunds
 from formation.accrual import (
+    CareerYear,
+    CivicEngagementYear,
+    PublicServiceCredit,
+    PublicServiceYear,
+    SelfEmployedYear,
     WorkYear,
     annual_credit,
+    cec_credit,
     credit_career,
     enter_dif,
     explain_annual_credit,
     hours_credit,
+    public_service_credit,
 )
 from formation.bookings import (
     Actor,
@@ -48,6 +55,8 @@ from formation.catalog.offers import (
     Registry,
     Session,
 )
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import Hit, Near, Query, SearchResults, Sort
 from formation.consent import (
     ConsentRequest,
     ConsentStatus,
@@ -77,7 +86,7 @@ from formation.funding import (
     funding_violations,
     plan_funding,
 )
-from formation.holders import Holder, HolderStatus, Recognition
+from formation.holders import AccountKind, Holder, HolderStatus, Recognition
 from formation.ledger import Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.matching import (
     Fit,
@@ -91,7 +100,6 @@ from formation.matching import (
     recommend,
 )
 from formation.money import Euros, allocate
-from formation.query import Hit, Near, Query, SearchResults, Sort
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.reviews import (
     Criterion,
@@ -104,8 +112,13 @@ from formation.reviews import (
 )
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
-from formation.rules.rulebook import Confidence, ParameterValue, Rulebook, Rules
-from formation.search import CatalogIndex
+from formation.rules.rulebook import (
+    Confidence,
+    ParameterDifference,
+    ParameterValue,
+    Rulebook,
+    Rules,
+)
 from formation.topups import TopUp
 
 __version__ = "0.1.0"
@@ -131,6 +144,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "Account",
+    "AccountKind",
     "ActionType",
     "Actor",
     "Balance",
@@ -138,9 +152,11 @@ __all__ = [
     "BookingFunds",
     "BookingStatus",
     "BusinessCalendar",
+    "CareerYear",
     "CatalogImport",
     "CatalogIndex",
     "Certification",
+    "CivicEngagementYear",
     "Confidence",
     "ConflictError",
     "ConsentRequest",
@@ -181,11 +197,14 @@ __all__ = [
     "Operation",
     "Option",
     "Organism",
+    "ParameterDifference",
     "ParameterValue",
     "Period",
     "Place",
     "Point",
     "Proposal",
+    "PublicServiceCredit",
+    "PublicServiceYear",
     "QualiopiCertification",
     "Query",
     "RankingWeights",
@@ -206,6 +225,7 @@ __all__ = [
     "Rules",
     "Scores",
     "SearchResults",
+    "SelfEmployedYear",
     "Session",
     "Sort",
     "Source",
@@ -220,6 +240,7 @@ __all__ = [
     "allocate",
     "annual_credit",
     "answer_consent",
+    "cec_credit",
     "consent_status",
     "credit_career",
     "deadlines",
@@ -235,6 +256,7 @@ __all__ = [
     "load_sample_catalog",
     "locate",
     "plan_funding",
+    "public_service_credit",
     "recommend",
     "refund_plan",
     "request_consent",

@@ -15,8 +15,8 @@ deadline                        rule (default values)                       coun
                                 the start (since 10 June 2021)
 ``withdrawal_until``            withdrawal within 11 bd (14 under the 2019  the acceptance
                                 terms), never after the start
-``free_cancellation_until``     free cancellation until 7 bd before the     the start
-                                start
+``free_cancellation_until``     free cancellation while more than 7 bd      the start
+                                remain before the start
 ``entry_declaration_by``        entry declared within 3 bd                  the start (the
                                                                             entry once
                                                                             declared)
@@ -130,7 +130,7 @@ DEADLINE_PARAMETERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "holder_acceptance_by": ("holder_acceptance_business_days",),
     "earliest_start": ("minimum_lead_business_days",),
     "withdrawal_until": ("withdrawal_business_days",),
-    "free_cancellation_until": ("free_cancellation_business_days",),
+    "free_cancellation_until": ("free_cancellation_business_days", "free_cancellation_more_than"),
     "entry_declaration_by": ("entry_declaration_business_days",),
     "exit_declaration_by": ("exit_declaration_business_days",),
     "service_done_validated_on": ("service_done_validation_business_days",),
@@ -232,7 +232,8 @@ def deadlines_of(
         acceptance_by = add(proposed_on, rules.holder_acceptance_business_days)
         if rules.minimum_lead_business_days is not None:
             earliest = add(proposed_on, rules.minimum_lead_business_days)
-        free_until = add(proposal.start, -rules.free_cancellation_business_days)
+        free_until = add(proposal.start, -rules.free_cancellation_business_days
+                         - (1 if rules.free_cancellation_more_than else 0))
         entry_by = add(booking.entry_on or proposal.start, rules.entry_declaration_business_days)
         exit_by = add(booking.exit_on or proposal.end, rules.exit_declaration_business_days)
         accepted_at = booking.accepted_at

@@ -4,8 +4,8 @@ Who may hold an account: anyone aged 16 or over (15 for apprentices) who works, 
 ESAT, or looks for a job, until retirement (``cpf-rules.md`` 1.3). What the rules need to know
 about a holder changes over time, so a :class:`Holder` keeps dated periods:
 
-* a :class:`HolderStatus` (employee, self-employed, job seeker, ESAT worker), several at once
-  possible (an employee with a side business);
+* a :class:`HolderStatus` (employee, self-employed, public servant, job seeker, ESAT worker,
+  civic volunteer, retired), several at once possible (an employee with a side business);
 * a :class:`Recognition` the holder declares on the platform: low qualification (no CAP/BEP nor
   level-3 certification) or disabled-worker status (BOETH), each with its dates.
 
@@ -14,6 +14,13 @@ recognised low-qualified or disabled, or worked in an ESAT: the most favourable 
 year applies (service-public F10705). :meth:`Holder.work_year` builds that year's
 :class:`~formation.accrual.WorkYear`. Whether the holder is a job seeker on a day matters to the
 funding rules (no flat participation, L6323-4 and décret n° 2024-394).
+
+Over a career a holder may have several kinds of account (:class:`AccountKind`): the CPF in
+euros (employees and the self-employed), a public servant's CPF in hours, and the *compte
+d'engagement citoyen* (CEC). :meth:`Holder.usable_accounts` says which may be spent on a day
+(after retirement only the CEC, ``cpf-rules.md`` 1.3, P) and
+:meth:`Holder.needs_employer_agreement` whether a training needs the employer's agreement
+whatever its hours (a public servant always does, service-public F18090).
 
 Periods are inclusive: ``end`` is the last day, ``None`` while it lasts.
 """
@@ -31,8 +38,10 @@ from formation.accrual import WorkYear
 from formation.calendar.instants import check_date, date_field, optional_date_field
 from formation.errors import InvalidValue
 from formation.ids import HolderId
+from formation.rules.rulebook import Rulebook
 
 __all__ = [
+    "AccountKind",
     "Holder",
     "HolderStatus",
     "Recognition",
@@ -47,8 +56,20 @@ class HolderStatus(enum.Enum):
 
     EMPLOYEE = "salarie"  # a private-sector employee (rights from the employer's DSN)
     SELF_EMPLOYED = "independant"  # self-employed, liberal profession or collaborating spouse
+    PUBLIC_SERVANT = "agent-public"  # a public servant: the CPF counts hours (F18090)
     JOB_SEEKER = "demandeur-emploi"  # registered with France Travail
     ESAT_WORKER = "travailleur-esat"  # works in an ESAT (reinforced credit, never prorated)
+    CIVIC_VOLUNTEER = "engagement-citoyen"  # a recognised civic activity (feeds the CEC)
+    RETIRED = "retraite"  # retired: only the CEC's rights may still be used (P)
+
+
+@enum.unique
+class AccountKind(enum.Enum):
+    """The kinds of account a holder may have over a career (``cpf-rules.md`` 1.3)."""
+
+    CPF = "cpf"  # the CPF in euros: employees (WorkYear) and the self-employed (SelfEmployedYear)
+    PUBLIC_SERVICE = "cpf-agent-public"  # a public servant's CPF, in hours (PublicServiceYear)
+    CEC = "cec"  # the compte d'engagement citoyen, in euros (CivicEngagementYear)
 
 
 @enum.unique
@@ -193,6 +214,40 @@ class Holder:
         first, last = date(year, 1, 1), date(year, 12, 31)
         return any(p.recognition is recognition and _overlaps(p.start, p.end, first, last)
                    for p in self.recognitions)
+
+    def needs_employer_agreement(self, day: date, rulebook: Rulebook | None = None) -> bool:
+        """Whether any training the holder starts on ``day`` needs the employer's agreement.
+
+        True for a public servant on that day while the rulebook's
+        ``public_service_employer_agreement_required`` says so (service-public F18090). An
+        employee's consent depends on the training's hours instead (``formation.consent``).
+        """
+        rules = (rulebook or Rulebook.default()).at(check_date(day))
+        return (HolderStatus.PUBLIC_SERVANT in self.statuses_on(day)
+                and rules.public_service_employer_agreement_required)
+
+    def usable_accounts(
+        self, day: date, rulebook: Rulebook | None = None
+    ) -> frozenset[AccountKind]:
+        """The kinds of account whose rights the holder may spend on ``day``.
+
+        Every kind until retirement; once retired, only those the rulebook keeps usable (the
+        CEC: ``cec_usable_after_retirement``; the CPF: ``cpf_usable_after_retirement``, both P).
+
+        >>> from formation.ids import HolderId
+        >>> retired = Holder(HolderId("H9")).with_status(HolderStatus.RETIRED, date(2025, 7, 1))
+        >>> sorted(kind.value for kind in retired.usable_accounts(date(2026, 1, 5)))
+        ['cec']
+        """
+        rules = (rulebook or Rulebook.default()).at(check_date(day))
+        if HolderStatus.RETIRED not in self.statuses_on(day):
+            return frozenset(AccountKind)
+        kept = set()
+        if rules.cpf_usable_after_retirement:
+            kept |= {AccountKind.CPF, AccountKind.PUBLIC_SERVICE}
+        if rules.cec_usable_after_retirement:
+            kept.add(AccountKind.CEC)
+        return frozenset(kept)
 
     def work_year(
         self, year: int, hours_worked: int | Fraction, reference_hours: int | None = None

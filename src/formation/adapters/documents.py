@@ -61,6 +61,7 @@ from formation.catalog.offers import (
     Modality,
     Offer,
     Option,
+    OptionGroup,
     Organism,
     Place,
     Session,
@@ -357,7 +358,7 @@ _SESSION_REQUIRED = frozenset({"session_id", "offer_id", "start", "end"})
 _OFFER_KEYS = frozenset(f.alias or f.name for f in attrs.fields(Offer))
 _OFFER_REQUIRED = frozenset(f.alias or f.name for f in attrs.fields(Offer)
                             if f.default is attrs.NOTHING)
-_OPTION_KEYS = frozenset({"option_id", "label", "price", "cpf_fundable"})
+_OPTION_KEYS = frozenset(f.alias or f.name for f in attrs.fields(Option))
 _MODALITIES: dict[Any, Modality] = {m.value: m for m in Modality}
 _ACTION_TYPES: dict[Any, ActionType] = {a.value: a for a in ActionType}
 
@@ -380,9 +381,12 @@ def _option_key(data: dict[str, Any]) -> tuple[object, ...] | None:
     if not data.keys() <= _OPTION_KEYS:
         return None
     get = data.get
-    price, fundable = get("price"), get("cpf_fundable", True)
+    price, fundable, hours = get("price"), get("cpf_fundable", True), get("hours", 0)
+    requires, excludes = get("requires", []), get("excludes", [])
     return (get("option_id"), get("label"), price, price.__class__, fundable,
-            fundable.__class__)
+            fundable.__class__, hours, hours.__class__,
+            tuple(requires) if requires.__class__ is list else requires,
+            tuple(excludes) if excludes.__class__ is list else excludes)
 
 
 def _certification_key(data: dict[str, Any]) -> tuple[object, ...] | None:
@@ -499,6 +503,7 @@ def _fast_offers(organism: _SameData, certification: _Cached, option: _Cached) -
                                              get("duration_hours"))
             who, what = get("organism"), get("certification")
             formacodes, nsf, options = get("formacodes"), get("nsf_codes", []), get("options", [])
+            groups = get("option_groups", [])  # a personalisable offer: decoded below
             summary = get("summary", "")
             try:
                 modality = _MODALITIES.get(get("modality"))
@@ -510,7 +515,8 @@ def _fast_offers(organism: _SameData, certification: _Cached, option: _Cached) -
                     and who.__class__ is dict and (what is None or what.__class__ is dict) \
                     and modality is not None and action_type is not None \
                     and formacodes.__class__ is list and nsf.__class__ is list \
-                    and options.__class__ is list and summary.__class__ is str:
+                    and options.__class__ is list and summary.__class__ is str \
+                    and groups.__class__ is list and not groups:
                 try:
                     return Offer(
                         OfferId(offer_id), organism(who, f"{path}.organism"), title,
@@ -561,8 +567,15 @@ _OFFER_PARTS = frozenset({"organism", "certification", "formacodes", "nsf_codes"
 
 
 def offer_to_row(offer: Offer, part: Any) -> tuple[object, ...]:
-    """An offer's row: its codec data by column, ``part(data)`` giving a sub-record's number."""
+    """An offer's row: its codec data by column, ``part(data)`` giving a sub-record's number.
+
+    The option groups of a personalisable offer share the part of its options: the part is
+    then ``{"options": [...], "option_groups": [...]}`` instead of the list of options.
+    """
     data = CODEC.encode(offer)["data"]
+    groups = data.pop("option_groups")
+    if groups:
+        data["options"] = {"options": data["options"], "option_groups": groups}
     return tuple(None if data[name] is None else part(data[name]) if name in _OFFER_PARTS
                  else data[name] for name in OFFER_COLUMNS)
 
@@ -589,9 +602,16 @@ def offer_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dic
     values = tuple(row)
     if len(values) != len(OFFER_COLUMNS):
         raise InvalidValue(f"{path}: a row of {len(values)} columns, not {len(OFFER_COLUMNS)}")
-    return {name: (None if value is None else _part_data(parts, value, f"{path}.{name}"))
+    data = {name: (None if value is None else _part_data(parts, value, f"{path}.{name}"))
             if name in _OFFER_PARTS else value
             for name, value in zip(OFFER_COLUMNS, values, strict=True)}
+    choices = data["options"]
+    if choices.__class__ is dict:  # a personalisable offer's options and groups
+        if choices.keys() != {"options", "option_groups"}:
+            raise InvalidValue(f"{path}.options: expected a list of options, or an object of "
+                               f"options and option_groups, got {choices!r}")
+        data["options"], data["option_groups"] = choices["options"], choices["option_groups"]
+    return data
 
 
 def session_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dict[str, Any]:
@@ -644,10 +664,14 @@ def _strings(data: Any) -> tuple[str, ...]:
     return tuple(data)
 
 
-def _options(data: Any) -> tuple[Option, ...]:
+def _options(data: Any) -> tuple[tuple[Option, ...], tuple[OptionGroup, ...]]:
+    """A part of options: a list of them, or an object of options and option groups."""
+    if data.__class__ is dict and data.keys() == {"options", "option_groups"}:
+        return (from_data(tuple[Option, ...], data["options"], "part.options"),
+                from_data(tuple[OptionGroup, ...], data["option_groups"], "part.option_groups"))
     if data.__class__ is not list:
         raise InvalidValue(f"not a list of options: {data!r}")
-    return tuple(from_data(Option, o, "part") for o in data)
+    return tuple(from_data(Option, o, "part") for o in data), ()
 
 
 def catalog_from_rows(
@@ -683,7 +707,7 @@ def catalog_from_rows(
                     None if certification is None else certifications[certification],
                     lists[formacodes], euros[price], hours,
                     modalities[modality], action_types[action_type], summary,
-                    lists[nsf], choices[option_part]))
+                    lists[nsf], *choices[option_part]))
                 continue
         except (FormationError, TypeError, ValueError, KeyError):
             pass  # decoded again below, which names the field

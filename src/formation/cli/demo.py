@@ -48,6 +48,8 @@ from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.instants import time_zone
 from formation.catalog.geography import department, region
 from formation.catalog.offers import Offer, Place, Session
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import Query, SearchResults, Sort
 from formation.cli._common import add_output_options, emit_json, table
 from formation.deadlines import DEADLINE_PARAMETERS, Deadlines, deadlines
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
@@ -63,11 +65,9 @@ from formation.ids import (
 from formation.ledger import Balance, Entry, EntryKind, Source
 from formation.money import Euros
 from formation.ports import Store
-from formation.query import Query, SearchResults, Sort
 from formation.reviews import Criterion, RatingSummary, Review, ReviewBook, Scores
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook
-from formation.search import CatalogIndex
 from formation.services import bookings as services
 
 __all__ = ["DemoStory", "document", "register", "render", "run", "tell"]
@@ -416,7 +416,7 @@ def _career(story: DemoStory, lang: str) -> list[str]:
             year = entry.year if entry.year is not None else 0
             credit = _hours(entry.hours) if entry.kind is EntryKind.HOURS_CREDIT else str(
                 entry.amount)
-            rows.append((str(year), _hours(work[year].hours_worked), credit,
+            rows.append((str(year), _hours(Fraction(work[year].hours_worked)), credit,
                          _day(entry.effective, lang), _note(entry, lang)))
         else:
             label = _KINDS[entry.kind][0 if lang == "fr" else 1]

@@ -2,19 +2,23 @@
 
 For a year from 2019 on, the credit in euros (threshold, proration rounded up to the cent,
 reinforced status, ceiling against ``--balance``); for 2015-2018, the hours credited (against
-``--hours-balance``) and what they were worth once converted at 15 € an hour.
+``--hours-balance``) and what they were worth once converted at 15 € an hour. A self-employed
+year is ``--months-active M`` instead of ``--hours`` (500 € prorated by months, R6323-22;
+``--no-contribution`` when the training contribution was not paid).
 """
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import TextIO
 
 from formation.accrual import (
     AnnualCredit,
     HoursCredit,
+    SelfEmployedYear,
     WorkYear,
     conversion_day,
     explain_annual_credit,
@@ -48,8 +52,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "800 € reinforced, prorated below half the reference hours, capped by the "
                     "ceiling), hours for 2015-2018 (24 h, then 12 h above 120 h, up to 150 h).")
     parser.add_argument("--year", type=int, required=True, help="the calendar year worked")
-    parser.add_argument("--hours", type=argument(parse_hours), required=True,
-                        help="hours worked in the year")
+    worked = parser.add_mutually_exclusive_group(required=True)
+    worked.add_argument("--hours", type=argument(parse_hours),
+                        help="hours worked in the year (an employee)")
+    worked.add_argument("--months-active", type=argument(parse_hours), metavar="M",
+                        help="months of self-employed activity in the year (0 to 12)")
+    parser.add_argument("--no-contribution", action="store_true",
+                        help="self-employed: the training contribution (CFP) was not paid")
     parser.add_argument("--reference-hours", type=int, default=None, metavar="R",
                         help="full-time hours of the year (default: the rulebook's, 1607)")
     parser.add_argument("--low-qualified", action="store_true",
@@ -65,7 +74,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _hours(value: Fraction | int) -> str:
+def _hours(value: Fraction | int | Decimal) -> str:
     value = Fraction(value)
     if value.denominator == 1:
         return f"{value.numerator:,}".replace(",", " ")
@@ -73,6 +82,8 @@ def _hours(value: Fraction | int) -> str:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.months_active is not None:
+        return _run_self_employed(args, out)
     hours: Fraction = args.hours
     worked: int | Fraction = hours.numerator if hours.denominator == 1 else hours
     extra = {} if args.reference_hours is None else {"reference_hours": args.reference_hours}
@@ -91,6 +102,46 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _run_self_employed(args: argparse.Namespace, out: TextIO) -> int:
+    months: Fraction = args.months_active
+    work = SelfEmployedYear(args.year, months.numerator if months.denominator == 1 else months,
+                            contribution_paid=not args.no_contribution)
+    book = Rulebook.default()
+    posted = posting_day(work.year, book)
+    explained = explain_annual_credit(work, args.balance, book)
+    if args.json:
+        emit_json({"era": "euros", "credited_on": posted, "credit": explained.amount,
+                   "computation": explained}, out)
+        return 0
+    fr = args.lang == "fr"
+    c = explained
+    lines = [
+        (f"Droits CPF de l'année {work.year}, travailleur indépendant (crédités le "
+         f"{posted:%d/%m/%Y})" if fr
+         else f"CPF rights for {work.year}, self-employed (credited on {posted:%Y-%m-%d})"),
+        (f"Mois d'activité : {_hours(work.months_active)} sur 12" if fr
+         else f"Months of activity: {_hours(work.months_active)} of 12"),
+        (f"Montant annuel : {c.full_amount}, plafond {c.ceiling}" if fr
+         else f"Annual amount: {c.full_amount}, ceiling {c.ceiling}"),
+    ]
+    if c.contribution_missing:
+        lines.append("Contribution à la formation professionnelle non acquittée : aucun droit"
+                     if fr else "Training contribution not paid: no rights")
+    elif c.prorated:
+        lines.append(
+            f"Proratisation : {c.full_amount} × {_hours(work.months_active)} / 12 = {c.earned} "
+            "(arrondi au centime supérieur)" if fr
+            else f"Prorated: {c.full_amount} × {_hours(work.months_active)} / 12 = {c.earned} "
+                 "(rounded up to the cent)")
+    if c.capped:
+        lines.append("Plafond atteint : seule la marge est créditée" if fr
+                     else "Ceiling reached: only the room left is credited")
+    lines.append(f"Crédit : {c.amount}" if fr else f"Credit: {c.amount}")
+    lines.append("Source : Code du travail R6323-22" if fr else "Source: Code du travail R6323-22")
+    out.write("\n".join(lines) + "\n")
+    return 0
+
+
 def _run_hours(work: WorkYear, args: argparse.Namespace, posted: date, out: TextIO) -> int:
     book = Rulebook.default()
     credit = hours_credit(work, args.hours_balance, book)
@@ -105,6 +156,8 @@ def _run_hours(work: WorkYear, args: argparse.Namespace, posted: date, out: Text
 
 def _render_euros(c: AnnualCredit, posted: date, lang: str) -> str:
     w = c.work
+    if not isinstance(w, WorkYear) or c.threshold_hours is None:
+        raise InvalidValue(f"an employee's year is expected here, got {w!r}")
     fr = lang == "fr"
     status = (("renforcé" if fr else "reinforced") if c.reinforced
               else ("cas général" if fr else "general case"))
@@ -134,8 +187,9 @@ def _render_euros(c: AnnualCredit, posted: date, lang: str) -> str:
         lines.append("Plafond atteint : seule la marge est créditée" if fr
                      else "Ceiling reached: only the room left is credited")
     lines.append(f"Crédit : {c.amount}" if fr else f"Credit: {c.amount}")
-    lines.append("Source : Code du travail R6323-1, D6323-3-1 ; service-public F10705" if fr
-                 else "Source: Code du travail R6323-1, D6323-3-1; service-public F10705")
+    lines.append("Source : Code du travail R6323-1, R6323-3-1, D6323-3-3 ; service-public F10705"
+                 if fr else
+                 "Source: Code du travail R6323-1, R6323-3-1, D6323-3-3; service-public F10705")
     return "\n".join(lines)
 
 
@@ -149,13 +203,15 @@ def _render_hours(c: HoursCredit, value: Euros, lang: str) -> str:
          "de référence" if fr
          else f"Hours worked: {_hours(w.hours_worked)} h of {_hours(w.reference_hours)} "
               "reference hours"),
-        ("Règle : 24 h par an jusqu'à 120 h, puis 12 h par an jusqu'à 150 h, au prorata" if fr
-         else "Rule: 24 h a year up to 120 h, then 12 h a year up to 150 h, prorated"),
+        ("Règle : 24 h par an jusqu'à 120 h, puis 12 h par an jusqu'à 150 h, au prorata, "
+         "arrondi à l'heure supérieure" if fr
+         else "Rule: 24 h a year up to 120 h, then 12 h a year up to 150 h, prorated, rounded "
+              "up to a whole hour"),
         (f"Heures déjà acquises : {_hours(c.balance_hours)} h" if fr
          else f"Hours already earned: {_hours(c.balance_hours)} h"),
         (f"Crédit : {_hours(c.hours)} h, soit {value} après conversion à 15 € l'heure" if fr
          else f"Credit: {_hours(c.hours)} h, worth {value} once converted at 15 € an hour"),
-        ("Source : Code du travail L6323-11 (2015) ; décret n° 2018-1153" if fr
-         else "Source: Code du travail L6323-11 (2015); décret n° 2018-1153"),
+        ("Source : Code du travail L6323-11, R6323-1 (2015) ; décret n° 2018-1153" if fr
+         else "Source: Code du travail L6323-11, R6323-1 (2015); décret n° 2018-1153"),
     ]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The default rulebook: the parameters of ``cpf-rules.md`` sections 1 to 6, with sources.
+"""The default rulebook: the parameters of ``cpf-rules.md`` sections 1 to 6 and 14, with sources.
 
 Each line is one dated value. A parameter whose first value starts after 1900-01-01 is
 "not in force" (``None``) before it. Marks: C confirmed, P plausible, U unverified; P and U
@@ -26,12 +26,47 @@ HOURS_ERA = ("Loi n° 2014-288 du 5 mars 2014; Code du travail L6323-11 (version
              "https://legal.tricoteuses.fr/articles/KALIARTI000030889283")
 DECREE_2018 = ("Loi n° 2018-771 du 5 septembre 2018; décret n° 2018-1153 du 14 décembre 2018, "
                "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037814909")
-EURO_AMOUNTS = ("Code du travail R6323-1 and D6323-3-1; service-public fiche F10705, "
+EURO_AMOUNTS = ("Code du travail R6323-1 (500 €, 5 000 €; a prorated credit rounded up to the "
+                "cent, R6323-1 II); service-public fiche F10705, "
                 "https://www.service-public.fr/particuliers/vosdroits/F10705")
+REINFORCED = ("Code du travail R6323-3-1 (low-qualified workers); D6323-3-3, décret n° 2019-566 du "
+              "7 juin 2019 (disabled workers, BOETH: 500 € + 300 €); ESAT workers; service-public "
+              "F10705, https://communes.cdcla.fr/recensement/?xml=F10705 ; https://www.cap-metiers"
+              ".pro/Fiches-techniques/-Formation-des-actifs-et-financement/653/Compte-Personnel-"
+              "Formation-CPF-des-salaries/")
+LOW_QUALIFIED_PART_TIME = ("Code du travail R6323-3-1 (as quoted by F10705): the 800 € of a "
+                           "low-qualified worker needs half-time work; below it the general 500 € "
+                           "proration of R6323-1 II applies (803 h of 1 607 h: 249,85 €), "
+                           "https://communes.cdcla.fr/recensement/?xml=F10705")
+HOURS_ROUNDING = ("Code du travail R6323-1 (version 2015): a prorated number of hours is rounded "
+                  "up to a whole hour, https://legal.tricoteuses.fr/articles/KALIARTI000030889283 ; "
+                  "http://www.ecps.fr/breves/42720.html")
+SELF_EMPLOYED = ("Code du travail R6323-22: 500 € a year, ceiling 5 000 €, prorated by the months "
+                 "of activity (7 months: 291,67 €), https://cpformation.com/alimentation-plafonds-"
+                 "du-compte-personnel-de-formation-cpf/amp ; https://alternative-emploi.com/"
+                 "montant-maximum-compte-cpf-quel-est-il-plafond-explications-et-conseils")
+SELF_EMPLOYED_CFP = ("Rights are credited only when the contribution to vocational training "
+                     "(CFP) was paid for the year; mark not given by cpf-rules.md 1.3, P kept, "
+                     "https://cpformation.com/alimentation-plafonds-du-compte-personnel-de-"
+                     "formation-cpf/amp")
+PUBLIC_SERVICE = ("Public servants' CPF in hours (25 h a year up to 150 h; category C without a "
+                  "level-3 diploma 50 h up to 400 h; reduced time prorated, part time counted as "
+                  "full; up to 150 extra hours against unfitness; employer agreement always "
+                  "required), https://pro.cap-metiers.fr/info_juridique/compte-personnel-de-"
+                  "formation-cpf-des-agents-publics ; service-public F18090; from 1 January 2017, "
+                  "when the public sector's DIF ended (cpf-rules.md 2): earlier amounts of the "
+                  "hours account are not in the sources")
+CEC = ("Compte d'engagement citoyen: 240 € a year for a recognised civic activity, ceiling 720 €, "
+       "used like CPF rights and still after retirement; https://travail-emploi.gouv.fr as "
+       "reported by the 2026-12-02 audit (cpf-rules.md 1.3); euro amounts from 2019 (the hours "
+       "the CEC counted before are not modelled)")
+RETIRED = ("cap-metiers E 1.2: after retirement only CEC rights can still be used, "
+           "https://www.cap-metiers.pro/Fiches-techniques/-Formation-des-actifs-et-financement/653/"
+           "Compte-Personnel-Formation-CPF-des-salaries/")
 CREDIT_TIMING = ("Service-public F10705: year N's rights are credited before 15 June of N+1 "
                  "(secondary sources: between 15 April and 20 June); 15 April chosen")
-REINFORCED_PART_TIME = ("cpf-rules.md 1.3: the 800 € of a low-qualified worker needs half-time work "
-                        "(F10705); what a reinforced year below half-time earns is not stated: "
+REINFORCED_PART_TIME = ("Décret n° 2019-566 du 7 juin 2019 (D6323-3-3) does not say whether a "
+                        "disabled worker's 800 € is prorated below half-time (cpf-rules.md 1.3): "
                         "800 € prorated chosen (else 500 € prorated, with the general ceiling)")
 DIF_ORDONNANCE = ("Ordonnance n° 2019-861 du 21 août 2019, https://www.groupe-legrand.com/post/"
                   "dif-l-ordonnance-du-21-ao%C3%BBt-2019-est-venue-corriger-des-dispositions-de-la-loi-avenir")
@@ -84,6 +119,10 @@ WITHDRAW_NOW = ("11 jours ouvrés from validation per 2024-25 secondary sources 
                 "5622589434002-Quels-sont-les-diff%C3%A9rents-%C3%A9tats-de-mon-dossier-CPF")
 CANCEL = ("CGU 2019 (more than 7 business days before the start: free; current terms not "
           "verified), https://cpformation.com/annulation-formation-cpf/?amp=1")
+CANCEL_BOUNDARY = ("CGU 2019 art. 4.2, 'plus de 7 jours ouvrés avant' the start: read strictly, a "
+                   "cancellation exactly 7 business days before is already late (cpf-rules.md "
+                   "5.2, corrected on 2026-12-02), https://cpformation.com/annulation-formation-"
+                   "cpf/?amp=1 ; https://www.maformation.fr/droits/cpf-delais-retraction-116253")
 NO_SHOW = "https://www.certi-cpf.fr/post/cpf-et-formation-certifiante-les-obligations-du-stagiaire.html"
 PARTIAL = ("cpf-rules.md section 12.2: the split on partial completion is not in the sources; "
            "chosen: a holder at fault is charged the uncompleted part in full")
@@ -98,7 +137,7 @@ CORRECTION = "https://www.etsglobal.org/fr/en/blog/news/cpf-files-evolution"
 PAYMENT = ("https://www.of.moncompteformation.gouv.fr/espace-public/actualite/conditions-generales-"
            "dutilisation-zoom-sur-les-delais-et-les-conditions-de-paiement")
 PREREQ = "https://apifop.fr/?p=23342"
-CONSENT = ("Code du travail L6323-17, R6323-4; https://www.opcoep.fr/question-formation/connaitre-"
+CONSENT = ("Code du travail L6323-17, D6323-4; https://www.opcoep.fr/question-formation/connaitre-"
            "mes-droits-et-mes-obligations/salarie/l-employeur-est-il-tenu-d-accepter-une-demande-"
            "d-autorisation-d-absence-pour-une-formation-financee")
 
@@ -114,6 +153,8 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("hours_era_reduced_annual_hours", None, date(2019, 1, 1), DECREE_2018, C),
     ParameterValue("hours_era_ceiling_hours", 150, date(2015, 1, 1), HOURS_ERA, C),
     ParameterValue("hours_era_ceiling_hours", None, date(2019, 1, 1), DECREE_2018, C),
+    ParameterValue("hours_era_hours_rounded_up", True, date(2015, 1, 1), HOURS_ROUNDING, C),
+    ParameterValue("hours_era_hours_rounded_up", None, date(2019, 1, 1), DECREE_2018, C),
     ParameterValue("reference_hours", 1607, ORIGIN, HOURS_ERA + "; " + EURO_AMOUNTS, C),
     ParameterValue("full_rights_threshold", Fraction(1), ORIGIN,
                    "Hours era: accrual in proportion to the hours worked, " + HOURS_ERA, C),
@@ -123,9 +164,29 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("hours_conversion_rate", E(15), date(2019, 1, 1), DECREE_2018, C),
     ParameterValue("annual_credit", E(500), date(2019, 1, 1), EURO_AMOUNTS, C),
     ParameterValue("annual_credit_ceiling", E(5000), date(2019, 1, 1), EURO_AMOUNTS, C),
-    ParameterValue("reinforced_annual_credit", E(800), date(2019, 1, 1), EURO_AMOUNTS, C),
-    ParameterValue("reinforced_ceiling", E(8000), date(2019, 1, 1), EURO_AMOUNTS, C),
+    ParameterValue("reinforced_annual_credit", E(800), date(2019, 1, 1), REINFORCED, C),
+    ParameterValue("reinforced_ceiling", E(8000), date(2019, 1, 1), REINFORCED, C),
     ParameterValue("reinforced_prorated_below_threshold", True, ORIGIN, REINFORCED_PART_TIME, U),
+    ParameterValue("low_qualified_reinforced_below_threshold", False, ORIGIN,
+                   LOW_QUALIFIED_PART_TIME, C),
+    # 1.3 The self-employed, public servants, the CEC
+    ParameterValue("self_employed_annual_credit", E(500), date(2019, 1, 1), SELF_EMPLOYED, C),
+    ParameterValue("self_employed_ceiling", E(5000), date(2019, 1, 1), SELF_EMPLOYED, C),
+    ParameterValue("self_employed_prorated_by_month", True, ORIGIN, SELF_EMPLOYED, P),
+    ParameterValue("self_employed_needs_contribution", True, ORIGIN, SELF_EMPLOYED_CFP, P),
+    ParameterValue("public_service_annual_hours", 25, date(2017, 1, 1), PUBLIC_SERVICE, C),
+    ParameterValue("public_service_ceiling_hours", 150, date(2017, 1, 1), PUBLIC_SERVICE, C),
+    ParameterValue("public_service_low_qualified_annual_hours", 50, date(2017, 1, 1),
+                   PUBLIC_SERVICE, C),
+    ParameterValue("public_service_low_qualified_ceiling_hours", 400, date(2017, 1, 1),
+                   PUBLIC_SERVICE, C),
+    ParameterValue("public_service_unfitness_extra_hours", 150, date(2017, 1, 1),
+                   PUBLIC_SERVICE, C),
+    ParameterValue("public_service_employer_agreement_required", True, ORIGIN, PUBLIC_SERVICE, C),
+    ParameterValue("cec_annual_credit", E(240), date(2019, 1, 1), CEC, P),
+    ParameterValue("cec_ceiling", E(720), date(2019, 1, 1), CEC, P),
+    ParameterValue("cpf_usable_after_retirement", False, ORIGIN, RETIRED, P),
+    ParameterValue("cec_usable_after_retirement", True, ORIGIN, RETIRED, P),
     ParameterValue("annual_credit_posted_on", (4, 15), ORIGIN, CREDIT_TIMING, P),
     # 2. DIF
     ParameterValue("dif_hourly_rate", E(15), ORIGIN, DIF_FACTS, C),
@@ -184,12 +245,17 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
                    "https://formites.fr/mon-compte-formation-nouvelles-cgu-cp-ce-qui-va-changer-des-avril-2025", P),
     ParameterValue("terms_version", "v14", date(2025, 12, 4), TERMS_V14, C),
     ParameterValue("max_pending_requests", 5, ORIGIN, ACCEPT, P),
+    ParameterValue("proposal_price_tolerance", Fraction(0), ORIGIN,
+                   "cpf-rules.md 5.2 (unverified): the proposal repeats the price listed in the "
+                   "catalogue for the session and the options chosen; no source allows more, "
+                   "a lower price is always allowed", U),
     ParameterValue("organism_answer_business_days", 2, ORIGIN, ANSWER, C),
     ParameterValue("holder_acceptance_business_days", 4, ORIGIN, ACCEPT, C),
     ParameterValue("minimum_lead_business_days", 11, date(2021, 6, 10), LEAD, C),
     ParameterValue("withdrawal_business_days", 14, ORIGIN, WITHDRAW_2019, C),
     ParameterValue("withdrawal_business_days", 11, date(2024, 7, 11), WITHDRAW_NOW, P),
     ParameterValue("free_cancellation_business_days", 7, ORIGIN, CANCEL, P),
+    ParameterValue("free_cancellation_more_than", True, ORIGIN, CANCEL_BOUNDARY, P),
     ParameterValue("late_cancellation_debit_rate", Fraction(1), ORIGIN, CANCEL, P),
     ParameterValue("no_show_debit_rate", Fraction(1), ORIGIN, NO_SHOW, P),
     ParameterValue("holder_fault_uncompleted_charge_rate", Fraction(1), ORIGIN, PARTIAL, U),

@@ -70,6 +70,9 @@ class Rules:
         "Hours credited a year above the threshold (hours era)", "h")
     hours_era_ceiling_hours: int | None = _param(
         "Plafond du compte (ère des heures)", "Account ceiling (hours era)", "h")
+    hours_era_hours_rounded_up: bool | None = _param(
+        "Heures proratisées arrondies à l'heure supérieure (ère des heures)",
+        "Prorated hours rounded up to a whole hour (hours era)")
     hours_conversion_on: date | None = _param(
         "Date de conversion des heures en euros", "Day hours were converted to euros")
     hours_conversion_rate: Euros | None = _param(
@@ -90,8 +93,50 @@ class Rules:
         "Plafond renforcé (peu qualifié, BOETH, ESAT)",
         "Reinforced ceiling (low-qualified, disabled, ESAT)", "€")
     reinforced_prorated_below_threshold: bool = _param(
-        "Sous le seuil, l'alimentation renforcée est proratisée (sinon cas général proratisé)",
-        "Below the threshold, the reinforced credit is prorated (else the general one is)")
+        "Sous le seuil, l'alimentation renforcée d'un BOETH est proratisée (sinon le cas général)",
+        "Below the threshold, a disabled worker's reinforced credit is prorated (else the "
+        "general one is)")
+    low_qualified_reinforced_below_threshold: bool = _param(
+        "Sous le seuil, l'alimentation renforcée d'un peu qualifié est proratisée (sinon le cas "
+        "général)",
+        "Below the threshold, a low-qualified worker's reinforced credit is prorated (else the "
+        "general one is)")
+    self_employed_annual_credit: Euros | None = _param(
+        "Alimentation annuelle d'un travailleur indépendant", "Annual credit (self-employed)", "€")
+    self_employed_ceiling: Euros | None = _param(
+        "Plafond du compte d'un travailleur indépendant", "Account ceiling (self-employed)", "€")
+    self_employed_prorated_by_month: bool = _param(
+        "Alimentation d'un indépendant proratisée par mois d'activité",
+        "A self-employed year is prorated by months of activity")
+    self_employed_needs_contribution: bool = _param(
+        "Droits d'un indépendant crédités seulement si la contribution (CFP) est acquittée",
+        "A self-employed year earns rights only when the training contribution (CFP) was paid")
+    public_service_annual_hours: int | None = _param(
+        "Heures acquises par an (agent public)", "Hours credited a year (public servant)", "h")
+    public_service_ceiling_hours: int | None = _param(
+        "Plafond du compte (agent public)", "Account ceiling (public servant)", "h")
+    public_service_low_qualified_annual_hours: int | None = _param(
+        "Heures acquises par an (agent de catégorie C sans diplôme de niveau 3)",
+        "Hours credited a year (category C servant without a level-3 diploma)", "h")
+    public_service_low_qualified_ceiling_hours: int | None = _param(
+        "Plafond du compte (agent de catégorie C sans diplôme de niveau 3)",
+        "Account ceiling (category C servant without a level-3 diploma)", "h")
+    public_service_unfitness_extra_hours: int | None = _param(
+        "Heures supplémentaires au plus pour prévenir l'inaptitude (agent public)",
+        "Most extra hours for a project preventing unfitness for work (public servant)", "h")
+    public_service_employer_agreement_required: bool = _param(
+        "Accord de l'employeur public toujours requis",
+        "A public servant always needs the employer's agreement")
+    cec_annual_credit: Euros | None = _param(
+        "Alimentation annuelle du compte d'engagement citoyen (CEC)",
+        "Annual credit of the civic engagement account (CEC)", "€")
+    cec_ceiling: Euros | None = _param(
+        "Plafond du compte d'engagement citoyen", "Ceiling of the civic engagement account", "€")
+    cpf_usable_after_retirement: bool = _param(
+        "Droits CPF utilisables après la retraite", "CPF rights stay usable after retirement")
+    cec_usable_after_retirement: bool = _param(
+        "Droits CEC utilisables après la retraite (seuls droits encore mobilisables)",
+        "CEC rights stay usable after retirement (the only rights still usable)")
     annual_credit_posted_on: tuple[int, int] = _param(
         "Mois et jour de l'année N+1 où les droits de l'année N sont crédités",
         "Month and day of year N+1 when year N's rights are credited")
@@ -153,6 +198,9 @@ class Rules:
     max_pending_requests: int = _param(
         "Demandes simultanées au plus pour une même action",
         "Most pending requests for one training action")
+    proposal_price_tolerance: Fraction = _param(
+        "Dépassement admis du prix affiché dans la proposition de l'organisme",
+        "Share by which an organism's proposal may exceed the listed price")
     organism_answer_business_days: int = _param(
         "Délai de réponse de l'organisme", "Organism's answer period", "jours ouvrés")
     holder_acceptance_business_days: int = _param(
@@ -166,6 +214,9 @@ class Rules:
     free_cancellation_business_days: int = _param(
         "Annulation sans frais jusqu'à ce délai avant l'entrée",
         "Free cancellation until this long before the start", "jours ouvrés")
+    free_cancellation_more_than: bool = _param(
+        "Annulation sans frais seulement s'il reste plus de (et non au moins) ce délai",
+        "Free cancellation only while more than (not at least) that many days remain")
     late_cancellation_debit_rate: Fraction = _param(
         "Part du prix débitée en cas d'annulation tardive",
         "Share of the price debited on a late cancellation")

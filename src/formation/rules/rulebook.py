@@ -49,11 +49,44 @@ __all__ = [
     "DEFAULT_RULEBOOK",
     "ORIGIN",
     "PARAMETER_NAMES",
+    "ParameterDifference",
     "ParameterValue",
     "Rulebook",
     "Rules",
     "check_date",
 ]
+
+
+@attrs.frozen
+class ParameterDifference:
+    """A parameter whose value differs between two rulebooks on one day (:meth:`Rulebook.diff`).
+
+    Attributes:
+        name: the parameter, a field name of :class:`Rules`.
+        on: the day compared.
+        before: its value in force that day in the rulebook ``diff`` was called on.
+        after: its value in force that day in the other rulebook.
+    """
+
+    name: str
+    on: date
+    before: ParameterValue
+    after: ParameterValue
+
+    @property
+    def label_fr(self) -> str:
+        """The parameter's French label."""
+        return self.before.label_fr
+
+    @property
+    def label_en(self) -> str:
+        """The parameter's English label."""
+        return self.before.label_en
+
+
+def _same(first: object, second: object) -> bool:
+    return type(first) is type(second) and first == second
+
 
 def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterValue, ...]]:
     by_name: dict[str, list[ParameterValue]] = {name: [] for name in PARAMETER_NAMES}
@@ -156,6 +189,31 @@ class Rulebook:
                 + ", ".join(PARAMETER_NAMES)
             )
         return self._timelines[name]
+
+    def diff(self, other: Rulebook, *, on: date) -> tuple[ParameterDifference, ...]:
+        """Every parameter whose value in force on ``on`` differs in ``other``, in field order.
+
+        Only values are compared (not their sources or marks), so that a notebook can show what
+        a change of the law changes on a day.
+
+        >>> from datetime import date
+        >>> from formation.money import Euros
+        >>> book = Rulebook.default()
+        >>> what_if = book.with_change(effective=date(2027, 1, 1), flat_participation=Euros(15000))
+        >>> [(d.name, str(d.before.value), str(d.after.value))
+        ...  for d in book.diff(what_if, on=date(2027, 3, 1))]
+        [('flat_participation', '103,20 €', '150,00 €')]
+        >>> book.diff(what_if, on=date(2026, 12, 31))
+        ()
+        """
+        if not isinstance(other, Rulebook):
+            raise InvalidValue(f"diff compares with a Rulebook, got {type(other).__name__}")
+        ours, theirs = self.parameters_at(on), other.parameters_at(on)
+        return tuple(
+            ParameterDifference(mine.name, on, mine, yours)
+            for mine, yours in zip(ours, theirs, strict=True)
+            if not _same(mine.value, yours.value)
+        )
 
     @property
     def values(self) -> tuple[ParameterValue, ...]:
