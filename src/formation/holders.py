@@ -35,7 +35,7 @@ from fractions import Fraction
 import attrs
 
 from formation.accrual import WorkYear
-from formation.calendar.instants import check_date
+from formation.calendar.instants import check_date, date_field, optional_date_field
 from formation.errors import InvalidValue
 from formation.ids import HolderId
 from formation.rules.rulebook import Rulebook
@@ -80,13 +80,6 @@ class Recognition(enum.Enum):
     DISABLED_WORKER = "boeth"  # bénéficiaire de l'obligation d'emploi des travailleurs handicapés
 
 
-def _end(instance: object, attribute: attrs.Attribute[date | None], value: object) -> None:
-    if value is not None:
-        check_date(value, attribute.name)
-
-
-def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
-    check_date(value, attribute.name)
 
 
 def _overlaps(start: date, end: date | None, first: date, last: date | None) -> bool:
@@ -115,8 +108,8 @@ class StatusPeriod:
     """A status held from ``start`` to ``end`` (inclusive; ``None``: still held)."""
 
     status: HolderStatus
-    start: date = attrs.field(validator=_day)
-    end: date | None = attrs.field(default=None, validator=_end)
+    start: date = attrs.field(validator=date_field)
+    end: date | None = attrs.field(default=None, validator=optional_date_field)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.status, HolderStatus):
@@ -133,8 +126,8 @@ class RecognitionPeriod:
     """A recognition valid from ``start`` to ``end`` (inclusive; ``None``: still valid)."""
 
     recognition: Recognition
-    start: date = attrs.field(validator=_day)
-    end: date | None = attrs.field(default=None, validator=_end)
+    start: date = attrs.field(validator=date_field)
+    end: date | None = attrs.field(default=None, validator=optional_date_field)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.recognition, Recognition):
