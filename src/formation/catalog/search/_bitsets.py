@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from itertools import zip_longest
+from itertools import compress, zip_longest
 
 __all__ = [
     "CHUNK",
@@ -38,6 +38,7 @@ CHUNK = 1 << 16
 """The slots of one chunk (8 KiB of bits)."""
 
 _NONZERO = re.compile(rb"[^\x00]")
+_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 _OFFSETS = tuple(tuple(b for b in range(8) if byte >> b & 1) for byte in range(256))
 
 
@@ -99,8 +100,12 @@ def positions(bits: list[int]) -> list[int]:
     for k, chunk in enumerate(bits):
         if not chunk:
             continue
-        data = chunk.to_bytes(step, "little")
         base = k * CHUNK
+        if chunk.bit_count() << 5 > CHUNK:  # dense: one flag byte per bit, picked in C
+            flags = bin(chunk)[:1:-1].encode().translate(_FLAGS)
+            extend(compress(range(base, base + len(flags)), flags))
+            continue
+        data = chunk.to_bytes(step, "little")
         for found in _NONZERO.finditer(data):
             i = found.start()
             start = base + (i << 3)

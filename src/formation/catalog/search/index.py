@@ -54,6 +54,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 from bisect import bisect_left, bisect_right
@@ -129,6 +130,9 @@ __all__ = [
     "SearchResults",
     "Sort",
 ]
+
+_MAX_TIERED_WORDS = 3  # up to 27 ways the words can sit in the fields
+
 
 class CatalogIndex(Store):
     """The catalogue in memory, indexed for :meth:`search` (see the module for the layout).
@@ -798,30 +802,41 @@ class CatalogIndex(Store):
     # sets of bits ----------------------------------------------------------------------------
     def _execute_bits(self, query: Query, plan: Plan, needed: int, sort: Sort) -> SearchResults:
         """Many candidates: intersect sets of bits for the words and the filters on codes, then
-        count, count the facets and read the page from them (see :mod:`._bitsets`)."""
+        count, count the facets and read the page from them (see :mod:`._bitsets`); the other
+        filters (bounds, distance, rating, eligibility) are checked session by session."""
         words_ = list(plan.words)
         score = self._scorer(words_)
         bits = self._match_bits(query, plan)
-        size = len(self._s_session)
-        if has_filters(plan):  # bounds, distance, rating, eligibility: checked one by one
+        if query.facets and has_filters(plan):
             matches = self._filter(positions(bits), plan)
             distances = self._distances(matches, plan.near) if plan.near is not None else None
             ranked = self._top(matches, sort, needed, score, distances)
             hits = self._hits(ranked[needed - query.page_size:needed], plan, score, distances)
             return SearchResults(query, hits, self._facets(query, matches), len(matches))
-        total = count(bits)
+        exact = not has_filters(plan)
         facets = self._facets_bits(query, bits, words_)
-        if sort is Sort.RELEVANCE and len(words_) == 1:
+        if sort is Sort.RELEVANCE and len(words_) <= _MAX_TIERED_WORDS:
             page: list[int] = []
-            for tier in self._tiers(bits, *words_[0]):
+            for tier in self._score_tiers(bits, words_):
                 if len(page) >= needed:
                     break
-                page.extend(self._ordered(tier, Sort.START_DATE, needed - len(page), score,
-                                          size))
+                page.extend(self._ordered(tier, plan, Sort.START_DATE, needed - len(page),
+                                          score))
         else:
-            page = self._ordered(bits, sort, needed, score, size)
-        hits = self._hits(page[needed - query.page_size:needed], plan, score, None)
-        return SearchResults(query, hits, facets, total)
+            page = self._ordered(bits, plan, sort, needed, score)
+        distances = (None if plan.near is None else
+                     self._distances(page[needed - query.page_size:needed], plan.near))
+        hits = self._hits(page[needed - query.page_size:needed], plan, score, distances)
+        if exact:
+            return SearchResults(query, hits, facets, count(bits))
+        plan.member = None
+
+        def total() -> int:
+            return len(self._filter(positions(bits), plan))
+
+        results = SearchResults(query, hits, facets, None, total)
+        self._pending.add(results)
+        return results
 
     def _word_bits(self, word: str, prefix: bool, weights: Sequence[int] = WEIGHTS) -> list[int]:
         return union(self._bitset(("t", term, weight)) for term in self._terms_of(word, prefix)
@@ -848,6 +863,20 @@ class CatalogIndex(Store):
         plan.offer_codes = []
         return intersection(sets)
 
+    def _score_tiers(self, bits: list[int], words_: list[tuple[str, bool]]) -> list[list[int]]:
+        """``bits`` cut by text score, best first: the score sums each word's weight, so each
+        way the words can sit in their best fields is one intersection of their tiers."""
+        by_score: dict[int, list[list[int]]] = {}
+        combos: list[tuple[int, list[int]]] = [(0, bits)]
+        for word, prefix in words_:
+            tiers = self._tiers(bits, word, prefix)
+            combos = [(score + weight, intersection([part, tier]))
+                      for score, part in combos
+                      for weight, tier in zip(WEIGHTS, tiers, strict=True)]
+        for score, part in combos:
+            by_score.setdefault(score, []).append(part)
+        return [union(parts) for _, parts in sorted(by_score.items(), reverse=True)]
+
     def _tiers(self, bits: list[int], word: str, prefix: bool) -> list[list[int]]:
         """``bits`` cut by the weight of ``word`` (its best field), best first."""
         out, higher = [], None
@@ -859,25 +888,28 @@ class CatalogIndex(Store):
             out.append(tier)
         return out
 
-    def _ordered(self, bits: list[int], sort: Sort, needed: int, score: Callable[[int], int],
-                 size: int) -> list[int]:
-        """The first ``needed`` slots of ``bits`` in the order of ``sort``: read in the order
-        of a sorted posting when the set is dense, else taken out and ranked."""
+    def _ordered(self, bits: list[int], plan: Plan, sort: Sort, needed: int,
+                 score: Callable[[int], int]) -> list[int]:
+        """The first ``needed`` slots of ``bits`` passing ``plan``, in the order of ``sort``:
+        read in the order of a sorted posting when the set is dense (about ``needed × size /
+        total`` entries read), else taken out of the set, filtered and ranked."""
         total = count(bits)
         if not total or needed <= 0:
             return []
         if sort in (Sort.START_DATE, Sort.PRICE_ASC, Sort.PRICE_DESC) and (
-                total * total >= 4 * needed * max(1, len(self))):
-            plan = Plan()
-            plan.member = membership(bits, size)
+                16 * total * total >= needed * max(1, len(self))):
+            walk = copy.copy(plan)
+            walk.member = membership(bits, len(self._s_session))
             posting = self._by_date[ALL] if sort is Sort.START_DATE else self._by_price[ALL]
             descending = sort is Sort.PRICE_DESC
-            found, position = self._in_order(plan, posting, 0, len(posting), descending,
+            found, position = self._in_order(walk, posting, 0, len(posting), descending,
                                              total / max(1, len(posting)), needed)
             if descending and found:
-                found, _ = self._descending_ties(found, needed, posting, 0, position, plan)
+                found, _ = self._descending_ties(found, needed, posting, 0, position, walk)
             return found[:needed]
-        return self._top(positions(bits), sort, needed, score, None)
+        matches = self._filter(positions(bits), plan)
+        distances = self._distances(matches, plan.near) if plan.near is not None else None
+        return self._top(matches, sort, needed, score, distances)
 
     def _facets_bits(self, query: Query, bits: list[int],
                      words_: list[tuple[str, bool]]) -> Mapping[str, Mapping[str, int]]:
