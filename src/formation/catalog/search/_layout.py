@@ -24,12 +24,12 @@ from formation.reviews import RatingPrior, bayesian_average
 from formation.rules.actions import ActionType
 
 __all__ = [
-    "BITS_MIN",
     "ACTIONS",
     "ACTION_CODE",
     "ALL",
     "BAND_LABELS",
     "BAND_LIMITS",
+    "BITS_MIN",
     "CERTIFICATION",
     "FIVE_BITS",
     "Fields",

@@ -18,9 +18,17 @@ How it is laid out (pure Python, standard library only), so that a search reads 
   day then session id, with their start days beside them, so that a date range is two
   bisections; by price then session id for the whole catalogue and every region;
 - *word postings*: for every folded word, the offer slots whose title (weight 3),
-  certification (2) or organism's name (1) holds it, one array per weight.
+  certification (2) or organism's name (1) holds it, one array per weight;
+- *sets of bits* (:mod:`formation.catalog.search._bitsets`): for a word at each weight, a
+  region, a department, a Formacode, a modality, a registry, an action type, a price band or a
+  cell of places, the session slots as the bits of Python integers, made the first time a
+  search needs them and then kept up to date by every change.
 
-A search starts from the smallest source that applies (a posting cut to the date range, or the
+A search with many candidates (the smallest source holds thousands of sessions) intersects the
+sets of bits of its words and code filters; a total and each facet value is then one
+intersection counted, relevance cuts the set by the field each word is found in, and a page in
+date or price order is read from a sorted posting with the set as a filter. Otherwise a search
+starts from the smallest source that applies (a posting cut to the date range, or the
 offers of the rarest word), filters what is left with the columns, a whole list at a time
 (one list comprehension per filter), then ranks: when the order is the
 posting's own (start day, or price), it reads the posting in order and stops as soon as the page
@@ -37,7 +45,8 @@ the order of its key then of the session id, and every ranking ends with the ses
 
 Costs: :meth:`~CatalogIndex.set_rating` is constant time (a review reaches the next search in
 microseconds); adding or removing a session finds its place in each of its sorted postings by
-bisection and moves the tail of one block of each (:class:`~formation.catalog.search._postings.SortedPosting`);
+bisection and moves the tail of one block of each (:class:`~formation.catalog.search._postings.SortedPosting`)
+and flips its bit in each set of bits made;
 building at once from the records sorts each list once (see ``docs/performance.md``).
 
 >>> from formation.catalog.search.query import Query, Sort
