@@ -69,6 +69,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -117,9 +118,9 @@ from formation.errors import (
 )
 from formation.funding import FundingPlan
 from formation.holders import Holder
-from formation.ids import AccountId, BookingId, HolderId
+from formation.ids import AccountId, BookingId, HolderId, OfferId
 from formation.ledger import Entry
-from formation.reviews import Criterion, RatingSummary, Review
+from formation.reviews import DEFAULT_PRIOR, Criterion, RatingPrior, Review, bayesian_average
 from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
 
@@ -590,40 +591,49 @@ class SqliteStore:
             try:
                 offers, sessions = self._load_catalog()
                 try:
-                    catalog = CatalogIndex(offers, sessions, rulebook=self._rulebook)
+                    catalog = CatalogIndex(offers, sessions, rulebook=self._rulebook,
+                                           ratings=self._ratings(None, DEFAULT_PRIOR))
                 except FormationError as error:
                     raise StorageError(f"store {self.path!r}: the stored catalogue is not "
                                        f"consistent ({error})") from None
             finally:
                 if collecting:
                     gc.enable()
-            self._rate(catalog, None)
             self._catalog = catalog
             self._catalog_version, self._ratings_version = version, ratings
 
     def _rate(self, catalog: CatalogIndex, since: int | None) -> None:
-        """Give ``catalog`` the ratings the stored reviews give: of every offer (``since`` is
-        ``None``), or of the offers whose reviews were written after change ``since``."""
-        counts = ", ".join(f"SUM({criterion.value} = {star})" for criterion in Criterion
-                           for star in range(1, 6))
-        sql = f"SELECT offer_id, COUNT(*), {counts} FROM reviews"
+        """Give ``catalog`` the ratings of the offers whose reviews were written after change
+        ``since``."""
+        for offer_id, rating in self._ratings(since, catalog.prior).items():
+            catalog.set_rating(offer_id, *rating)
+
+    def _ratings(self, since: int | None, prior: RatingPrior
+                 ) -> dict[OfferId, tuple[Fraction, int, Fraction]]:
+        """The ratings the stored reviews give (mean, count, ranking score): of every offer
+        (``since`` is ``None``), or of those whose reviews were written after change ``since``.
+
+        The same arithmetic as :attr:`RatingSummary.ranking_score`: the exact mean of the
+        reviews' overall ratings and :func:`bayesian_average`, from sums taken in SQL.
+        """
+        if not self._query("SELECT 1 FROM sqlite_master WHERE name = 'reviews'"):
+            return {}  # a schema before reviews (tests)
+        total = " + ".join(criterion.value for criterion in Criterion)
+        sql = f"SELECT offer_id, COUNT(*), SUM({total}) FROM reviews"
         parameters: tuple[object, ...] = ()
         if since is not None:
             sql += (" WHERE offer_id IN (SELECT DISTINCT offer_id FROM reviews "
                     "WHERE change > ?)")
             parameters = (since,)
-        if not self._query("SELECT 1 FROM sqlite_master WHERE name = 'reviews'"):
-            return  # a schema before reviews (tests)
-        prior = catalog.prior
+        found = {}
         try:
-            for offer_id, count, *stars in self._query(sql + " GROUP BY offer_id", parameters):
-                summary = RatingSummary(count, tuple(tuple(stars[k:k + 5])
-                                                     for k in range(0, 25, 5)), prior)
-                catalog.set_rating(offer_id, summary.mean(), summary.count,
-                                   summary.ranking_score)
-        except FormationError as error:
+            for offer_id, count, points in self._query(sql + " GROUP BY offer_id", parameters):
+                mean = Fraction(points, len(Criterion) * count)
+                found[OfferId(offer_id)] = (mean, count, bayesian_average(mean, count, prior))
+        except (TypeError, ValueError, FormationError) as error:
             raise StorageError(f"store {self.path!r}: the stored reviews cannot be summed "
                                f"({error})") from None
+        return found
 
     def _load_catalog(self) -> tuple[list[Offer], list[Session]]:
         try:
