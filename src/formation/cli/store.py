@@ -37,9 +37,11 @@ __all__ = ["register", "run_export", "run_import"]
 
 _LABELS = {
     "fr": {"offers": "offres", "sessions": "sessions", "accounts": "comptes",
-           "entries": "écritures", "bookings": "dossiers"},
+           "entries": "écritures", "bookings": "dossiers", "holders": "titulaires",
+           "reviews": "avis", "consents": "demandes d'accord", "seats": "places"},
     "en": {"offers": "offers", "sessions": "sessions", "accounts": "accounts",
-           "entries": "ledger entries", "bookings": "folders"},
+           "entries": "ledger entries", "bookings": "folders", "holders": "holders",
+           "reviews": "reviews", "consents": "consent requests", "seats": "seats"},
 }
 
 
@@ -47,7 +49,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     export = commands.add_parser(
         "export", help="write a whole store as JSON lines",
         description="Write every record of a store (offers, sessions, accounts with their "
-                    "ledgers, folders with their history) as JSON lines, one document a line.")
+                    "ledgers, folders with their history, holders, reviews, consent requests, "
+                    "seats) as JSON lines, one document a line.")
     add_db_option(export)
     export.add_argument("--out", metavar="FILE", default=None,
                         help="write to this file (default: the standard output)")
@@ -61,6 +64,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     load.add_argument("file", metavar="FILE", help="the JSON lines file ('-': standard input)")
     add_output_options(load)
     load.set_defaults(run=run_import)
+
+
+_ALWAYS = frozenset({"offers", "sessions", "accounts", "entries", "bookings"})
 
 
 def _open(target: str) -> SqliteStore | PostgresStore:
@@ -77,8 +83,10 @@ def _open(target: str) -> SqliteStore | PostgresStore:
 
 
 def _summary(summary: ImportSummary, lang: str) -> str:
+    """The counts; holders, reviews, consent requests and seats only when there are some."""
     labels = _LABELS[lang]
-    return ", ".join(f"{getattr(summary, key)} {label}" for key, label in labels.items())
+    return ", ".join(f"{getattr(summary, key)} {label}" for key, label in labels.items()
+                     if key in _ALWAYS or getattr(summary, key))
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
