@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 
 from formation.catalog.eligibility import eligibility_violations
+from formation.catalog.search import CatalogIndex, Query, Sort
 from formation.errors import RuleViolation
 from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
 from formation.matching import (
@@ -50,7 +51,6 @@ from formation.matching import (
 )
 from formation.money import Euros
 from formation.reviews import DEFAULT_PRIOR, FolderView, ReviewBook, Scores, bayesian_average
-from formation.search import CatalogIndex, Query, Sort
 from formation.testing.catalog import synthetic_catalog, synthetic_ratings
 
 TARGET_RECOMMEND_MS = 50.0

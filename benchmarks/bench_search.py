@@ -41,8 +41,8 @@ from fractions import Fraction
 import attrs
 
 from formation import Euros, Modality
+from formation.catalog.search import CatalogIndex, Hit, Query, SearchResults, Sort
 from formation.reviews import DEFAULT_PRIOR, bayesian_average
-from formation.search import CatalogIndex, Hit, Query, SearchResults, Sort
 from formation.testing.catalog import synthetic_catalog, synthetic_ratings
 
 

@@ -16,7 +16,7 @@ Three measures, each against a peer run in the same process on the same data:
   checks. Target: under 10 s.
 * *opening a store of 100 000 offers ready to search* (``SqliteStore(path)`` reads the
   stored offers and sessions (typed columns and shared JSON parts), builds every record with
-  its checks, and builds the :class:`~formation.search.CatalogIndex`, then one
+  its checks, and builds the :class:`~formation.catalog.search.CatalogIndex`, then one
   search) against the peer: the same index built from the records already in memory.
   Target: under 3 s.
 
@@ -44,12 +44,12 @@ from formation.adapters.memory import MemoryStore
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import Actor, Proposal
 from formation.catalog.offers import Modality, Offer, Organism, Session
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import Query
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
 from formation.ports import Store
-from formation.query import Query
 from formation.rules.actions import ActionType
-from formation.search import CatalogIndex
 from formation.services import bookings as svc
 from formation.testing.catalog import synthetic_catalog
 

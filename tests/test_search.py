@@ -8,10 +8,8 @@ random changes too. Example tests pin each filter and each order on a small hand
 
 from __future__ import annotations
 
-import functools
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from random import Random
@@ -36,187 +34,41 @@ from formation import (
     QualiopiCertification,
     Registry,
     Session,
-    postings,
 )
-from formation.catalog.eligibility import eligibility_violations
-from formation.geo import haversine_km
+from formation.catalog.search import CatalogIndex, _postings
+from formation.catalog.search import reference as plain
+from formation.catalog.search.query import Near, Query, SearchResults, Sort
+from formation.catalog.search.reference import Ratings
 from formation.ids import BookingId, HolderId, OfferId, OrganismId, ReviewId
-from formation.query import PRICE_BANDS, Near, Query, SearchResults, Sort
 from formation.reviews import (
-    DEFAULT_PRIOR,
     FolderView,
     RatingPrior,
     RatingSummary,
     ReviewBook,
     Scores,
-    bayesian_average,
 )
-from formation.search import CatalogIndex
 from formation.testing import strategies as fst
 from formation.testing.catalog import synthetic_catalog
-from formation.text import words
 
-# -- the reference: a plain filter-and-sort ---------------------------------------------------
-
-Ratings = Mapping[str, tuple[float, int] | tuple[float, int, float]]
-"""Ratings by offer id: ``(mean, count)``, or ``(mean, count, ranking score)``."""
-
-
-def _rating(ratings: Ratings, offer_id: str) -> tuple[float, int, float]:
-    """The mean, count and ranking score of an offer (``(nan, 0, nan)`` if unrated): the score
-    given, or the Bayesian average of the mean and count with the default prior, as
-    ``formation.reviews`` defines it."""
-    found = ratings.get(offer_id)
-    if found is None or found[1] == 0:
-        return math.nan, 0, math.nan
-    if len(found) == 3:
-        return found  # type: ignore[return-value]
-    mean, count = found[0], found[1]
-    return mean, count, float(bayesian_average(Fraction(mean), count, DEFAULT_PRIOR))
-
-
-@functools.lru_cache(maxsize=4096)
-def _words(text: str) -> tuple[str, ...]:
-    return words(text)
-
-
-def _weight(offer: Offer, word: str, prefix: bool) -> int:
-    fields = (offer.title, offer.certification.title if offer.certification else "",
-              offer.organism.name)
-    for weight, text in zip((3, 2, 1), fields, strict=True):
-        found = _words(text)
-        if word in found or (prefix and any(w.startswith(word) for w in found)):
-            return weight
-    return 0
-
-
-def _matches(offer: Offer, session: Session, query: Query, ratings: Ratings,
-             on: date | None) -> bool:
-    place = session.place
-    query_words = query.words
-    for i, word in enumerate(query_words):
-        if not _weight(offer, word, i == len(query_words) - 1):
-            return False
-    if query.regions and (place is None or place.region not in query.regions):
-        return False
-    if query.departments and (place is None or place.department not in query.departments):
-        return False
-    if query.near is not None:
-        if place is None or place.latitude is None or place.longitude is None:
-            return False
-        near = query.near
-        if haversine_km(near.latitude, near.longitude, place.latitude,
-                        place.longitude) > near.radius_km:
-            return False
-    if query.start_from is not None and (session.start is None or session.start < query.start_from):
-        return False
-    if query.start_until is not None and (session.start is None
-                                          or session.start > query.start_until):
-        return False
-    price = session.price_of(offer)
-    if query.price_min is not None and price < query.price_min:
-        return False
-    if query.price_max is not None and price > query.price_max:
-        return False
-    hours = offer.duration_hours
-    if query.duration_min is not None and (hours is None or hours < query.duration_min):
-        return False
-    if query.duration_max is not None and (hours is None or hours > query.duration_max):
-        return False
-    if query.formacodes and not set(query.formacodes) & set(offer.formacodes):
-        return False
-    if query.modalities and offer.modality not in query.modalities:
-        return False
-    if query.registries and (offer.certification is None
-                             or offer.certification.registry not in query.registries):
-        return False
-    if query.action_types and offer.action_type not in query.action_types:
-        return False
-    if query.min_rating is not None:  # the mean shown, not the ranking score
-        mean, count, _ = _rating(ratings, offer.offer_id)
-        if count == 0 or mean < query.min_rating:
-            return False
-    if query.eligible_only:
-        day = on if on is not None else session.start
-        if day is None or eligibility_violations(offer, day):
-            return False
-    return True
-
-
-def _score(offer: Offer, query: Query) -> int:
-    query_words = query.words
-    return sum(_weight(offer, w, i == len(query_words) - 1) for i, w in enumerate(query_words))
-
-
-def _key(offer: Offer, session: Session, query: Query, ratings: Ratings) -> tuple[object, ...]:
-    start = session.start.toordinal() if session.start is not None else math.inf
-    sort = query.sort
-    if sort is Sort.RELEVANCE:
-        return (-_score(offer, query), start, session.session_id)
-    if sort is Sort.PRICE_ASC:
-        return (session.price_of(offer).cents, session.session_id)
-    if sort is Sort.PRICE_DESC:
-        return (-session.price_of(offer).cents, session.session_id)
-    if sort is Sort.START_DATE:
-        return (start, session.session_id)
-    if sort is Sort.RATING:  # the ranking score, then the number of reviews
-        _, count, score = _rating(ratings, offer.offer_id)
-        rated = (0, -score, -count) if count else (1, 0.0, 0)
-        return (*rated, start, session.session_id)
-    assert query.near is not None and session.place is not None
-    near, place = query.near, session.place
-    assert place.latitude is not None and place.longitude is not None
-    return (haversine_km(near.latitude, near.longitude, place.latitude, place.longitude),
-            session.session_id)
-
-
-def _facets(pairs: list[tuple[Offer, Session]], names: Sequence[str]) -> dict[str, dict[str, int]]:
-    out = {}
-    for name in names:
-        counts: Counter[str] = Counter()
-        for offer, session in pairs:
-            if name == "region" and session.place is not None:
-                counts[session.place.region] += 1
-            elif name == "modality":
-                counts[offer.modality.value] += 1
-            elif name == "formacode":
-                counts.update(set(offer.formacodes))
-            elif name == "registry" and offer.certification is not None:
-                counts[offer.certification.registry.value] += 1
-            elif name == "price_band":
-                cents = session.price_of(offer).cents
-                label = next(label for label, low, high in PRICE_BANDS
-                             if low <= cents and (high is None or cents < high))
-                counts[label] += 1
-        out[name] = dict(counts)
-    return out
-
-
-def _ordered(offers: Sequence[Offer], sessions: Sequence[Session], query: Query,
-             ratings: Ratings, on: date | None) -> list[tuple[Offer, Session]]:
-    """Every matching (offer, session), in the order of the query's sort."""
-    by_id = {o.offer_id: o for o in offers}
-    pairs = [(by_id[s.offer_id], s) for s in sessions
-             if _matches(by_id[s.offer_id], s, query, ratings, on)]
-    pairs.sort(key=lambda pair: _key(pair[0], pair[1], query, ratings))
-    return pairs
-
+# -- the reference: a plain filter-and-sort (formation.catalog.search.reference) ----------------
 
 def reference(offers: Sequence[Offer], sessions: Sequence[Session], query: Query,
               ratings: Ratings | None = None, on: date | None = None
-              ) -> tuple[list[tuple[str, float]], int, dict[str, dict[str, int]]]:
+              ) -> tuple[list[tuple[str, float]], int, list[tuple[str, list[tuple[str, int]]]]]:
     """The page (session ids and scores), the total and the facets, by reading everything."""
-    ratings = ratings or {}
-    pairs = _ordered(offers, sessions, query, ratings, on)
-    start = (query.page - 1) * query.page_size
-    page = [(s.session_id, float(_score(o, query))) for o, s in pairs[start:start + query.page_size]]
-    return page, len(pairs), _facets(pairs, query.facets)
+    return observed(plain.search(offers, sessions, query, ratings=ratings, on=on))
+
+
+def _ordered_ids(offers: Sequence[Offer], sessions: Sequence[Session], query: Query,
+                 ratings: Ratings | None = None, on: date | None = None) -> list[str]:
+    return list(plain.matching(offers, sessions, query, ratings=ratings, on=on))
 
 
 def observed(results: SearchResults
-             ) -> tuple[list[tuple[str, float]], int, dict[str, dict[str, int]]]:
+             ) -> tuple[list[tuple[str, float]], int, list[tuple[str, list[tuple[str, int]]]]]:
+    """The page, the total and the facets (values in their order) of some results."""
     return ([(h.session.session_id, h.score) for h in results.hits], results.total,
-            {name: dict(counts) for name, counts in results.facets.items()})
+            [(name, list(counts.items())) for name, counts in results.facets.items()])
 
 
 # -- random catalogues with ratings -------------------------------------------------------------
@@ -258,7 +110,7 @@ def test_matching_gives_every_match_in_the_order_of_the_sort_at_once(
         catalog, query, on, limit) -> None:
     offers, sessions, ratings = catalog
     index = _index(offers, sessions, ratings)
-    expected = [s.session_id for _, s in _ordered(offers, sessions, query, ratings, on)]
+    expected = _ordered_ids(offers, sessions, query, ratings, on)
     assert list(index.matching(query, on=on, limit=limit)) == expected[:limit]
     if query.start_from is None and query.start_until is None:
         assert list(index.matching(query, on=on, limit=limit, undated=True)) == [
@@ -850,7 +702,7 @@ def test_postings_cut_in_tiny_blocks_stay_right_through_changes(catalog, queries
     # blocks of 2 to 4 entries: every insertion and deletion splits or drops blocks
     offers, sessions = catalog
     random = Random(seed)
-    with mock.patch.object(postings, "BLOCK", 2):
+    with mock.patch.object(_postings, "BLOCK", 2):
         kept = list(sessions)
         random.shuffle(kept)
         index = CatalogIndex(offers, kept[: len(kept) // 2])
@@ -877,6 +729,6 @@ def test_matching_with_a_limit_is_the_start_of_every_match_on_a_synthetic_catalo
         Query(text="anglais", price_min=Euros.whole(2500), sort=Sort.START_DATE),
     ):
         every = index.matching(query)
-        assert list(every) == [s.session_id for _, s in _ordered(offers, sessions, query, {}, None)]
+        assert list(every) == _ordered_ids(offers, sessions, query)
         for limit in (1, 7, 50, 200):
             assert index.matching(query, limit=limit) == every[:limit], (query, limit)

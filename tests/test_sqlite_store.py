@@ -368,7 +368,7 @@ def test_two_stores_on_one_file_add_new_catalogue_parts_in_turn(tmp_path: Path) 
     thirds = [offers[i::3] for i in range(3)]
     path = tmp_path / "c.db"
     with SqliteStore(path, durable=False) as a, SqliteStore(path, durable=False) as b:
-        for store, part in zip((a, b, a), thirds):
+        for store, part in zip((a, b, a), thirds, strict=True):
             ids = {o.offer_id for o in part}
             store.save_catalog(part, [s for s in sessions if s.offer_id in ids])
         assert b.catalog.offer_count == len(offers)

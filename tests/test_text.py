@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formation.geo import haversine_km, longitude_span_deg
+from formation.catalog.search.geo import haversine_km, longitude_span_deg
 from formation.text import fold, words
 
 

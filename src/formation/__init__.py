@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 
+from formation import deadlines  # the module, callable as the function (deadlines_of)
 from formation.accounts import Account, Balance, BookingFunds
 from formation.accrual import (
     CareerYear,
@@ -54,6 +55,8 @@ from formation.catalog.offers import (
     Registry,
     Session,
 )
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import Hit, Near, Query, SearchResults, Sort
 from formation.consent import (
     ConsentRequest,
     ConsentStatus,
@@ -61,7 +64,7 @@ from formation.consent import (
     consent_status,
     request_consent,
 )
-from formation.deadlines import Deadlines, deadlines
+from formation.deadlines import Deadlines, deadlines_of
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -97,7 +100,6 @@ from formation.matching import (
     recommend,
 )
 from formation.money import Euros, allocate
-from formation.query import Hit, Near, Query, SearchResults, Sort
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.reviews import (
     Criterion,
@@ -117,7 +119,6 @@ from formation.rules.rulebook import (
     Rulebook,
     Rules,
 )
-from formation.search import CatalogIndex
 from formation.topups import TopUp
 
 __version__ = "0.1.0"
@@ -243,6 +244,7 @@ __all__ = [
     "consent_status",
     "credit_career",
     "deadlines",
+    "deadlines_of",
     "eligibility_violations",
     "enter_dif",
     "explain_annual_credit",

@@ -34,12 +34,13 @@ from typing import TypeAlias
 
 import attrs
 
+from formation.calendar.instants import check_date
 from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId
 from formation.ledger import Balance, Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.money import Euros
 from formation.rules.funders import Funder
-from formation.rules.rulebook import Rulebook, check_date
+from formation.rules.rulebook import Rulebook
 from formation.topups import TopUp
 
 __all__ = ["Account", "Balance", "BookingFunds", "TopUpParts"]

@@ -67,11 +67,12 @@ from typing import Any
 import attrs
 
 from formation.accounts import Account
+from formation.calendar.instants import check_date
 from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.ids import EntryId
 from formation.ledger import Entry, EntryKind, Source
 from formation.money import Euros
-from formation.rules.rulebook import Rulebook, Rules, check_date
+from formation.rules.rulebook import Rulebook, Rules
 
 __all__ = [
     "AnnualCredit",

@@ -59,8 +59,9 @@ from typing import Any
 import attrs
 
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.instants import check_date, check_instant, local_date
 from formation.catalog.offers import Option
-from formation.deadlines import Deadlines, deadlines, local_date
+from formation.deadlines import Deadlines, deadlines_of
 from formation.errors import (
     InvalidTransition,
     InvalidValue,
@@ -73,7 +74,7 @@ from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, S
 from formation.money import Euros
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
-from formation.rules.rulebook import Rulebook, check_date
+from formation.rules.rulebook import Rulebook
 
 __all__ = [
     "Actor",
@@ -130,18 +131,6 @@ def _of(kind: type, optional: bool = False) -> Any:
 def _optional_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         check_date(value, attribute.name)
-
-
-def check_instant(value: object, name: str = "at") -> datetime:
-    """Return ``value`` if it is an aware ``datetime``, else raise ``InvalidValue``."""
-    if not isinstance(value, datetime):
-        raise InvalidValue(
-            f"{name} must be a timezone-aware datetime, got {type(value).__name__} {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValue(
-            f"{name} must be timezone-aware (an instant), got the naive datetime {value!r}; "
-            "add tzinfo=ZoneInfo('Europe/Paris') or timezone.utc")
-    return value
 
 
 @enum.unique
@@ -725,7 +714,7 @@ def _violation(code: str, message: str, booking: Booking) -> RuleViolation:
 
 def _deadlines(booking: Booking, calendar: BusinessCalendar | None,
                rulebook: Rulebook | None) -> Deadlines:
-    return deadlines(booking, calendar=calendar, rulebook=rulebook)
+    return deadlines_of(booking, calendar=calendar, rulebook=rulebook)
 
 
 # -- the operations ----------------------------------------------------------------------------

@@ -27,9 +27,10 @@ from datetime import date, timedelta
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from formation.calendar.instants import check_date
 from formation.errors import InvalidValue, NotAuthorized, RuleViolation, Violation
 from formation.ids import HolderId
-from formation.rules.rulebook import Rulebook, Rules, check_date
+from formation.rules.rulebook import Rulebook, Rules
 
 __all__ = [
     "ConsentAnswer",

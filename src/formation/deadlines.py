@@ -50,63 +50,79 @@ Each field is ``None`` while the event it counts from has not happened.
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+from typing import Protocol
 
 import attrs
 
 from formation.calendar.business_days import BusinessCalendar
-from formation.calendar.territories import Territory
+from formation.calendar.instants import TIME_ZONES, local_date
 from formation.errors import InvalidValue
 from formation.rules.rulebook import Rulebook, Rules
-
-if TYPE_CHECKING:
-    from formation.bookings import Booking
 
 __all__ = [
     "DEADLINE_PARAMETERS",
     "Deadlines",
+    "Folder",
     "TIME_ZONES",
     "deadlines",
+    "deadlines_of",
     "local_date",
 ]
-
-TIME_ZONES: Mapping[Territory, ZoneInfo] = MappingProxyType({
-    Territory.METROPOLE: ZoneInfo("Europe/Paris"),
-    Territory.ALSACE_MOSELLE: ZoneInfo("Europe/Paris"),
-    Territory.GUADELOUPE: ZoneInfo("America/Guadeloupe"),
-    Territory.MARTINIQUE: ZoneInfo("America/Martinique"),
-    Territory.GUYANE: ZoneInfo("America/Cayenne"),
-    Territory.LA_REUNION: ZoneInfo("Indian/Reunion"),
-    Territory.MAYOTTE: ZoneInfo("Indian/Mayotte"),
-    Territory.SAINT_BARTHELEMY: ZoneInfo("America/St_Barthelemy"),
-    Territory.SAINT_MARTIN: ZoneInfo("America/Marigot"),
-})
-"""The IANA time zone in which each territory's days begin and end."""
 
 _METROPOLE = BusinessCalendar()
 
 
-def local_date(instant: datetime, calendar: BusinessCalendar | None = None) -> date:
-    """The local date of an aware instant in the calendar's territory (metropole by default).
+class _Period(Protocol):
+    """The dates of a proposal: the training's first and last day."""
 
-    >>> from datetime import timezone
-    >>> local_date(datetime(2026, 1, 4, 23, 30, tzinfo=timezone.utc))  # Monday 00:30 in Paris
-    datetime.date(2026, 1, 5)
+    @property
+    def start(self) -> date: ...
 
-    Raises:
-        InvalidValue: a naive datetime, or anything else than a datetime.
+    @property
+    def end(self) -> date: ...
+
+
+class Folder(Protocol):
+    """What the deadlines read of a registration folder (a :class:`formation.bookings.Booking`).
+
+    The deadlines sit below the bookings: they need only the instants and days a folder
+    records, not the folder's class.
     """
-    if not isinstance(instant, datetime):
-        raise InvalidValue(
-            f"an instant is a timezone-aware datetime, got {type(instant).__name__} {instant!r}")
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise InvalidValue(f"an instant must be timezone-aware, got the naive {instant!r}")
-    territory = (calendar or _METROPOLE).territory
-    return instant.astimezone(TIME_ZONES[territory]).date()
+
+    @property
+    def requested_at(self) -> datetime: ...
+
+    @property
+    def has_prerequisites(self) -> bool: ...
+
+    @property
+    def acknowledged_at(self) -> datetime | None: ...
+
+    @property
+    def proposed_at(self) -> datetime | None: ...
+
+    @property
+    def proposal(self) -> _Period | None: ...
+
+    @property
+    def accepted_at(self) -> datetime | None: ...
+
+    @property
+    def entry_on(self) -> date | None: ...
+
+    @property
+    def exit_on(self) -> date | None: ...
+
+    @property
+    def service_done_declared_at(self) -> datetime | None: ...
+
+    @property
+    def service_done_validated_at(self) -> datetime | None: ...
 
 
 DEADLINE_PARAMETERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
@@ -176,8 +192,8 @@ def _decision_by(cal: BusinessCalendar, rules: Rules, acknowledged: date) -> dat
         f"{rules.prerequisite_decision_day_kind!r}")
 
 
-def deadlines(
-    booking: Booking,
+def deadlines_of(
+    booking: Folder,
     calendar: BusinessCalendar | None = None,
     rulebook: Rulebook | None = None,
 ) -> Deadlines:
@@ -246,3 +262,26 @@ def deadlines(
         prerequisite_acknowledgement_by=ack_by,
         prerequisite_decision_by=decision_by,
     )
+
+
+deadlines = deadlines_of
+"""The former name of :func:`deadlines_of` (``from formation.deadlines import deadlines``)."""
+
+
+class _DeadlinesModule(types.ModuleType):
+    """This module, callable: ``formation.deadlines(booking)`` is :func:`deadlines_of`.
+
+    ``formation.deadlines`` is the module (``import formation.deadlines as m`` gives it), and
+    the old spelling ``from formation import deadlines; deadlines(booking)`` keeps working.
+    """
+
+    def __call__(
+        self,
+        booking: Folder,
+        calendar: BusinessCalendar | None = None,
+        rulebook: Rulebook | None = None,
+    ) -> Deadlines:
+        return deadlines_of(booking, calendar, rulebook)
+
+
+sys.modules[__name__].__class__ = _DeadlinesModule

@@ -449,10 +449,8 @@ def _violations(rules: Rules, on: date, usable: Sequence[TopUp], job_seeker: boo
 
 def _default() -> Rulebook:
     global _DEFAULT
-    from formation.rules.defaults import DEFAULT_RULEBOOK
-
-    _DEFAULT = DEFAULT_RULEBOOK
-    return DEFAULT_RULEBOOK
+    _DEFAULT = Rulebook.default()
+    return _DEFAULT
 
 
 def plan_funding(

@@ -35,9 +35,10 @@ from fractions import Fraction
 import attrs
 
 from formation.accrual import WorkYear
+from formation.calendar.instants import check_date
 from formation.errors import InvalidValue
 from formation.ids import HolderId
-from formation.rules.rulebook import Rulebook, check_date
+from formation.rules.rulebook import Rulebook
 
 __all__ = [
     "AccountKind",

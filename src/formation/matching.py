@@ -60,13 +60,15 @@ from typing import Any, NamedTuple, Protocol
 import attrs
 
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.instants import check_date
 from formation.catalog.eligibility import eligibility_violations
 from formation.catalog.geography import DEPARTMENTS, department
 from formation.catalog.offers import Modality, Offer, Session
+from formation.catalog.search import CatalogIndex, Near, Query, Sort
+from formation.catalog.search.geo import haversine_km
 from formation.consent import consent_notice_due_by
 from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.funding import FundingPlan, plan_funding
-from formation.geo import haversine_km
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.reviews import (
@@ -75,8 +77,7 @@ from formation.reviews import (
     RatingSummary,
     shown_rating,
 )
-from formation.rules.rulebook import Rulebook, Rules, check_date
-from formation.search import CatalogIndex, Near, Query, Sort
+from formation.rules.rulebook import Rulebook, Rules
 from formation.topups import TopUp
 
 __all__ = [
@@ -169,7 +170,7 @@ def locate(text: str) -> Point:
 
 
 def distance_km(a: Point, b: Point) -> float:
-    """The great-circle distance between two points, in kilometres (:func:`formation.geo.haversine_km`).
+    """The great-circle distance between two points, in kilometres (:func:`formation.catalog.search.geo.haversine_km`).
 
     >>> round(distance_km(locate("75001"), locate("69001")))
     392

@@ -627,7 +627,7 @@ Listener = Callable[[OfferId, OrganismId, RatingSummary], None]
 
 
 class RatingSink(Protocol):
-    """Where offers' ratings go: :class:`formation.search.CatalogIndex` is one."""
+    """Where offers' ratings go: :class:`formation.catalog.search.CatalogIndex` is one."""
 
     def set_rating(self, offer_id: OfferId, mean: Fraction | None, count: int,
                    score: Fraction | None = None) -> None: ...

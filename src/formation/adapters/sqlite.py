@@ -18,7 +18,7 @@ The embedded default store, on :mod:`sqlite3` from the standard library:
   that is not a formation store (a foreign database, a corrupted file) or whose schema is newer
   than this library is refused with :class:`~formation.errors.StorageError`, untouched;
 - *the catalogue*: offers and sessions are stored beside the folders, and
-  :attr:`SqliteStore.catalog` is a :class:`~formation.search.CatalogIndex` built from them on
+  :attr:`SqliteStore.catalog` is a :class:`~formation.catalog.search.CatalogIndex` built from them on
   open and rebuilt when the stored catalogue changed (in any process). An offer or a session
   is a row of typed columns, its sub-records (organism, certification, formacodes, options,
   place…) JSON parts stored once each and shared (schema 3), so that opening a store reads
@@ -81,6 +81,7 @@ from formation.adapters.documents import (
 from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
 from formation.bookings import Booking, BookingStatus, Transition
 from formation.catalog.offers import Offer, Session
+from formation.catalog.search import CatalogIndex
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -92,7 +93,6 @@ from formation.errors import (
 from formation.funding import FundingPlan
 from formation.ids import AccountId, HolderId
 from formation.ledger import Entry
-from formation.search import CatalogIndex
 
 __all__ = ["ImportSummary", "SqliteStore", "SqliteUnitOfWork"]
 

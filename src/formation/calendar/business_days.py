@@ -64,9 +64,9 @@ from formation.calendar.holiday_rules import (
     holidays_in,
     rule_keys,
 )
+from formation.calendar.instants import check_date
 from formation.calendar.territories import Territory
 from formation.errors import InvalidValue
-from formation.rules.rulebook import check_date
 
 __all__ = ["BusinessCalendar", "DayKind"]
 

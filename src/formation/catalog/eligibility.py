@@ -40,10 +40,11 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from formation.calendar.instants import check_date
 from formation.catalog.offers import Offer, Organism, Registry, Session
 from formation.errors import InvalidValue, Violation
 from formation.rules.actions import ActionType
-from formation.rules.rulebook import Rulebook, Rules, check_date
+from formation.rules.rulebook import Rulebook, Rules
 
 __all__ = [
     "action_type_violations",

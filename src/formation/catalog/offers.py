@@ -8,7 +8,7 @@ not fundable are paid by card. Source: ``cpf-rules.md`` section 7 (the fields of
 entry, from the open-data export and the EDOF payloads).
 
 These are plain frozen records validated on construction; the eligibility rules live in
-:mod:`formation.catalog.eligibility` and the search in :mod:`formation.search`.
+:mod:`formation.catalog.eligibility` and the search in :mod:`formation.catalog.search`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from typing import Any
 
 import attrs
 
+from formation.calendar.instants import check_date
 from formation.catalog.geography import DEPARTMENTS, department
 from formation.errors import InvalidValue
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.rules.actions import ActionType
-from formation.rules.rulebook import check_date
 
 __all__ = [
     "Certification",

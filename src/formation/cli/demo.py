@@ -48,6 +48,8 @@ from formation.bookings import Actor, Booking, Proposal
 from formation.calendar.business_days import BusinessCalendar
 from formation.catalog.geography import department, region
 from formation.catalog.offers import Offer, Place, Session
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import Query, SearchResults, Sort
 from formation.cli._common import add_output_options, emit_json, table
 from formation.deadlines import DEADLINE_PARAMETERS, Deadlines, deadlines
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
@@ -63,11 +65,9 @@ from formation.ids import (
 from formation.ledger import Balance, Entry, EntryKind, Source
 from formation.money import Euros
 from formation.ports import Store
-from formation.query import Query, SearchResults, Sort
 from formation.reviews import Criterion, RatingSummary, Review, ReviewBook, Scores
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook
-from formation.search import CatalogIndex
 from formation.services import bookings as services
 
 __all__ = ["DemoStory", "document", "register", "render", "run", "tell"]

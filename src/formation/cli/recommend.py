@@ -24,11 +24,11 @@ from formation.adapters.opendata import (
     load_open_data_catalog,
     load_sample_catalog,
 )
+from formation.catalog.search import CatalogIndex
 from formation.cli._common import add_output_options, argument, emit_json, parse_date, parse_euros
 from formation.errors import InvalidValue
 from formation.matching import Fit, Needs, Period, Point, Recommendation, locate, recommend
 from formation.money import Euros
-from formation.search import CatalogIndex
 
 __all__ = ["parse_period", "register", "run"]
 

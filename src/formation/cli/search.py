@@ -20,6 +20,8 @@ from formation.adapters.opendata import (
 )
 from formation.catalog.geography import department, region
 from formation.catalog.offers import Modality
+from formation.catalog.search import CatalogIndex
+from formation.catalog.search.query import FACETS, Near, Query, SearchResults, Sort
 from formation.cli._common import (
     add_output_options,
     argument,
@@ -29,8 +31,6 @@ from formation.cli._common import (
     table,
 )
 from formation.errors import InvalidValue
-from formation.query import FACETS, Near, Query, SearchResults, Sort
-from formation.search import CatalogIndex
 
 __all__ = ["register", "run"]
 

@@ -14,9 +14,9 @@ from fractions import Fraction
 from formation.money import Euros
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
-from formation.rules.rulebook import ORIGIN, Confidence, ParameterValue, Rulebook
+from formation.rules.parameters import ORIGIN, Confidence, ParameterValue
 
-__all__ = ["DEFAULT_RULEBOOK", "DEFAULT_VALUES"]
+__all__ = ["DEFAULT_VALUES"]
 
 C, P, U = Confidence.CONFIRMED, Confidence.PLAUSIBLE, Confidence.UNVERIFIED
 E = Euros.whole
@@ -274,5 +274,3 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("consent_long_training_months", 6, ORIGIN, CONSENT, C),
     ParameterValue("employer_answer_days", 30, ORIGIN, CONSENT, C),
 )
-
-DEFAULT_RULEBOOK = Rulebook(values=DEFAULT_VALUES)

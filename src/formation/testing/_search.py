@@ -13,8 +13,8 @@ from typing import TypeVar
 from hypothesis import strategies as st
 
 from formation.catalog.offers import Modality, Registry
+from formation.catalog.search.query import FACETS, Near, Query, Sort
 from formation.money import Euros
-from formation.query import FACETS, Near, Query, Sort
 from formation.rules.actions import ActionType
 
 __all__ = ["nears", "queries", "query_words"]
