@@ -78,6 +78,7 @@ __all__ = [
     "AnnualCredit",
     "CareerYear",
     "CivicEngagementYear",
+    "Exact",
     "HoursCredit",
     "PublicServiceCredit",
     "PublicServiceYear",
