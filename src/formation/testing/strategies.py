@@ -21,7 +21,15 @@ from hypothesis import strategies as st
 from formation.money import Euros
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
-from formation.testing._accounts import accounts, credit_entries, holders, work_years
+from formation.testing._accounts import (
+    accounts,
+    civic_engagement_years,
+    credit_entries,
+    holders,
+    public_service_years,
+    self_employed_years,
+    work_years,
+)
 from formation.testing._bookings import booking_statuses, bookings, paris_instants, proposals
 from formation.testing._calendar import (
     business_calendars,
@@ -74,6 +82,7 @@ __all__ = [
     "calendar_days",
     "catalogs",
     "certifications",
+    "civic_engagement_years",
     "credit_entries",
     "day_kinds",
     "days",
@@ -97,6 +106,7 @@ __all__ = [
     "points",
     "prices",
     "proposals",
+    "public_service_years",
     "qualiopi_certifications",
     "queries",
     "query_words",
@@ -104,6 +114,7 @@ __all__ = [
     "registries",
     "review_scores",
     "reviews",
+    "self_employed_years",
     "sessions",
     "sirets",
     "territories",
