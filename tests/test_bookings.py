@@ -8,6 +8,7 @@ metropole's by default).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -30,10 +31,21 @@ from formation.bookings import (
 )
 from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.territories import Territory
+from formation.catalog.offers import (
+    Certification,
+    Modality,
+    Offer,
+    Option,
+    Organism,
+    QualiopiCertification,
+    Registry,
+    Session,
+)
 from formation.deadlines import Deadlines, deadlines, local_date
 from formation.errors import InvalidTransition, InvalidValue, NotAuthorized, RuleViolation
 from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
+from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook
 from formation.testing._bookings import bookings
@@ -538,3 +550,171 @@ def test_deadlines_follow_the_calendar_they_are_given(booking: Booking,
         assert declared is not None
         assert calendar.count_business_days(local_date(declared, calendar),
                                             got.service_done_validated_on) == 5
+
+
+# -- the checkout's rules on the folder (issue 15) -------------------------------------------
+
+_SIRET = "73282932000074"
+_OPTIONS = (Option("examen", "Passage de la certification", Euros.whole(90)),
+            Option("support", "Support imprimé", Euros.whole(45), cpf_fundable=False))
+
+
+def _offer(**kwargs: object) -> Offer:
+    values: dict[str, object] = {
+        "offer_id": OfferId("OF1"),
+        "organism": Organism(_SIRET, "Formations Exemple", qualiopi=QualiopiCertification(
+            date(2022, 1, 1), date(2030, 12, 31))),
+        "title": "Anglais des affaires",
+        "certification": Certification(Registry.RS, "5000", "TOEIC", None, date(2030, 1, 1)),
+        "formacodes": ("15254",), "price": Euros.whole(1500), "duration_hours": 35,
+        "modality": Modality.IN_PERSON, "action_type": ActionType.RS, "options": _OPTIONS}
+    values.update(kwargs)
+    return Offer(**values)  # type: ignore[arg-type]
+
+
+def _session(start: date | None = date(2026, 4, 13), seats: int | None = 2) -> Session:
+    return Session(session_id=SessionId("S1"), offer_id=OfferId("OF1"), start=start,
+                      end=None if start is None else start + timedelta(days=11), seats=seats)
+
+
+def test_a_request_for_a_bookable_session_breaks_no_rule() -> None:
+    assert bk.request_violations(_offer(), _session(), at=at(2026, 3, 2)) == ()
+
+
+def test_every_rule_that_forbids_a_request_is_reported_at_once() -> None:
+    # cpf-rules.md 7.1 (Qualiopi), 5.2 (pending requests, minimum lead time of 11 bd)
+    uncertified = _offer(organism=Organism(_SIRET, "Formations Exemple"))
+    found = bk.request_violations(uncertified, _session(start=date(2026, 3, 10), seats=2),
+                                  at=at(2026, 3, 2), pending=5, seats_taken=2)
+    assert [v.code for v in found] == [
+        "eligibility.qualiopi_missing", "booking.session_full",
+        "booking.too_many_pending_requests", "booking.minimum_lead_time"]
+    assert "2 seats and 2 are taken" in found[1].message
+
+
+def test_a_session_already_started_cannot_be_requested() -> None:
+    found = bk.request_violations(_offer(), _session(start=date(2026, 3, 2)), at=at(2026, 3, 2))
+    assert [v.code for v in found] == ["booking.session_started"]
+
+
+def test_the_minimum_lead_time_is_counted_in_business_days_from_the_request_day() -> None:
+    # Mon 2 March 2026 + 11 bd = Tue 17 March: a session that day is fine, the day before not
+    assert bk.request_violations(_offer(), _session(start=date(2026, 3, 17)),
+                                 at=at(2026, 3, 2)) == ()
+    assert [v.code for v in bk.request_violations(_offer(), _session(start=date(2026, 3, 16)),
+                                                  at=at(2026, 3, 2))] == [
+        "booking.minimum_lead_time"]
+
+
+def test_an_unlimited_or_undated_session_is_never_full_nor_too_soon() -> None:
+    assert bk.request_violations(_offer(), _session(start=None, seats=None), at=at(2026, 3, 2),
+                                 seats_taken=10_000) == ()
+
+
+def test_request_violations_refuses_bad_counts_and_another_offers_session() -> None:
+    with pytest.raises(InvalidValue, match="pending is a count"):
+        bk.request_violations(_offer(), _session(), at=at(2026, 3, 2), pending=-1)
+    with pytest.raises(InvalidValue, match="runs offer OF1, not OF2"):
+        bk.request_violations(_offer(offer_id=OfferId("OF2")), _session(), at=at(2026, 3, 2))
+
+
+def _chosen_folder() -> Booking:
+    return folder(at(2026, 3, 2), price=Euros.whole(1635), options=_OPTIONS)
+
+
+def test_the_folder_keeps_the_options_chosen_and_the_listed_price() -> None:
+    chosen = _chosen_folder()
+    assert chosen.options == _OPTIONS and chosen.listed_price == Euros.whole(1635)
+
+
+def test_a_proposal_drafted_from_the_folder_keeps_its_options_and_its_price() -> None:
+    chosen = _chosen_folder()
+    draft = bk.draft_proposal(chosen, start=date(2026, 4, 13), end=date(2026, 4, 24))
+    assert draft.options == _OPTIONS and draft.price == Euros.whole(1500)
+    assert draft.total == chosen.price
+    done = bk.propose(chosen, ORGANISM, at(2026, 3, 3), draft)
+    assert done.options_added == done.options_dropped == ()
+    assert done.price == done.proposal.total == Euros.whole(1635)  # type: ignore[union-attr]
+
+
+def test_an_option_dropped_or_added_shows_on_the_folder() -> None:
+    chosen = _chosen_folder()
+    extra = Option("heures", "Heures supplémentaires", Euros.whole(200))
+    draft = bk.draft_proposal(chosen, start=date(2026, 4, 13), end=date(2026, 4, 24),
+                              drop=("support",), add=(extra,))
+    done = bk.propose(chosen, ORGANISM, at(2026, 3, 3), draft)
+    assert [o.option_id for o in done.options_dropped] == ["support"]
+    assert [o.option_id for o in done.options_added] == ["heures"]
+    assert done.price == Euros.whole(1500 + 90 + 200)
+    with pytest.raises(InvalidValue, match="no option 'heures' to drop"):
+        bk.draft_proposal(chosen, start=date(2026, 4, 13), end=date(2026, 4, 24),
+                          drop=("heures",))
+
+
+def test_a_proposal_above_the_listed_price_is_refused_and_a_lower_one_allowed() -> None:
+    # issue 15: 9 999 € proposed on a 2 330 € request; unverified rule, 0 % by default
+    requested = folder(at(2026, 3, 2), price=Euros.whole(2330))
+    high = Proposal(start=date(2026, 4, 13), end=date(2026, 4, 24), price=Euros.whole(9999))
+    with pytest.raises(RuleViolation) as caught:
+        bk.propose(requested, ORGANISM, at(2026, 3, 3), high)
+    assert caught.value.codes == ("booking.proposal_price_too_high",)
+    assert "9 999,00 €" in caught.value.violations[0].message
+    one_cent = attrs.evolve(high, price=Euros(233001))
+    with pytest.raises(RuleViolation):
+        bk.propose(requested, ORGANISM, at(2026, 3, 3), one_cent)
+    low = attrs.evolve(high, price=Euros.whole(2000))
+    assert bk.propose(requested, ORGANISM, at(2026, 3, 3), low).price == Euros.whole(2000)
+
+
+def test_the_rulebook_may_allow_a_proposal_somewhat_above_the_listed_price() -> None:
+    rules = Rulebook.default().with_change(effective=date(2020, 1, 1),
+                                           proposal_price_tolerance=Fraction(1, 10))
+    requested = folder(at(2026, 3, 2), price=Euros.whole(1000))
+    ten = Proposal(start=date(2026, 4, 13), end=date(2026, 4, 24), price=Euros.whole(1100))
+    assert bk.propose(requested, ORGANISM, at(2026, 3, 3), ten, rulebook=rules).price == \
+        Euros.whole(1100)
+    with pytest.raises(RuleViolation, match="at most 1 100,00 €"):
+        bk.propose(requested, ORGANISM, at(2026, 3, 3),
+                   attrs.evolve(ten, price=Euros(110001)), rulebook=rules)
+
+
+def test_an_option_added_is_priced_as_the_catalogue_lists_it() -> None:
+    chosen = folder(at(2026, 3, 2), price=Euros.whole(1500))
+    inflated = Option("examen", "Passage de la certification", Euros.whole(900))
+    draft = bk.draft_proposal(chosen, start=date(2026, 4, 13), end=date(2026, 4, 24),
+                              add=(inflated,))
+    with pytest.raises(RuleViolation) as caught:
+        bk.propose(chosen, ORGANISM, at(2026, 3, 3), draft, offer=_offer())
+    assert caught.value.codes == ("booking.proposal_price_too_high",)
+    unknown = Option("voyage", "Voyage d'études", Euros.whole(10))
+    with pytest.raises(RuleViolation) as caught:
+        bk.propose(chosen, ORGANISM, at(2026, 3, 3),
+                   attrs.evolve(draft, options=(unknown,)), offer=_offer())
+    # the unknown option has no listed price: its 10 € are above the listed total too
+    assert caught.value.codes == ("booking.proposal_option_unknown",
+                                  "booking.proposal_price_too_high")
+
+
+def test_a_late_and_overpriced_proposal_gets_both_violations_and_changes_nothing() -> None:
+    requested = folder(at(2026, 3, 2))
+    bad = Proposal(start=date(2026, 3, 5), end=date(2026, 3, 6), price=Euros.whole(1501))
+    with pytest.raises(RuleViolation) as caught:
+        bk.propose(requested, ORGANISM, at(2026, 3, 3), bad)
+    assert caught.value.codes == ("booking.minimum_lead_time", "booking.proposal_price_too_high")
+    assert requested.status is BookingStatus.NOT_PROCESSED and requested.proposal is None
+
+
+def test_a_refused_reading_names_the_reading_not_another_operation() -> None:
+    requested = folder(at(2026, 3, 2))
+    with pytest.raises(NotAuthorized, match="may not view folder F1: it belongs to holder H1"):
+        bk.authorize_view(Actor.holder(HolderId("H2")), requested)
+    with pytest.raises(NotAuthorized, match="employer E1 may not view folder F1"):
+        bk.authorize_view(Actor.employer("E1"), requested)
+    bk.authorize_view(OPERATOR, requested)
+
+
+def test_a_partial_completion_without_a_fault_lists_the_faults_accepted() -> None:
+    done = bk.declare_entry(accepted(), ORGANISM, at(2026, 4, 13), date(2026, 4, 13))
+    with pytest.raises(InvalidValue, match="one of the faults FORCE_MAJEURE, HOLDER, ORGANISM"):
+        bk.declare_service_done(done, ORGANISM, at(2026, 4, 24, 18), 50,
+                                exit_on=date(2026, 4, 24))

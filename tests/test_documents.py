@@ -209,3 +209,50 @@ def test_a_catalogue_in_bulk_shares_its_organisms_and_names_a_bad_field() -> Non
     bad_session["start"] = "tomorrow"
     with pytest.raises(InvalidValue, match=r"session 1\.start"):
         catalog_from_data([], [bad_session])
+
+
+# -- the entry decoder's fast path against its reference ----------------------------------
+
+_ENTRY_VALUES: dict[str, list[Any]] = {
+    "entry_id": ["e1", "", 7, None],
+    "kind": [k.value for k in EntryKind] + ["nope", 3, ["hold"]],
+    "amount": [0, 100, -100, True, 1.5, "100"],
+    "effective": ["2020-01-02", "2020-13-01", "20200102", "2020-W01-3", 5],
+    "source": ["droits", "dif", "opco", "employeur", "x", 1, ["droits"]],
+    "top_up": ["T1", "", 3],
+    "booking": ["B1", "", 4],
+    "year": [2020, 1800, True, "2020"],
+    "note": ["", "réservé", 4],
+    "hours": ["1/2", "-3/1", "x"],
+    "earmarked_offers": [["O1"], "O1"],
+    "other": [1],
+}
+
+
+@st.composite
+def _entry_data(draw: st.DrawFn) -> Any:
+    if draw(st.integers(0, 20)) == 0:
+        return draw(st.sampled_from([None, [], "entry", 3]))
+    required = {"entry_id", "kind", "amount", "effective", "source"}
+    keys = [k for k in _ENTRY_VALUES if k in required or draw(st.booleans())]
+    keys = [k for k in keys if k not in required or draw(st.integers(0, 12))]
+    return {k: draw(st.sampled_from(_ENTRY_VALUES[k])) for k in keys}
+
+
+def _outcome(decode: Any, data: Any) -> tuple[str, object]:
+    try:
+        return "entry", decode(data, "data")
+    except InvalidValue as error:
+        return "error", str(error)
+
+
+@settings(max_examples=600)
+@given(_entry_data())
+def test_the_fast_entry_decoder_agrees_with_the_reference(data: Any) -> None:
+    from formation.adapters.documents import _checked_entry, _entry_from_plain_data
+
+    fast = _outcome(_entry_from_plain_data, data)
+    reference = _outcome(_checked_entry, data)
+    if fast != ("entry", None):  # the fast path declines what it does not read
+        assert fast == reference
+    assert _outcome(entry_from_data, data) == reference

@@ -54,7 +54,7 @@ RANKS: Mapping[str, int] = {
     "rules": RULES,
     # the money of an account; the catalogue's records
     "topups": ACCOUNTS, "ledger": ACCOUNTS, "accounts": ACCOUNTS, "accrual": ACCOUNTS,
-    "holders": ACCOUNTS, "catalog": ACCOUNTS,
+    "holders": ACCOUNTS, "catalog": ACCOUNTS, "learning": ACCOUNTS, "examples": ACCOUNTS,
     # what an order costs and who pays, what comes back
     "funding": FUNDING, "refunds": FUNDING,
     # the registration folder, its deadlines, the employer's consent

@@ -31,6 +31,7 @@ from formation.catalog.offers import (
     Session,
 )
 from formation.errors import InvalidValue
+from formation.examples import EXAMPLE_RESOURCES
 from formation.ids import (
     AccountId,
     BookingId,
@@ -41,6 +42,7 @@ from formation.ids import (
     ReviewId,
     SessionId,
 )
+from formation.learning import LearningResource, ResourceId, ResourceIndex
 from formation.matching import (
     DEFAULT_WEIGHTS,
     Fit,
@@ -49,8 +51,11 @@ from formation.matching import (
     Point,
     RankingWeights,
     Recommendation,
+    Recommendations,
+    ResourceMatch,
     distance_km,
     locate,
+    match_resources,
     recommend,
 )
 from formation.money import Euros
@@ -59,8 +64,10 @@ from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
+from formation.testing import strategies as fst
 from formation.testing._reviews import needs as needs_strategy
 from formation.testing.catalog import synthetic_catalog, synthetic_ratings
+from formation.text import words
 
 ON = date(2026, 3, 2)  # a Monday; 11 business days later is 2026-03-17
 LYON = Point(45.764, 4.8357, "Lyon")
@@ -510,3 +517,118 @@ def test_stopping_a_search_early_never_changes_the_result(themes: tuple[str, ...
                            include_unbookable=True, max_candidates=None)
     assert len(best) == 5
     assert best == tuple(r for r in everything if r.bookable)[:5]
+
+
+# -- learning resources beside the funded sessions ----------------------------------------
+
+
+TOSA = Certification(Registry.RS, "5252", "Tosa Excel")
+FREE = Euros(0)
+FREE = Euros(0)
+
+
+def resource(number: int, codes: tuple[str, ...] = ("70322",), hours: int = 12,
+             cost: Euros = FREE, certification: Certification | None = None,
+             title: str = "Excel pas à pas") -> LearningResource:
+    return LearningResource(ResourceId(f"R{number}"), title, "Cours ouvert",
+                            f"https://example.org/{number}", codes, hours, cost, certification)
+
+
+def test_a_learning_resource_checks_its_fields() -> None:
+    with pytest.raises(InvalidValue, match="url"):
+        LearningResource(ResourceId("R"), "T", "P", "ftp://x", ("70322",), 3)
+    with pytest.raises(InvalidValue, match="effort_hours"):
+        resource(1, hours=0)
+    with pytest.raises(InvalidValue, match="Formacodes"):
+        resource(1, codes=("7032",))
+    with pytest.raises(InvalidValue, match="cost"):
+        resource(1, cost=Euros(-1))
+    with pytest.raises(InvalidValue, match="twice"):
+        ResourceIndex([resource(1), resource(1)])
+    assert resource(1).free and not resource(2, cost=Euros(100)).free
+
+
+def test_needs_say_the_hours_a_week_or_nothing() -> None:
+    assert Needs(themes=("excel",)).hours_per_week is None
+    for bad in (0, 169, 2.5, True):
+        with pytest.raises(InvalidValue, match="hours_per_week"):
+            Needs(themes=("excel",), hours_per_week=bad)  # type: ignore[arg-type]
+
+
+def test_recommend_lists_the_free_resources_beside_the_funded_sessions() -> None:
+    index = index_of([offer()], [session("S1")])
+    needs = Needs(themes=("70322",), near=LYON, budget=Euros.whole(150), hours_per_week=5)
+    found = recommend(needs, Euros.whole(2000), index, on=ON, resources=[
+        resource(1, hours=12), resource(2, hours=40, certification=TOSA),
+        resource(3, codes=("15234",)), resource(4, cost=Euros.whole(200))])
+    assert isinstance(found, Recommendations)
+    (paid,) = found
+    assert paid.session.session_id == "S1" and found.sessions == (paid,)
+    assert [m.resource.resource_id for m in found.resources] == ["R2", "R1"]
+    certified, plain = found.resources
+    assert (certified.effort_hours, certified.weeks, certified.cost) == (40, 8, Euros(0))
+    assert certified.certification == TOSA and plain.weeks == 3
+    assert [r.en for r in certified.reasons] == [
+        "about 40 h of effort: 8 weeks at 5 h a week",
+        "free: your CPF rights stay untouched",
+        "can lead to the certification RS5252 (Tosa Excel), taken apart",
+        f'against "{paid.offer.title}", 21 h: 796,80 € of rights and 103,20 € by card',
+    ]
+    assert "8 semaines à 5 h par semaine" in certified.explain("fr")
+
+
+def test_resources_are_found_by_words_and_fit_the_budget_even_without_a_session() -> None:
+    index = index_of([offer()], [session("S1")])
+    needs = Needs(themes=("tableaux croisés",), budget=Euros.whole(20))
+    pool = ResourceIndex([resource(1, title="Tableaux croisés dynamiques", codes=("15234",)),
+                          resource(2, title="Tableaux simples"),
+                          resource(3, title="Les tableaux croisés", cost=Euros.whole(15)),
+                          resource(4, title="Tableaux croisés avancés", cost=Euros.whole(25))])
+    found = recommend(needs, Euros.whole(2000), index, on=ON, resources=pool)
+    assert found == ()  # no session has these words
+    assert [m.resource.resource_id for m in found.resources] == ["R1", "R3"]
+    assert found.resources[0].weeks is None
+    assert [r.code for r in found.resources[1].reasons] == [
+        "resource.effort", "resource.cost", "resource.no_certification"]
+
+
+def test_recommendations_stay_a_tuple_and_cannot_be_changed() -> None:
+    found = Recommendations((), [])
+    assert found == () and found.resources == ()
+    with pytest.raises(AttributeError):
+        found.resources = ()  # type: ignore[misc]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(fst.learning_resources(), max_size=30, unique_by=lambda r: r.resource_id),
+       st.lists(st.one_of(fst.resource_formacodes(), fst.resource_words(),
+                          st.just("excel avancé"), st.just("anglais")), min_size=1, max_size=3),
+       st.sampled_from((0, 500, 3000, 10_000)), st.one_of(st.none(), st.integers(1, 40)),
+       st.integers(1, 6))
+def test_the_matched_resources_are_the_best_of_a_plain_scan(
+        pool: list[LearningResource], themes: list[str], budget: int, per_week: int | None,
+        limit: int) -> None:
+    needs = Needs(themes=tuple(themes), budget=Euros(budget), hours_per_week=per_week)
+    found = match_resources(needs, pool, limit=limit)
+    wanted = set(needs.formacodes)
+
+    def fits(r: LearningResource) -> bool:
+        title = set(words(r.title))
+        return (bool(wanted & set(r.formacodes))
+                or any(set(words(w)) <= title for w in needs.words)) and r.cost <= needs.budget
+    expected = sorted((r for r in pool if fits(r)), key=lambda r: (
+        not (r.formacodes and r.formacodes[0] in wanted), r.certification is None, r.cost,
+        r.effort_hours, r.resource_id))[:limit]
+    assert [m.resource for m in found] == expected
+    for match in found:
+        assert isinstance(match, ResourceMatch)
+        assert match.theme == (1.0 if match.resource.formacodes
+                               and match.resource.formacodes[0] in wanted else 0.5)
+        assert match.weeks == (None if per_week is None
+                               else -(-match.effort_hours // per_week))
+
+
+def test_the_example_resources_are_labelled_as_examples() -> None:
+    for example in EXAMPLE_RESOURCES:
+        assert "(exemple)" in example.title and example.provider.startswith("Exemple")
+        assert example.url.startswith("https://example.org/")

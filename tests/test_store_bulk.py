@@ -1,15 +1,18 @@
 """The store's bulk import path gives exactly what decoding record by record gives.
 
-``plain_account_rows`` (used by ``SqliteStore.import_lines``) checks a common ledger without
-building its records (``formation.ledger._plain_rights_ledger_ok``): these properties compare
-it with ``account_from_data``, which builds every ``Entry`` and appends it to a ``Ledger``
-(Code du travail L6323-4, L6323-11: a hold, a debit never above the rights available).
+``plain_account_rows`` (used by ``SqliteStore.import_lines``) decodes an account with
+``account_from_data`` (every ``Entry`` built and the ledger replayed at once) and writes each
+entry's stored text with ``entry_text``, the fast path of ``json.dumps(entry_to_data(e))``:
+these properties compare them with their references (Code du travail L6323-4, L6323-11: a
+hold, a debit never above the rights available).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ from formation.adapters.documents import (
     account_from_data,
     catalog_from_data,
     catalog_from_rows,
+    entry_text,
     entry_to_data,
     offer_row_data,
     plain_account_rows,
@@ -35,10 +39,14 @@ from formation.adapters.migrations import MIGRATIONS
 from formation.adapters.sqlite import SqliteStore
 from formation.catalog.offers import Offer, Session
 from formation.errors import FormationError, InvalidValue, StorageError
-from formation.ids import AccountId
+from formation.ids import AccountId, EntryId
+from formation.ledger import Entry, EntryKind, Source
+from formation.money import Euros
 from formation.query import Query
+from formation.rules.funders import Funder
 from formation.search import CatalogIndex
 from formation.testing.catalog import synthetic_catalog
+from formation.testing.strategies import accounts
 
 PLAIN_KINDS = ("annual-credit", "hold", "release", "debit", "refund")
 PLAIN_KEYS = {"entry_id", "kind", "amount", "effective", "source", "booking", "year", "note"}
@@ -219,6 +227,20 @@ def test_the_bulk_path_on_the_edges_of_the_ledger_checks(
     assert (plain_account_rows(data) is not None) is taken
     if taken:
         assert _signature(data) is not None
+
+
+@settings(max_examples=200)
+@given(accounts(), st.sampled_from(["", "réservé", 'ligne\n"citée" \\ \u2028', "€ 😀"]))
+def test_entry_text_writes_exactly_the_json_of_entry_to_data(account: Any, note: str) -> None:
+    entries = [*account.entries,
+               Entry(EntryId("t"), EntryKind.TOP_UP, Euros(100), date(2025, 5, 1), Funder.OPCO,
+                     earmarked_offers=frozenset({"O2", "O1\"x"}),
+                     earmarked_certifications=frozenset({"RS6204"}), note=note),
+               Entry(EntryId("d"), EntryKind.DIF, Euros(0), date(2018, 5, 1), Source.DIF,
+                     hours=Fraction(7, 2), year=2018, note=note)]
+    for entry in entries:
+        assert entry_text(entry) == _text(entry)
+        assert json.loads(entry_text(entry)) == entry_to_data(entry)
 
 
 # -- the catalogue read in bulk (SqliteStore opening a store) ------------------------------
@@ -421,7 +443,7 @@ def test_a_store_of_schema_2_opens_migrated_with_the_same_content(
     path = tmp_path / "old.db"
     _schema_2_store(path, offers, sessions, monkeypatch)
     with SqliteStore(path) as store:
-        assert store.schema_version == len(MIGRATIONS) == 3
+        assert store.schema_version == len(MIGRATIONS)
         index = store.catalog
         assert [index.offer(o.offer_id) for o in offers] == list(offers)
         assert [index.session(s.session_id) for s in sessions] == list(sessions)

@@ -60,7 +60,8 @@ import attrs
 
 from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.instants import check_date, check_instant, local_date
-from formation.catalog.offers import Option
+from formation.catalog.eligibility import eligibility_violations
+from formation.catalog.offers import Offer, Option, Session
 from formation.deadlines import Deadlines, deadlines_of
 from formation.errors import (
     InvalidTransition,
@@ -93,6 +94,7 @@ __all__ = [
     "accept_proposal",
     "acknowledge_prerequisites",
     "authorize",
+    "authorize_view",
     "cancel",
     "cancellation_is_free",
     "check_instant",
@@ -101,17 +103,20 @@ __all__ = [
     "declare_exit",
     "declare_no_show",
     "declare_service_done",
+    "draft_proposal",
     "funder_accept",
     "funder_refuse",
     "lapse",
     "lapse_overdue",
     "overdue_lapse",
+    "proposal_violations",
     "propose",
     "record_movements",
     "record_payment",
     "refuse_proposal",
     "refuse_request",
     "request",
+    "request_violations",
     "validate_service_done",
     "withdraw",
 ]
@@ -172,6 +177,7 @@ class BookingStatus(enum.Enum):
 
 
 _S = BookingStatus
+_METROPOLE = BusinessCalendar()
 _STATUS_LABELS: dict[BookingStatus, tuple[str, str]] = {
     _S.NOT_PROCESSED: ("Non traité", "Not processed"),
     _S.VALIDATED: ("Validé", "Proposed by the organism"),
@@ -421,9 +427,14 @@ class Transition:
 
 def _options(value: Iterable[Option]) -> tuple[Option, ...]:
     found = tuple(value)
+    seen: set[str] = set()
     for option in found:
         if not isinstance(option, Option):
-            raise InvalidValue(f"proposal options are catalog Options, got {option!r}")
+            raise InvalidValue(f"options are catalog Options, got {option!r}")
+        if option.option_id in seen:
+            raise InvalidValue(f"option {option.option_id!r} is listed twice; each option is "
+                               "chosen once")
+        seen.add(option.option_id)
     return found
 
 
@@ -500,7 +511,9 @@ class Booking:
         booking_id: the folder's identifier.
         holder_id, account_id: whose folder, and the account it draws on.
         organism_id, offer_id, session_id: what it is for.
-        price: the price asked for (the session's, with the options chosen).
+        price: the folder's price: the one asked for (the session's, with the options
+            chosen) until the organism's proposal, then the proposal's total — the price the
+            funding plan splits.
         requested_at: when the holder sent the request (aware).
         terms_version: the platform's terms in force on the request date; its deadlines apply.
         action_type: the kind of training (for the funding rules).
@@ -511,6 +524,10 @@ class Booking:
         job_seeker: whether the holder is a job seeker (no flat participation).
         has_prerequisites: whether the organism checks prerequisites (2 bd to acknowledge, then
             a longer period to decide).
+        options: the options the holder chose when asking (the proposal starts from them).
+        listed_price: the price listed in the catalogue for the session and the options chosen,
+            when the holder asked (``None`` on folders stored before it was recorded: then
+            :attr:`price` until the proposal).
         status: the current state.
         proposal: the organism's proposal, once made.
         entry_on, exit_on: the effective entry and exit dates the organism declared.
@@ -539,6 +556,8 @@ class Booking:
     funder_review: bool = attrs.field(default=False, validator=_of(bool))
     job_seeker: bool = attrs.field(default=False, validator=_of(bool))
     has_prerequisites: bool = attrs.field(default=False, validator=_of(bool))
+    options: tuple[Option, ...] = attrs.field(default=(), converter=_options)
+    listed_price: Euros | None = attrs.field(default=None, validator=_of(Euros, optional=True))
     status: BookingStatus = attrs.field(default=BookingStatus.NOT_PROCESSED,
                                         validator=_of(BookingStatus))
     proposal: Proposal | None = attrs.field(default=None, validator=_of(Proposal, optional=True))
@@ -611,6 +630,22 @@ class Booking:
         """Every movement of money recorded in the history, oldest first."""
         return tuple(m for t in self.history for m in t.movements)
 
+    @property
+    def options_added(self) -> tuple[Option, ...]:
+        """The options the proposal includes that the holder did not choose (shown to them)."""
+        if self.proposal is None:
+            return ()
+        chosen = {o.option_id for o in self.options}
+        return tuple(o for o in self.proposal.options if o.option_id not in chosen)
+
+    @property
+    def options_dropped(self) -> tuple[Option, ...]:
+        """The options the holder chose that the proposal leaves out (shown to them)."""
+        if self.proposal is None:
+            return ()
+        proposed = {o.option_id for o in self.proposal.options}
+        return tuple(o for o in self.options if o.option_id not in proposed)
+
     def allowed_operations(self) -> tuple[Operation, ...]:
         """The operations the state graph allows from the current state."""
         return tuple(op for op, table in TRANSITIONS.items() if self.status in table)
@@ -633,18 +668,41 @@ def authorize(actor: Actor, operation: Operation, booking: Booking) -> None:
         raise NotAuthorized(
             f"{actor} may not {operation.value.replace('_', ' ')} folder {booking.booking_id}: "
             f"only {allowed} may")
+    _check_owner(actor, booking, operation.value.replace("_", " "))
+
+
+def authorize_view(actor: Actor, booking: Booking) -> None:
+    """Check that ``actor`` may see ``booking``; raise ``NotAuthorized`` naming the reading.
+
+    The operator sees every folder; the holder, the organism and a funder the folders they
+    could act on (the ownership rules of :func:`authorize`); an employer none (it sees consent
+    requests only, never the holder's choice of training).
+    """
+    if not isinstance(actor, Actor):
+        raise InvalidValue(f"the acting party must be an Actor, got {actor!r}")
+    if actor.role is Role.OPERATOR:
+        return
+    if actor.role is Role.EMPLOYER:
+        raise NotAuthorized(f"{actor} may not view folder {booking.booking_id}: an employer "
+                            "sees consent requests only, never the holder's choice of training; "
+                            "the holder, the organism, its funders and the operator may")
+    _check_owner(actor, booking, "view")
+
+
+def _check_owner(actor: Actor, booking: Booking, verb: str) -> None:
     if actor.role is Role.HOLDER and actor.party != booking.holder_id:
         raise NotAuthorized(
-            f"{actor} may not {operation.value.replace('_', ' ')} folder {booking.booking_id}: "
-            "it belongs to another holder")
+            f"{actor} may not {verb} folder {booking.booking_id}: it belongs to holder "
+            f"{booking.holder_id}")
     if actor.role is Role.ORGANISM and actor.party != booking.organism_id:
         raise NotAuthorized(
-            f"{actor} may not {operation.value.replace('_', ' ')} folder {booking.booking_id}: "
-            f"it is for an offer of organism {booking.organism_id}")
+            f"{actor} may not {verb} folder {booking.booking_id}: it is for an offer of "
+            f"organism {booking.organism_id}")
     if actor.role is Role.FUNDER and actor.party not in _funder_parties(booking):
+        funders = ", ".join(sorted(_funder_parties(booking))) or "none"
         raise NotAuthorized(
-            f"{actor} may not {operation.value.replace('_', ' ')} folder {booking.booking_id}: "
-            "it does not fund it")
+            f"{actor} may not {verb} folder {booking.booking_id}: it does not fund it (its "
+            f"funders: {funders})")
 
 
 def _funder_parties(booking: Booking) -> frozenset[str]:
@@ -735,14 +793,16 @@ def request(
     funder_review: bool = False,
     job_seeker: bool = False,
     has_prerequisites: bool = False,
+    options: Iterable[Option] = (),
     calendar: BusinessCalendar | None = None,
     rulebook: Rulebook | None = None,
 ) -> Booking:
     """A holder's request to register for a session: a new folder in ``notProcessed``.
 
     The terms version in force on the request date (local to the calendar's territory) is
-    recorded: the folder's
-    deadlines follow it (``cpf-rules.md`` 5.1).
+    recorded: the folder's deadlines follow it (``cpf-rules.md`` 5.1). ``price`` is the listed
+    price of the session with the ``options`` chosen (kept as :attr:`Booking.listed_price`);
+    the services check the request first (:func:`request_violations`).
     """
     check_instant(requested_at, "requested_at")
     book = rulebook or Rulebook.default()
@@ -755,8 +815,168 @@ def request(
         requested_at=requested_at, terms_version=book.at(day).terms_version,
         action_type=action_type, certification_code=certification_code,
         funders=frozenset(funders), funder_review=funder_review, job_seeker=job_seeker,
-        has_prerequisites=has_prerequisites, history=(transition,),
+        has_prerequisites=has_prerequisites, options=tuple(options), listed_price=price,
+        history=(transition,),
     )
+
+
+def request_violations(
+    offer: Offer,
+    session: Session,
+    *,
+    at: datetime,
+    pending: int = 0,
+    seats_taken: int = 0,
+    calendar: BusinessCalendar | None = None,
+    rulebook: Rulebook | None = None,
+) -> tuple[Violation, ...]:
+    """Every rule that forbids asking at ``at`` for ``session`` of ``offer``; empty when none.
+
+    Checked together, so that a screen shows them all at once:
+
+    - the offer is eligible on the request day (:func:`formation.catalog.eligibility
+      .eligibility_violations`, codes ``eligibility.*``: Qualiopi, the certification in force,
+      the action type; ``cpf-rules.md`` 7.1);
+    - a seat is left: ``seats_taken`` below :attr:`Session.seats` (``None``: unlimited),
+      ``booking.session_full``;
+    - the holder has fewer than ``max_pending_requests`` pending requests for the offer
+      (``pending``; 5 under the 2019 terms, plausible), ``booking.too_many_pending_requests``;
+    - a dated session has not started (``booking.session_started``) and starts no sooner than
+      the minimum lead time allows after a proposal sent today (11 business days since 10 June
+      2021, ``booking.minimum_lead_time``).
+
+    Raises:
+        InvalidValue: ``session`` runs another offer, a naive ``at``, negative counts.
+    """
+    check_instant(at, "at")
+    if not isinstance(offer, Offer):
+        raise InvalidValue(f"request_violations needs the Offer, got {offer!r}")
+    if not isinstance(session, Session):
+        raise InvalidValue(f"request_violations needs the Session, got {session!r}")
+    if session.offer_id != offer.offer_id:
+        raise InvalidValue(f"session {session.session_id} runs offer {session.offer_id}, not "
+                           f"{offer.offer_id}: pass the session's own offer")
+    for name, count in (("pending", pending), ("seats_taken", seats_taken)):
+        if type(count) is not int or count < 0:
+            raise InvalidValue(f"{name} is a count (an int, 0 or more), got {count!r}")
+    book = rulebook if rulebook is not None else Rulebook.default()
+    today = local_date(at, calendar)
+    rules = book.at(today)
+    found = list(eligibility_violations(offer, today, book))
+    if session.seats is not None and seats_taken >= session.seats:
+        found.append(Violation(
+            "booking.session_full",
+            f"session {session.session_id} has {session.seats} seats and {seats_taken} are "
+            "taken: none is left", session.session_id))
+    if pending >= rules.max_pending_requests:
+        found.append(Violation(
+            "booking.too_many_pending_requests",
+            f"the holder already has {pending} pending requests for offer {offer.offer_id}; "
+            f"at most {rules.max_pending_requests} are allowed at once", offer.offer_id))
+    if session.start is not None:
+        if session.start <= today:
+            found.append(Violation(
+                "booking.session_started",
+                f"session {session.session_id} starts on {session.start}; on {today} it is too "
+                "late to ask for it (only sessions starting after today may be booked)",
+                session.session_id))
+        elif rules.minimum_lead_business_days is not None:
+            earliest = (calendar or _METROPOLE).add_business_days(
+                today, rules.minimum_lead_business_days)
+            if session.start < earliest:
+                found.append(Violation(
+                    "booking.minimum_lead_time",
+                    f"session {session.session_id} starts on {session.start}, sooner than the "
+                    f"minimum lead time of {rules.minimum_lead_business_days} business days "
+                    f"after a proposal sent on {today} allows (earliest start {earliest})",
+                    session.session_id))
+    return tuple(found)
+
+
+def draft_proposal(
+    booking: Booking,
+    *,
+    start: date,
+    end: date,
+    price: Euros | None = None,
+    add: Iterable[Option] = (),
+    drop: Iterable[str] = (),
+) -> Proposal:
+    """The organism's proposal, starting from what the holder asked for.
+
+    The options are the folder's, less those whose ids are in ``drop``, plus ``add``; the
+    price (options excluded) is the one listed when the holder asked, unless ``price`` says
+    otherwise. What is dropped or added shows on the folder once proposed
+    (:attr:`Booking.options_dropped`, :attr:`Booking.options_added`).
+
+    Raises:
+        InvalidValue: ``drop`` names an option the folder does not have, or ``add`` one it has.
+    """
+    if not isinstance(booking, Booking):
+        raise InvalidValue(f"draft_proposal needs a Booking, got {booking!r}")
+    dropped = set(drop)
+    chosen = {o.option_id for o in booking.options}
+    unknown = sorted(dropped - chosen)
+    if unknown:
+        raise InvalidValue(f"folder {booking.booking_id} has no option {unknown[0]!r} to drop; "
+                           f"its options are {sorted(chosen)!r}")
+    added = tuple(add)
+    options = (*(o for o in booking.options if o.option_id not in dropped), *added)
+    if price is None:
+        price = _training_price(booking)
+    return Proposal(start=start, end=end, price=price, options=options)
+
+
+def _training_price(booking: Booking) -> Euros:
+    """The listed price of the training alone (the options chosen taken off)."""
+    listed = booking.listed_price if booking.listed_price is not None else booking.price
+    return listed - sum((o.price for o in booking.options), Euros.zero())
+
+
+def proposal_violations(
+    booking: Booking,
+    proposal: Proposal,
+    *,
+    on: date,
+    offer: Offer | None = None,
+    rulebook: Rulebook | None = None,
+) -> tuple[Violation, ...]:
+    """The rules the organism's ``proposal`` for ``booking`` breaks on ``on``; empty when none.
+
+    The proposal's total may exceed the listed price of the session and of the options it
+    includes by at most the rulebook's ``proposal_price_tolerance`` (an unverified rule,
+    0 % by default; a lower price is always allowed), ``booking.proposal_price_too_high``.
+    An option's listed price is the catalogue's (``offer``) when given, else the one the holder
+    chose; with ``offer``, an option the offer does not list is ``booking.proposal_option_unknown``.
+    """
+    check_date(on, "on")
+    book = rulebook if rulebook is not None else Rulebook.default()
+    tolerance = book.at(on).proposal_price_tolerance
+    listed_options = {o.option_id: o.price for o in (offer.options if offer is not None else ())}
+    for option in booking.options:
+        listed_options.setdefault(option.option_id, option.price)
+    found: list[Violation] = []
+    listed = _training_price(booking)
+    for option in proposal.options:
+        known = listed_options.get(option.option_id)
+        if known is None and offer is not None:
+            found.append(Violation(
+                "booking.proposal_option_unknown",
+                f"the proposal includes option {option.option_id!r}, which offer "
+                f"{offer.offer_id} does not list; its options are "
+                f"{sorted(o.option_id for o in offer.options)!r}", booking.booking_id))
+            continue
+        listed = listed + (known if known is not None else option.price)
+    most = Euros(listed.cents + (listed.cents * tolerance.numerator) // tolerance.denominator)
+    if proposal.total > most:
+        allowed = ("no more than the listed price" if tolerance == 0
+                   else f"at most {most} ({float(tolerance) * 100:g} % above it)")
+        found.append(Violation(
+            "booking.proposal_price_too_high",
+            f"the proposal's total of {proposal.total} exceeds the listed price of the session "
+            f"and its options, {listed}; the rules allow {allowed} (a lower price is always "
+            "allowed)", booking.booking_id))
+    return tuple(found)
 
 
 def _check_organism_in_time(booking: Booking, at: datetime, calendar: BusinessCalendar | None,
@@ -778,25 +998,35 @@ def propose(
     proposal: Proposal,
     *,
     reason: str = "",
+    offer: Offer | None = None,
     calendar: BusinessCalendar | None = None,
     rulebook: Rulebook | None = None,
 ) -> Booking:
     """The organism accepts the request with its proposal: ``notProcessed`` → ``validated``.
 
-    Refused (``RuleViolation``) when the answer period is over, or when the start is sooner
-    than the minimum lead time after the proposal (11 business days since 10 June 2021).
+    Refused (``RuleViolation``, every broken rule at once) when the answer period is over,
+    when the start is sooner than the minimum lead time after the proposal (11 business days
+    since 10 June 2021), or when the price is too high (:func:`proposal_violations`, with the
+    catalogue's ``offer`` when given). The folder's :attr:`~Booking.price` becomes the
+    proposal's total: the price the holder accepts and the funding plan splits.
     """
     target = _begin(booking, _O.PROPOSE, actor, at)
     if not isinstance(proposal, Proposal):
         raise InvalidValue(f"propose needs a Proposal, got {proposal!r}")
     _check_organism_in_time(booking, at, calendar, rulebook)
-    moved = _move(booking, _O.PROPOSE, actor, at, target, reason, proposal=proposal)
+    moved = _move(booking, _O.PROPOSE, actor, at, target, reason, proposal=proposal,
+                  price=proposal.total)
     due = _deadlines(moved, calendar, rulebook)
+    found = list(proposal_violations(booking, proposal, on=local_date(at, calendar),
+                                     offer=offer, rulebook=rulebook))
     if due.earliest_start is not None and proposal.start < due.earliest_start:
-        raise _violation(
+        found.insert(0, Violation(
             "booking.minimum_lead_time",
             f"the training starts on {proposal.start}, sooner than the minimum lead time "
-            f"after the proposal allows (earliest start {due.earliest_start})", booking)
+            f"after the proposal allows (earliest start {due.earliest_start})",
+            booking.booking_id))
+    if found:
+        raise RuleViolation(found)
     return moved
 
 
@@ -1031,9 +1261,11 @@ def declare_service_done(
     if not isinstance(fault, Fault):
         raise InvalidValue(f"fault must be a Fault, got {fault!r}")
     if (completion_rate == 100) != (fault is Fault.NONE):
+        faults = ", ".join(f.name for f in Fault if f is not Fault.NONE)
         raise InvalidValue(
-            f"a completion rate of {completion_rate} % takes "
-            + ("fault NONE" if completion_rate == 100 else "a fault other than NONE"))
+            f"declare service done: a completion rate of {completion_rate} % with fault "
+            f"{fault.name} is refused; it takes "
+            + ("fault NONE" if completion_rate == 100 else f"one of the faults {faults}"))
     if booking.status is _S.IN_TRAINING:
         if exit_on is None:
             raise InvalidValue("declaring the service done from inTraining needs exit_on")

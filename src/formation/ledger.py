@@ -55,6 +55,7 @@ from fractions import Fraction
 
 import attrs
 
+from formation.calendar.instants import check_date
 from formation.errors import ConflictError, DuplicateEntry, InsufficientCredit, InvalidValue
 from formation.ids import BookingId, EntryId, OfferId
 from formation.money import Euros
@@ -67,7 +68,12 @@ __all__ = [
     "EntryKind",
     "HoursBalance",
     "Ledger",
+    "MEANINGS",
+    "Meaning",
     "Source",
+    "Spending",
+    "Tally",
+    "effect",
     "fold",
 ]
 
@@ -99,24 +105,108 @@ class EntryKind(enum.Enum):
     @property
     def is_credit(self) -> bool:
         """Whether it adds money to the rights or creates a top-up."""
-        return self in _CREDITS
+        return MEANINGS[self].credit
 
     @property
     def is_top_up(self) -> bool:
         """Whether it creates a top-up."""
-        return self is EntryKind.TOP_UP or self is EntryKind.CORRECTIVE_TOP_UP
+        return MEANINGS[self].top_up
 
     @property
     def needs_booking(self) -> bool:
         """Whether it moves money for a booking (hold, release, debit, refund)."""
-        return self in _BOOKING_KINDS
+        return MEANINGS[self].tally is not None
 
 
-_CREDITS = frozenset({
-    EntryKind.ANNUAL_CREDIT, EntryKind.HOURS_CREDIT, EntryKind.HOURS_CONVERSION, EntryKind.DIF,
-    EntryKind.TOP_UP, EntryKind.CORRECTIVE_TOP_UP,
-})
-_BOOKING_KINDS = frozenset({EntryKind.HOLD, EntryKind.RELEASE, EntryKind.DEBIT, EntryKind.REFUND})
+# The components of a balance, in cents: the rights, the top-ups, and what bookings hold of each.
+_RIGHTS, _TOP_UPS, _HELD_RIGHTS, _HELD_TOP_UPS = range(4)
+
+
+@enum.unique
+class Spending(enum.Enum):
+    """Whether an entry is a spending movement of its money, to be dated in order."""
+
+    NEVER = "never"  # a credit: it may be back-dated
+    ALWAYS = "always"  # a hold, release, debit or refund
+    WHEN_TAKING = "when taking"  # a correction: only a negative one spends
+
+
+@enum.unique
+class Tally(enum.Enum):
+    """The money a booking holds, or was debited and not refunded, per source."""
+
+    HELD = "it holds of"
+    DEBITED = "was debited of"
+
+
+@attrs.frozen
+class Meaning:
+    """What one kind of entry does to a ledger: defined once, for every kind, in :data:`MEANINGS`.
+
+    Appending (its checks and its effect), the fold, the rollback of a failed batch and a
+    store's bulk import all read this table: no other code tells the kinds apart by their
+    effect.
+
+    Attributes:
+        on_rights: the balance component its amount changes when it moves the rights.
+        on_top_up: the component it changes when it moves a top-up's money (or creates one).
+        sign: ``+1`` when it adds its amount to that component, ``-1`` when it takes it.
+        credit: whether it adds money (or hours) and may be back-dated (a top-up is one).
+        top_up: whether it creates a top-up (its own pot of money).
+        hours: whether it moves hours (the hours era: credits, DIF hours, the conversion).
+        order: whether it is a spending movement, dated in order with the others of its money.
+        tally: the tally of its booking it changes (``None``: it names no booking's money).
+        tally_sign: ``+1`` when it adds to that tally, ``-1`` when it gives back from it (then
+            it can give back no more than the tally holds).
+    """
+
+    on_rights: int
+    on_top_up: int
+    sign: int
+    credit: bool = False
+    top_up: bool = False
+    hours: bool = False
+    order: Spending = Spending.ALWAYS
+    tally: Tally | None = None
+    tally_sign: int = 0
+
+
+_ADDS_RIGHTS = Meaning(_RIGHTS, _TOP_UPS, 1, credit=True, order=Spending.NEVER)
+MEANINGS: dict[EntryKind, Meaning] = {
+    EntryKind.ANNUAL_CREDIT: _ADDS_RIGHTS,
+    EntryKind.HOURS_CREDIT: attrs.evolve(_ADDS_RIGHTS, hours=True),
+    EntryKind.HOURS_CONVERSION: attrs.evolve(_ADDS_RIGHTS, hours=True),
+    EntryKind.DIF: attrs.evolve(_ADDS_RIGHTS, hours=True),
+    EntryKind.TOP_UP: Meaning(_TOP_UPS, _TOP_UPS, 1, credit=True, top_up=True,
+                              order=Spending.NEVER),
+    EntryKind.CORRECTIVE_TOP_UP: Meaning(_TOP_UPS, _TOP_UPS, 1, credit=True, top_up=True,
+                                         order=Spending.NEVER),
+    EntryKind.HOLD: Meaning(_HELD_RIGHTS, _HELD_TOP_UPS, 1, tally=Tally.HELD, tally_sign=1),
+    EntryKind.RELEASE: Meaning(_HELD_RIGHTS, _HELD_TOP_UPS, -1, tally=Tally.HELD,
+                               tally_sign=-1),
+    EntryKind.DEBIT: Meaning(_RIGHTS, _TOP_UPS, -1, tally=Tally.DEBITED, tally_sign=1),
+    EntryKind.REFUND: Meaning(_RIGHTS, _TOP_UPS, 1, tally=Tally.DEBITED, tally_sign=-1),
+    EntryKind.CORRECTION: Meaning(_RIGHTS, _TOP_UPS, 1, order=Spending.WHEN_TAKING),
+}
+"""Each kind's :class:`Meaning` (``cpf-rules.md`` sections 1 to 3)."""
+# The append path reads the table by the kind's string value (cheap to hash), each meaning
+# unpacked once into a tuple: (on_rights, on_top_up, sign, credit, order, tally, tally_sign).
+_BY_VALUE: dict[str, Meaning] = {kind.value: meaning for kind, meaning in MEANINGS.items()}
+_NEVER, _ALWAYS, _WHEN_TAKING = Spending.NEVER, Spending.ALWAYS, Spending.WHEN_TAKING
+_UNPACKED: dict[str, tuple[int, int, int, bool, Spending, Tally | None, int]] = {
+    value: (m.on_rights, m.on_top_up, m.sign, m.credit, m.order, m.tally, m.tally_sign)
+    for value, m in _BY_VALUE.items()
+}
+_CONVERSION_V = EntryKind.HOURS_CONVERSION.value
+
+
+def effect(entry: Entry) -> tuple[int, int]:
+    """The balance component an entry changes and by how many cents (from :data:`MEANINGS`)."""
+    on_rights, on_top_up, sign, _, _, _, _ = _UNPACKED[entry.kind._value_]
+    cents = entry.amount.cents
+    return (on_rights if entry.top_up is None else on_top_up), (cents if sign > 0 else -cents)
+
+
 _NO_HOURS = Fraction(0)
 _NO_IDS: frozenset[str] = frozenset()
 
@@ -235,9 +325,8 @@ def _entry_problem(e: Entry) -> str:
         return f"amount must not be negative, got {e.amount}"
     if e.booking is not None and (not isinstance(e.booking, str) or not e.booking):
         return f"booking must be a non-empty str, got {e.booking!r}"
-    if kind is EntryKind.HOLD or kind is EntryKind.RELEASE or kind is EntryKind.DEBIT or (
-        kind is EntryKind.REFUND
-    ):
+    meaning = MEANINGS[kind]
+    if meaning.tally is not None:
         if e.booking is None:
             return "a hold, release, debit or refund names its booking"
         if cents == 0:
@@ -246,11 +335,8 @@ def _entry_problem(e: Entry) -> str:
         return "only holds, releases, debits, refunds and corrections name a booking"
     if e.year is not None and (type(e.year) is not int or not 1900 <= e.year <= 2200):
         return f"year must be an int between 1900 and 2200, got {e.year!r}"
-    is_top_up = kind is EntryKind.TOP_UP or kind is EntryKind.CORRECTIVE_TOP_UP
-    if e.hours is not _NO_HOURS and e.hours and not (
-        kind is EntryKind.HOURS_CREDIT or kind is EntryKind.DIF
-        or kind is EntryKind.HOURS_CONVERSION
-    ):
+    is_top_up = meaning.top_up
+    if e.hours is not _NO_HOURS and e.hours and not meaning.hours:
         return "only hours credits, DIF entries and conversions move hours"
     if (e.earmarked_offers or e.earmarked_certifications) and not is_top_up:
         return "only a top-up may be earmarked"
@@ -323,44 +409,6 @@ class HoursBalance:
 
 
 _ZERO_BALANCE = Balance(Euros(0), Euros(0), Euros(0), Euros(0))
-_RIGHTS = 0
-_TOP_UPS = 1
-_HELD_RIGHTS = 2
-_HELD_TOP_UPS = 3
-# The hot path tells kinds apart by value: (component if rights, component if top-up, sign).
-_EFFECT: dict[str, tuple[int, int, int]] = {
-    EntryKind.HOLD.value: (_HELD_RIGHTS, _HELD_TOP_UPS, 1),
-    EntryKind.RELEASE.value: (_HELD_RIGHTS, _HELD_TOP_UPS, -1),
-    EntryKind.DEBIT.value: (_RIGHTS, _TOP_UPS, -1),
-    EntryKind.TOP_UP.value: (_TOP_UPS, _TOP_UPS, 1),
-    EntryKind.CORRECTIVE_TOP_UP.value: (_TOP_UPS, _TOP_UPS, 1),
-    **{k.value: (_RIGHTS, _TOP_UPS, 1) for k in (
-        EntryKind.ANNUAL_CREDIT, EntryKind.HOURS_CREDIT, EntryKind.HOURS_CONVERSION,
-        EntryKind.DIF, EntryKind.REFUND, EntryKind.CORRECTION)},
-}
-_CREDIT_V = frozenset(k.value for k in _CREDITS)
-_TOP_UP_V = frozenset({EntryKind.TOP_UP.value, EntryKind.CORRECTIVE_TOP_UP.value})
-_FREE_V = _CREDIT_V - {EntryKind.HOURS_CONVERSION.value}
-_CONVERSION_V = EntryKind.HOURS_CONVERSION.value
-_HOLD_V = EntryKind.HOLD.value
-_RELEASE_V = EntryKind.RELEASE.value
-_DEBIT_V = EntryKind.DEBIT.value
-_REFUND_V = EntryKind.REFUND.value
-_CORRECTION_V = EntryKind.CORRECTION.value
-
-
-def _deltas(entry: Entry) -> tuple[int, int, int, int]:
-    """The change an entry makes to (rights, top_ups, held rights, held top-ups), in cents."""
-    kind = entry.kind
-    cents = entry.amount.cents
-    on_top_up = entry.top_up is not None or kind.is_top_up
-    if kind is EntryKind.HOLD:
-        return (0, 0, 0, cents) if on_top_up else (0, 0, cents, 0)
-    if kind is EntryKind.RELEASE:
-        return (0, 0, 0, -cents) if on_top_up else (0, 0, -cents, 0)
-    if kind is EntryKind.DEBIT:
-        cents = -cents
-    return (0, cents, 0, 0) if on_top_up else (cents, 0, 0, 0)
 
 
 def fold(entries: Iterable[Entry], as_of: date | None = None) -> Balance:
@@ -378,8 +426,8 @@ def fold(entries: Iterable[Entry], as_of: date | None = None) -> Balance:
     for entry in entries:
         if as_of is not None and entry.effective > as_of:
             continue
-        for i, delta in enumerate(_deltas(entry)):
-            totals[i] += delta
+        index, delta = effect(entry)
+        totals[index] += delta
     return _balance(*totals)
 
 
@@ -490,7 +538,7 @@ class Ledger:
                 cached = self._cached = _balance(*self._totals)
             return cached
         if as_of.__class__ is not date:
-            _check_day(as_of, "as_of")
+            check_date(as_of, "as_of")
         days = self._days
         if not days:
             return _ZERO_BALANCE
@@ -514,7 +562,7 @@ class Ledger:
 
     def _hours_by_source(self, as_of: date | None, *, earned_only: bool) -> HoursBalance:
         """The hours moved by ``as_of``, per source; with ``earned_only``, the credits only."""
-        limit = None if as_of is None else _check_day(as_of, "as_of").toordinal()
+        limit = None if as_of is None else check_date(as_of, "as_of").toordinal()
         cpf = dif = _NO_HOURS
         for ordinal, source, change in self._hours_moves:
             if (change > 0 or not earned_only) and (limit is None or ordinal <= limit):
@@ -526,7 +574,7 @@ class Ledger:
 
     def dif_credited(self, as_of: date | None = None) -> Euros:
         """The euros DIF hours brought to the rights (entered in euros or converted)."""
-        limit = None if as_of is None else _check_day(as_of, "as_of").toordinal()
+        limit = None if as_of is None else check_date(as_of, "as_of").toordinal()
         return Euros(sum(c for o, c in self._dif_euros if limit is None or o <= limit))
 
     def top_up_entries(self) -> tuple[Entry, ...]:
@@ -539,7 +587,7 @@ class Ledger:
             raise InvalidValue(f"no top-up {top_up!r} on this ledger")
         if as_of is None:
             return Euros(self._pot_pool[top_up] - self._pot_held[top_up])
-        limit = _check_day(as_of, "as_of").toordinal()
+        limit = check_date(as_of, "as_of").toordinal()
         if limit >= self._pot_latest[top_up]:
             return Euros(self._pot_pool[top_up] - self._pot_held[top_up])
         return Euros(sum(p - h for o, p, h in self._pot_moves[top_up] if o <= limit))
@@ -561,7 +609,7 @@ class Ledger:
         """The rights not held by a booking, on ``as_of`` (``None``: now)."""
         if as_of is None:
             return Euros(self._totals[_RIGHTS] - self._totals[_HELD_RIGHTS])
-        totals = self._totals_at(_check_day(as_of, "as_of").toordinal())
+        totals = self._totals_at(check_date(as_of, "as_of").toordinal())
         return Euros(totals[_RIGHTS] - totals[_HELD_RIGHTS])
 
     def held_for(self, booking: BookingId) -> tuple[Euros, tuple[tuple[EntryId, Euros], ...]]:
@@ -679,14 +727,13 @@ class Ledger:
             cum.append([r, t, hr, ht])
 
     def _check(self, entry: Entry) -> None:
-        # The hot path: kinds are told apart by their string value (cheap to hash).
+        """Refuse an entry this ledger cannot take (its :class:`Meaning` says what to check)."""
         kind = entry.kind._value_
-        if kind in _FREE_V:  # credits and DIF hours only add: nothing to check
-            return
-        ordinal = entry.effective.toordinal()
-        if kind == _CONVERSION_V:
-            self._check_conversion(entry, ordinal)
-            return
+        on_rights, on_top_up, sign, _, order, tally, tally_sign = _UNPACKED[kind]
+        if order is _NEVER:
+            if kind == _CONVERSION_V:
+                self._check_conversion(entry, entry.effective.toordinal())
+            return  # credits, DIF hours and top-ups only add: nothing to check
         top_up = entry.top_up
         pot = top_up or ""
         if top_up is not None:
@@ -702,8 +749,11 @@ class Ledger:
                     f"comes from {found.source}"
                 )
         cents = entry.amount.cents
-        if kind == _CORRECTION_V and cents > 0:
+        index = on_rights if top_up is None else on_top_up
+        delta = cents if sign > 0 else -cents
+        if not _spends(order, index, delta):
             return  # a positive correction only adds, like a credit: it may be back-dated
+        ordinal = entry.effective.toordinal()
         last = self._last_spend.get(pot)
         if last is not None and ordinal < last:
             raise InvalidValue(
@@ -711,26 +761,20 @@ class Ledger:
                 f"hold, release, debit, refund or correction of the same money "
                 f"({date.fromordinal(last)}); only credits may be back-dated"
             )
-        if kind == _RELEASE_V:
-            held = self._booking_held.get((entry.booking or "", pot), 0)
-            if cents > held:
+        if tally is not None and tally_sign < 0:  # a release, a refund: within the tally
+            table = self._booking_held if tally is Tally.HELD else self._booking_debited
+            have = table.get((entry.booking or "", pot), 0)
+            if cents > have:
+                left = " and not refunded" if tally is Tally.DEBITED else ""
                 raise InvalidValue(
-                    f"release {entry.entry_id!r} of {entry.amount} for booking "
-                    f"{entry.booking!r} is more than it holds of {_pot_name(pot)} "
-                    f"({Euros(held)})"
+                    f"{kind} {entry.entry_id!r} of {entry.amount} for booking "
+                    f"{entry.booking!r} is more than {tally.value} {_pot_name(pot)}{left} "
+                    f"({Euros(have)})"
                 )
             return
-        if kind == _REFUND_V:
-            debited = self._booking_debited.get((entry.booking or "", pot), 0)
-            if cents > debited:
-                raise InvalidValue(
-                    f"refund {entry.entry_id!r} of {entry.amount} for booking "
-                    f"{entry.booking!r} is more than was debited of {_pot_name(pot)} and not "
-                    f"refunded ({Euros(debited)})"
-                )
+        change = _available_change(index, delta)
+        if change >= 0:
             return
-        if kind == _CORRECTION_V:
-            cents = -cents
         # a hold, a debit or a negative correction: the money of its pot that day must cover it
         if top_up is not None:
             have = self.top_up_available(top_up, entry.effective).cents
@@ -742,9 +786,9 @@ class Ledger:
             else:
                 at = self._totals_at(ordinal)
                 have = at[_RIGHTS] - at[_HELD_RIGHTS]
-        if cents > have:
+        if -change > have:
             raise InsufficientCredit(
-                f"{kind} {entry.entry_id!r} of {Euros(cents)} on {entry.effective} is more "
+                f"{kind} {entry.entry_id!r} of {Euros(-change)} on {entry.effective} is more "
                 f"than the {_pot_name(pot)} available that day ({Euros(have)})"
             )
 
@@ -767,11 +811,10 @@ class Ledger:
         """Add an entry to every index; return the previous spending day of its pot."""
         self._entries.append(entry)
         self._by_id[entry.entry_id] = entry
-        kind = entry.kind._value_
+        on_rights, on_top_up, sign, credit, order, tally, tally_sign = _UNPACKED[entry.kind._value_]
         top_up = entry.top_up
-        on_rights, on_top_up, sign = _EFFECT[kind]
-        index = on_rights if top_up is None else on_top_up
         cents = entry.amount.cents
+        index = on_rights if top_up is None else on_top_up
         delta = cents if sign > 0 else -cents
         self._totals[index] += delta
         self._cached = None
@@ -800,49 +843,37 @@ class Ledger:
                 cum[-1][index] += delta
             else:
                 self._stale_from(ordinal)
-        if kind in _CREDIT_V:
-            return self._apply_credit(entry, kind, ordinal)
+        if credit:
+            return self._apply_credit(entry, ordinal)
         # hold, release, debit, refund, correction
         pot = top_up or ""
         last_spend = self._last_spend
         previous = last_spend.get(pot)
-        # a positive correction is a credit: it leaves the order of spending alone
-        if (delta < 0 or kind != _CORRECTION_V) and (previous is None or ordinal > previous):
+        if _spends(order, index, delta) and (previous is None or ordinal > previous):
             last_spend[pot] = ordinal
         if top_up is not None:
             if index == _TOP_UPS:
                 self._pot_pool[top_up] += delta
                 self._pot_moves[top_up].append((ordinal, delta, 0))
-                if ordinal > self._pot_latest[top_up]:
-                    self._pot_latest[top_up] = ordinal
             else:
                 self._pot_held[top_up] += delta
                 self._pot_moves[top_up].append((ordinal, 0, delta))
-                if ordinal > self._pot_latest[top_up]:
-                    self._pot_latest[top_up] = ordinal
-        booking = entry.booking
-        if booking is not None:
-            key = (booking, pot)
-            if kind == _HOLD_V:
-                held = self._booking_held
-                held[key] = held.get(key, 0) + cents
-            elif kind == _RELEASE_V:
-                self._booking_held[key] -= cents
-            elif kind == _DEBIT_V:
-                debited = self._booking_debited
-                debited[key] = debited.get(key, 0) + cents
-            elif kind == _REFUND_V:
-                self._booking_debited[key] -= cents
+            if ordinal > self._pot_latest[top_up]:
+                self._pot_latest[top_up] = ordinal
+        if tally is not None:
+            table = self._booking_held if tally is Tally.HELD else self._booking_debited
+            key = (entry.booking or "", pot)
+            table[key] = table.get(key, 0) + tally_sign * cents
         return previous
 
-    def _apply_credit(self, entry: Entry, kind: str, ordinal: int) -> int | None:
+    def _apply_credit(self, entry: Entry, ordinal: int) -> int | None:
         if entry.hours:
             self._hours_moves.append(
                 (ordinal, Source.DIF if entry.source is Source.DIF else Source.RIGHTS, entry.hours)
             )
         if entry.source is Source.DIF and entry.amount.cents:
             self._dif_euros.append((ordinal, entry.amount.cents))
-        if kind in _TOP_UP_V:
+        if MEANINGS[entry.kind].top_up:
             new = entry.entry_id
             self._top_ups[new] = entry
             self._pot_pool[new] = entry.amount.cents
@@ -850,7 +881,7 @@ class Ledger:
             self._pot_moves[new] = [(ordinal, entry.amount.cents, 0)]
             self._pot_latest[new] = ordinal
             return None
-        if kind == _CONVERSION_V:
+        if entry.kind._value_ == _CONVERSION_V:
             key = _hours_key(entry)
             previous = self._last_spend.get(key)
             if previous is None or ordinal > previous:
@@ -864,58 +895,64 @@ class Ledger:
             del self._cum[index:]
 
     def _undo(self, entry: Entry, previous_spend: int | None) -> None:
-        """Take back the last entry applied (used to roll back a failed batch)."""
+        """Take back the last entry applied (used to roll back a failed batch): :meth:`_apply`
+        run backwards, from the same :class:`Meaning`."""
         popped = self._entries.pop()
         if popped is not entry:  # pragma: no cover - a programming error, never user input
             raise RuntimeError("ledger rollback out of order")
         del self._by_id[entry.entry_id]
-        kind = entry.kind
+        meaning = _BY_VALUE[entry.kind._value_]
+        index, delta = effect(entry)
         ordinal = entry.effective.toordinal()
-        deltas = _deltas(entry)
-        for i in range(4):
-            self._totals[i] -= deltas[i]
-            self._day_totals[ordinal][i] -= deltas[i]
+        self._totals[index] -= delta
+        self._day_totals[ordinal][index] -= delta
         self._cached = None
         self._stale_from(ordinal)
         if entry.hours:
             self._hours_moves.pop()
         if entry.source is Source.DIF and entry.amount.cents:
             self._dif_euros.pop()
-        if kind.is_top_up:
+        if meaning.top_up:
             del self._top_ups[entry.entry_id]
-            del self._pot_pool[entry.entry_id]
-            del self._pot_held[entry.entry_id]
+            for pots in (self._pot_pool, self._pot_held, self._pot_latest):
+                del pots[entry.entry_id]
             del self._pot_moves[entry.entry_id]
-            del self._pot_latest[entry.entry_id]
             return
-        if kind.is_credit and kind is not EntryKind.HOURS_CONVERSION:
+        conversion = entry.kind._value_ == _CONVERSION_V
+        if meaning.credit and not conversion:
             return
-        key = _hours_key(entry) if kind is EntryKind.HOURS_CONVERSION else entry.top_up or ""
-        if kind is not EntryKind.CORRECTION or entry.amount.cents < 0:
+        key = _hours_key(entry) if conversion else entry.top_up or ""
+        if conversion or _spends(meaning.order, index, delta):
             if previous_spend is None:
                 self._last_spend.pop(key, None)
             else:
                 self._last_spend[key] = previous_spend
-        if kind is EntryKind.HOURS_CONVERSION:
+        if conversion:
             return
         pot = entry.top_up or ""
         if pot:
-            self._pot_pool[pot] -= deltas[1]
-            self._pot_held[pot] -= deltas[3]
+            if index == _TOP_UPS:
+                self._pot_pool[pot] -= delta
+            else:
+                self._pot_held[pot] -= delta
             self._pot_moves[pot].pop()
             self._pot_latest[pot] = max(o for o, _, _ in self._pot_moves[pot])
-        booking = entry.booking
-        if booking is not None:
-            key2 = (booking, pot)
-            cents = entry.amount.cents
-            if kind is EntryKind.HOLD:
-                self._booking_held[key2] -= cents
-            elif kind is EntryKind.RELEASE:
-                self._booking_held[key2] += cents
-            elif kind is EntryKind.DEBIT:
-                self._booking_debited[key2] -= cents
-            elif kind is EntryKind.REFUND:
-                self._booking_debited[key2] += cents
+        tally = meaning.tally
+        if tally is not None:
+            table = self._booking_held if tally is Tally.HELD else self._booking_debited
+            table[(entry.booking or "", pot)] -= meaning.tally_sign * entry.amount.cents
+
+
+def _spends(order: Spending, index: int, delta: int) -> bool:
+    """Whether a move is a spending movement of its money (dated in order with the others)."""
+    if order is _WHEN_TAKING:
+        return _available_change(index, delta) < 0
+    return order is _ALWAYS
+
+
+def _available_change(index: int, delta: int) -> int:
+    """How a move of ``delta`` cents on balance component ``index`` changes what is available."""
+    return delta if index < _HELD_RIGHTS else -delta
 
 
 def _hours_key(entry: Entry) -> str:
@@ -928,83 +965,3 @@ def _source_name(source: Source | Funder) -> str:
 
 def _pot_name(pot: str) -> str:
     return f"top-up {pot!r}" if pot else "rights"
-
-
-def _check_day(value: object, name: str) -> date:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidValue(
-            f"{name} must be a datetime.date (not a datetime), got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
-_PLAIN_SPENDS = frozenset({_HOLD_V, _RELEASE_V, _DEBIT_V, _REFUND_V})
-_ANNUAL_V = EntryKind.ANNUAL_CREDIT.value
-
-
-def _plain_rights_ledger_ok(
-    rows: list[tuple[str, str, int, int, str | None, int | None]],
-) -> bool:
-    """Whether these entries, appended in order to an empty ledger, are all accepted.
-
-    A bulk check for the common ledger (a store's import): each row is ``(entry_id, kind
-    value, cents, effective ordinal, booking, year)`` of an entry on the rights
-    (``Source.RIGHTS``, no top-up, no hours, no earmarks), whose fields already have their
-    exact types (``str``, ``int``; ``booking`` ``str`` or ``None``, ``year`` ``int`` or
-    ``None``). ``True`` means exactly what building each :class:`Entry` and appending it to a
-    new :class:`Ledger` would give: every entry valid (:func:`_entry_problem`), every one
-    appended (no entry id used twice) and every check of :meth:`Ledger.append` passed (spending
-    in date order, holds and debits within the rights available that day, releases and refunds
-    within what the booking holds or was debited). ``False`` means anything else, including
-    shapes this function does not handle (other kinds): build the ledger entry by entry then,
-    which raises the precise error. Never ``True`` where the ledger would refuse an entry
-    (``tests/test_ledger.py`` checks the equivalence).
-    """
-    seen: set[str] = set()
-    credit_days: list[tuple[int, int]] = []  # (ordinal, cents) of the credits
-    credits = 0
-    last_credit = -1
-    spent = 0  # the rights' spending-side change: refunds less debits
-    held = 0
-    last_spend = -1
-    booking_held: dict[str, int] = {}
-    booking_debited: dict[str, int] = {}
-    for entry_id, kind, cents, ordinal, booking, year in rows:
-        if not entry_id or entry_id in seen:
-            return False
-        seen.add(entry_id)
-        if year is not None and not 1900 <= year <= 2200:
-            return False
-        if kind == _ANNUAL_V:
-            if cents < 0 or booking is not None:
-                return False
-            credits += cents
-            credit_days.append((ordinal, cents))
-            if ordinal > last_credit:
-                last_credit = ordinal
-            continue
-        if kind not in _PLAIN_SPENDS or not booking or cents <= 0 or ordinal < last_spend:
-            return False
-        last_spend = ordinal
-        if kind in (_HOLD_V, _DEBIT_V):
-            have = credits if ordinal >= last_credit else sum(
-                c for o, c in credit_days if o <= ordinal)
-            if cents > have + spent - held:
-                return False
-            if kind == _HOLD_V:
-                held += cents
-                booking_held[booking] = booking_held.get(booking, 0) + cents
-            else:
-                spent -= cents
-                booking_debited[booking] = booking_debited.get(booking, 0) + cents
-        elif kind == _RELEASE_V:
-            if cents > booking_held.get(booking, 0):
-                return False
-            held -= cents
-            booking_held[booking] -= cents
-        else:  # a refund
-            if cents > booking_debited.get(booking, 0):
-                return False
-            spent += cents
-            booking_debited[booking] -= cents
-    return True

@@ -52,7 +52,7 @@ from __future__ import annotations
 import enum
 import heapq
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, NamedTuple, Protocol
@@ -63,13 +63,14 @@ from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.instants import check_date
 from formation.catalog.eligibility import eligibility_violations
 from formation.catalog.geography import DEPARTMENTS, department
-from formation.catalog.offers import Modality, Offer, Session
+from formation.catalog.offers import Certification, Modality, Offer, Session
 from formation.catalog.search import CatalogIndex, Near, Query, Sort
 from formation.catalog.search.geo import haversine_km
 from formation.consent import consent_notice_due_by
 from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.funding import FundingPlan, plan_funding
 from formation.ids import OfferId, SessionId
+from formation.learning import LearningResource, ResourceIndex
 from formation.money import Euros
 from formation.reviews import (
     DEFAULT_PRIOR,
@@ -90,8 +91,11 @@ __all__ = [
     "RankingWeights",
     "Reason",
     "Recommendation",
+    "Recommendations",
+    "ResourceMatch",
     "distance_km",
     "locate",
+    "match_resources",
     "recommend",
 ]
 
@@ -248,6 +252,15 @@ def _flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         raise InvalidValue(f"{attribute.name} must be a bool, got {value!r}")
 
 
+_HOURS_IN_A_WEEK = 168
+
+
+def _weekly(value: object) -> None:
+    if value is not None and (type(value) is not int or not 1 <= value <= _HOURS_IN_A_WEEK):
+        raise InvalidValue(f"hours_per_week must be a whole number of hours from 1 to "
+                           f"{_HOURS_IN_A_WEEK}, or None, got {value!r}")
+
+
 @attrs.frozen
 class Needs:
     """What a holder wants.
@@ -265,6 +278,8 @@ class Needs:
             consent needed); ``False``: during working time, the employer must be asked in time.
         budget: the most they accept to pay by card (the flat participation included).
         job_seeker: the holder is a job seeker (no flat participation).
+        hours_per_week: the hours a week they can give to learning, or ``None`` when not
+            said; a learning resource's effort is then also shown in weeks.
     """
 
     themes: tuple[str, ...] = attrs.field(converter=_themes)
@@ -277,6 +292,7 @@ class Needs:
     outside_working_time: bool = attrs.field(default=True, validator=_flag)
     budget: Euros = attrs.field(default=Euros(0), validator=_budget)
     job_seeker: bool = attrs.field(default=False, validator=_flag)
+    hours_per_week: int | None = attrs.field(default=None, validator=lambda i, a, v: _weekly(v))
 
     def __attrs_post_init__(self) -> None:
         if self.distance_only and self.near is not None:
@@ -373,6 +389,82 @@ class Recommendation:
     def blocking(self) -> tuple[Reason, ...]:
         """The reasons the holder cannot book it."""
         return tuple(r for r in self.reasons if r.blocking)
+
+
+@attrs.frozen
+class ResourceMatch:
+    """A learning resource that fits the needs, beside the funded sessions.
+
+    Attributes:
+        resource: the resource.
+        theme: 1 when a wanted Formacode is its main theme, 0.5 when it fits otherwise.
+        weeks: the weeks its effort asks at the needs' ``hours_per_week`` (rounded up), or
+            ``None`` when the needs do not say.
+        reasons: what it asks and gives, against what the best funded session asks.
+    """
+
+    resource: LearningResource
+    theme: float
+    weeks: int | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def effort_hours(self) -> int:
+        """The hours of effort it asks."""
+        return self.resource.effort_hours
+
+    @property
+    def cost(self) -> Euros:
+        """What it costs (never paid by CPF rights)."""
+        return self.resource.cost
+
+    @property
+    def certification(self) -> Certification | None:
+        """The certification it can lead to, or ``None``."""
+        return self.resource.certification
+
+    def explain(self, lang: str = "fr") -> str:
+        """The reasons as one line each, under the title."""
+        marks = {Fit.FITS: "+", Fit.NOTE: "·", Fit.SHORT: "−"}
+        return "\n".join([f"{self.resource.title} ({self.resource.provider})",
+                          *(f"  {marks[r.fit]} {r.text(lang)}" for r in self.reasons)])
+
+
+class Recommendations(tuple[Recommendation, ...]):
+    """What :func:`recommend` returns: the recommended sessions, as a tuple, best first, and
+    the learning resources that fit the same needs (:attr:`resources`).
+
+    It is a tuple of :class:`Recommendation` (so ``len``, indexing, unpacking and comparing to
+    a tuple work as before the resources existed); equality compares the sessions only.
+    """
+
+    __resources: tuple[ResourceMatch, ...]
+
+    def __new__(cls, sessions: Iterable[Recommendation] = (),
+                resources: Iterable[ResourceMatch] = ()) -> Recommendations:
+        made = super().__new__(cls, sessions)
+        object.__setattr__(made, "_Recommendations__resources", tuple(resources))
+        return made
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Recommendations are immutable; cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Recommendations are immutable; cannot delete {name}")
+
+    def __repr__(self) -> str:
+        return f"Recommendations({tuple(self)!r}, resources={self.__resources!r})"
+
+    @property
+    def sessions(self) -> tuple[Recommendation, ...]:
+        """The recommended sessions, as a plain tuple."""
+        return tuple(self)
+
+    @property
+    def resources(self) -> tuple[ResourceMatch, ...]:
+        """The learning resources that fit the needs, best first (theme, then a
+        certification, then the cost, the effort and the id)."""
+        return self.__resources
 
 
 def _weight(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -927,8 +1019,10 @@ def recommend(
     max_candidates: int | None = 1000,
     calendar: BusinessCalendar | None = None,
     rulebook: Rulebook | None = None,
-) -> tuple[Recommendation, ...]:
-    """The sessions of ``index`` that best answer ``needs``, best first.
+    resources: Iterable[LearningResource] | ResourceIndex = (),
+) -> Recommendations:
+    """The sessions of ``index`` that best answer ``needs``, best first, and the learning
+    resources that fit them.
 
     Args:
         needs: what the holder wants.
@@ -955,10 +1049,16 @@ def recommend(
         calendar: the business-day calendar for the registration lead time (default: the
             metropole's).
         rulebook: the rules (default :meth:`Rulebook.default`).
+        resources: learning resources outside the catalogue (:mod:`formation.learning`): a
+            :class:`~formation.learning.ResourceIndex` built once for a large set, or any
+            collection of :class:`~formation.learning.LearningResource` (indexed on each call).
+            Those that fit the needs (see :func:`match_resources`) are listed in
+            :attr:`Recommendations.resources`, at most ``limit``.
 
     Returns:
         The recommendations: bookable ones first, ranked by score (then start date, offer and
-        session id), then the unbookable ones if asked for, ranked the same way.
+        session id), then the unbookable ones if asked for, ranked the same way; and the
+        resources that fit (:attr:`Recommendations.resources`).
 
     Only sessions that start by the end of the last free period (without periods: within
     ``weights.horizon_days`` of ``on``) and sessions without published dates are considered;
@@ -1025,9 +1125,107 @@ def recommend(
                         ranking.worst[0]):
                     break  # no later hit of this search can enter the result
     ranking.settle()
-    bookable = sorted(ranking.bookable, key=_order_key)
+    bookable = sorted(ranking.bookable, key=_order_key)[:limit]
     others = sorted(ranking.others, key=_order_key)
-    return tuple(bookable[:limit]) + (tuple(others[:limit]) if include_unbookable else ())
+    found = tuple(bookable) + (tuple(others[:limit]) if include_unbookable else ())
+    free = match_resources(needs, resources, limit=limit,
+                           versus=bookable[0] if bookable else None)
+    return Recommendations(found, free)
+
+
+# -- learning resources ----------------------------------------------------------------------
+
+
+def _resource_index(resources: Iterable[LearningResource] | ResourceIndex) -> ResourceIndex:
+    return resources if isinstance(resources, ResourceIndex) else ResourceIndex(resources)
+
+
+def _resource_reasons(resource: LearningResource, weeks: int | None, needs: Needs,
+                      versus: Recommendation | None) -> tuple[Reason, ...]:
+    hours = resource.effort_hours
+    if weeks is None:
+        effort = Reason("resource.effort", Fit.NOTE, f"environ {hours} h d'effort",
+                        f"about {hours} h of effort")
+    else:
+        per_week = needs.hours_per_week
+        plural_fr, plural_en = ("semaine", "week") if weeks == 1 else ("semaines", "weeks")
+        effort = Reason(
+            "resource.effort", Fit.NOTE,
+            f"environ {hours} h d'effort, soit {weeks} {plural_fr} à {per_week} h par semaine",
+            f"about {hours} h of effort: {weeks} {plural_en} at {per_week} h a week")
+    if resource.free:
+        cost = Reason("resource.free", Fit.FITS, "gratuit : vos droits CPF restent intacts",
+                      "free: your CPF rights stay untouched")
+    else:
+        cost = Reason("resource.cost", Fit.NOTE,
+                      f"coûte {resource.cost}, payé par vous (le CPF ne le finance pas)",
+                      f"costs {resource.cost}, paid by you (the CPF does not fund it)")
+    reasons = [effort, cost]
+    certification = resource.certification
+    if certification is not None:
+        reasons.append(Reason(
+            "resource.certification", Fit.FITS,
+            f"peut mener à la certification {certification.key} ({certification.title}), "
+            "passée à part",
+            f"can lead to the certification {certification.key} ({certification.title}), "
+            "taken apart"))
+    else:
+        reasons.append(Reason("resource.no_certification", Fit.NOTE,
+                              "ne mène à aucune certification", "leads to no certification"))
+    if versus is not None and versus.plan is not None:
+        plan = versus.plan
+        rights = plan.rights_used + plan.top_ups_used
+        duration = versus.offer.duration_hours
+        hours_fr = f", {duration} h" if duration is not None else ""
+        hours_en = f", {duration} h" if duration is not None else ""
+        reasons.append(Reason(
+            "resource.versus_session", Fit.NOTE,
+            f"contre « {versus.offer.title} »{hours_fr} : {rights} de droits et "
+            f"{plan.card_payment} par carte",
+            f"against \"{versus.offer.title}\"{hours_en}: {rights} of rights and "
+            f"{plan.card_payment} by card"))
+    return tuple(reasons)
+
+
+def match_resources(
+    needs: Needs,
+    resources: Iterable[LearningResource] | ResourceIndex,
+    *,
+    limit: int = 10,
+    versus: Recommendation | None = None,
+) -> tuple[ResourceMatch, ...]:
+    """The learning resources that fit ``needs``, best first, at most ``limit``.
+
+    A resource fits when one of its Formacodes is wanted, or when its title holds every word
+    of a free-text theme (folded as the search folds it), and it costs no more than the
+    needs' budget (a free resource always does). Place and dates do not apply: the resources
+    are followed at one's own pace. Order: the main theme first, then those leading to a
+    certification, then the cost, the effort and the id.
+
+    Args:
+        needs: what the holder wants.
+        resources: a :class:`~formation.learning.ResourceIndex`, or the resources.
+        limit: how many to return at most.
+        versus: the funded session to compare with (its rights and card payment), if any.
+
+    Raises:
+        InvalidValue: a bad argument.
+    """
+    if not isinstance(needs, Needs):
+        raise InvalidValue(f"needs must be a Needs, got {needs!r}")
+    if type(limit) is not int or limit < 1:
+        raise InvalidValue(f"limit must be a positive int, got {limit!r}")
+    index = _resource_index(resources)
+    if not len(index):
+        return ()
+    per_week = needs.hours_per_week
+    matches = []
+    for main, resource in index.best(needs.formacodes, needs.words, budget=needs.budget,
+                                     limit=limit):
+        weeks = None if per_week is None else -(-resource.effort_hours // per_week)
+        matches.append(ResourceMatch(resource, 1.0 if main else 0.5, weeks,
+                                     _resource_reasons(resource, weeks, needs, versus)))
+    return tuple(matches)
 
 
 class _Ranking:

@@ -12,6 +12,14 @@ Two adapters implement these ports: :class:`formation.adapters.memory.MemoryStor
 that is a real adapter, for tests and notebooks) and the SQLite store. Both pass the same
 contract tests.
 
+The catalogue (:class:`CatalogRepository`) is read in the unit of work too, with the seats of
+each session: a seat is taken by a folder (:meth:`CatalogRepository.take_seat`) and given back
+(:meth:`CatalogRepository.give_back_seat`) in the same unit of work as the folder's change, and
+the commit checks again, inside the store's transaction, that no session has more seats taken
+than it offers (``Session.seats``; ``None`` is unlimited), whatever other threads and processes
+committed meanwhile. A store also carries the rules it works under (:attr:`Store.rulebook`,
+:attr:`Store.calendar`), so that every service reads the same ones.
+
 The contract, for every implementation:
 
 - ``get`` returns a private copy (changing it changes nothing stored) or raises
@@ -31,9 +39,23 @@ from typing import Protocol
 
 from formation.accounts import Account
 from formation.bookings import Booking, BookingStatus
-from formation.ids import AccountId, BookingId, HolderId
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.offers import Offer, Session
+from formation.ids import AccountId, BookingId, HolderId, OfferId, SessionId
+from formation.rules.rulebook import Rulebook
+from formation.search import CatalogIndex
 
-__all__ = ["AccountRepository", "BookingRepository", "Store", "UnitOfWork"]
+__all__ = [
+    "AccountRepository",
+    "BookingRepository",
+    "CatalogRepository",
+    "SESSION_FULL",
+    "Store",
+    "UnitOfWork",
+]
+
+SESSION_FULL = "booking.session_full"
+"""The code of the :class:`~formation.errors.Violation` of a seat asked in a full session."""
 
 
 class BookingRepository(Protocol):
@@ -80,6 +102,45 @@ class AccountRepository(Protocol):
         ...
 
 
+class CatalogRepository(Protocol):
+    """The stored catalogue as a unit of work reads it, and the seats taken in each session.
+
+    A seat belongs to a folder: taking it twice for the same folder, or giving back a seat the
+    folder does not hold, changes nothing (idempotent per folder). Seat changes are staged and
+    saved at commit with everything else of the unit of work.
+    """
+
+    def offer(self, offer_id: OfferId) -> Offer:
+        """The stored offer; ``NotFound`` if there is none."""
+        ...
+
+    def session(self, session_id: SessionId) -> Session:
+        """The stored session; ``NotFound`` if there is none."""
+        ...
+
+    def seats_taken(self, session_id: SessionId) -> int:
+        """How many seats of the session are taken, with this unit's staged changes."""
+        ...
+
+    def seat_holders(self, session_id: SessionId) -> frozenset[BookingId]:
+        """The folders holding a seat of the session, with this unit's staged changes."""
+        ...
+
+    def take_seat(self, session_id: SessionId, booking_id: BookingId) -> None:
+        """Stage a seat of the session for the folder (nothing if it holds one already).
+
+        Raises:
+            NotFound: no such session.
+            RuleViolation: ``booking.session_full``, every seat is taken; at commit too, when
+                other units took the last seats meanwhile (then nothing of the unit is saved).
+        """
+        ...
+
+    def give_back_seat(self, session_id: SessionId, booking_id: BookingId) -> None:
+        """Stage the return of the folder's seat (nothing if it holds none)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic change: read, stage, then :meth:`commit` (or leave to drop everything)."""
 
@@ -91,6 +152,11 @@ class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository:
         """The accounts."""
+        ...
+
+    @property
+    def catalog(self) -> CatalogRepository:
+        """The catalogue and the seats taken."""
         ...
 
     def commit(self) -> None:
@@ -114,7 +180,36 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    """Where folders and accounts live; opens units of work."""
+    """Where folders, accounts and the catalogue live; opens units of work.
+
+    A store is made with the rules it works under (``rulebook=``, ``calendar=``; by default
+    :meth:`Rulebook.default` and metropolitan France), and the services read them from it.
+    """
+
+    @property
+    def rulebook(self) -> Rulebook:
+        """The legal parameters every service on this store applies."""
+        ...
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """The business days every deadline on this store is counted in."""
+        ...
+
+    @property
+    def catalog(self) -> CatalogIndex:
+        """The search index of the stored catalogue."""
+        ...
+
+    def save_catalog(self, offers: Iterable[Offer] = (),
+                     sessions: Iterable[Session] = ()) -> None:
+        """Store offers and sessions (replacing those with the same ids), all or nothing.
+
+        Raises:
+            InvalidValue: not offers and sessions.
+            NotFound: a session of an offer neither stored nor given.
+        """
+        ...
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""

@@ -7,28 +7,47 @@ the store:
 - a folder: the version it was read at (``None`` for a new folder) and the folder to store;
   a second save in the same unit keeps the version first read;
 - an account: the ledger length it was read at (``None`` for a new account) and the working
-  copy; only the accounts added or saved are written at commit.
+  copy; only the accounts added or saved are written at commit;
+- a seat: per session and folder, taken (``True``) or given back (``False``); the last word
+  wins, and a change that matches what is stored is a no-op at commit (seats are idempotent
+  per folder).
 
 :class:`StagingUnitOfWork` holds that state and the repositories over it
-(:class:`StagedBookings`, :class:`StagedAccounts`); each adapter subclasses it and says how to
-read its store (:meth:`~StagingUnitOfWork._stored_booking`,
-:meth:`~StagingUnitOfWork._stored_bookings`, :meth:`~StagingUnitOfWork._stored_account`) and
-how to commit.
+(:class:`StagedBookings`, :class:`StagedAccounts`, :class:`StagedCatalog`); each adapter
+subclasses it and says how to read its store (:meth:`~StagingUnitOfWork._stored_booking`,
+:meth:`~StagingUnitOfWork._stored_bookings`, :meth:`~StagingUnitOfWork._stored_account`,
+:meth:`~StagingUnitOfWork._stored_seat_holders`, :meth:`~StagingUnitOfWork._catalog_index`)
+and how to commit.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TypeVar
 
 from formation.accounts import Account
 from formation.bookings import Booking, BookingStatus
-from formation.errors import DuplicateEntry, InvalidValue, NotFound
-from formation.ids import AccountId, BookingId, HolderId
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.offers import Offer, Session
+from formation.errors import DuplicateEntry, InvalidValue, NotFound, RuleViolation, Violation
+from formation.ids import AccountId, BookingId, HolderId, OfferId, SessionId
+from formation.ports import SESSION_FULL
+from formation.rules.rulebook import Rulebook
+from formation.search import CatalogIndex
 
-__all__ = ["StagedAccounts", "StagedBookings", "StagingUnitOfWork"]
+__all__ = [
+    "StagedAccounts",
+    "StagedBookings",
+    "StagedCatalog",
+    "StagingUnitOfWork",
+    "catalog_changes",
+    "check_rules",
+    "index_catalog_changes",
+    "session_full",
+]
 
 _Unit = TypeVar("_Unit", bound="StagingUnitOfWork")
 
@@ -114,6 +133,128 @@ class StagedAccounts:
         self._uow._saved_accounts.add(account.account_id)
 
 
+def session_full(session_id: str, taken: int, offered: int | None) -> RuleViolation:
+    """The refusal of a seat in a session whose ``taken`` seats are all it ``offered``."""
+    return RuleViolation([Violation(
+        SESSION_FULL,
+        f"session {session_id} has no seat left: {taken} taken of {offered} offered",
+        str(session_id))])
+
+
+def catalog_changes(offers: Iterable[Offer],
+                    sessions: Iterable[Session]) -> tuple[list[Offer], list[Session]]:
+    """The offers and sessions of a ``save_catalog`` call, checked, the last of each id kept.
+
+    Raises:
+        InvalidValue: a value that is not an offer (a session).
+    """
+    by_offer: dict[str, Offer] = {}
+    by_session: dict[str, Session] = {}
+    for offer in offers:
+        if not isinstance(offer, Offer):
+            raise InvalidValue(f"save_catalog takes Offer and Session records, got {offer!r}")
+        by_offer[offer.offer_id] = offer
+    for session in sessions:
+        if not isinstance(session, Session):
+            raise InvalidValue(f"save_catalog takes Offer and Session records, got {session!r}")
+        by_session[session.session_id] = session
+    return list(by_offer.values()), list(by_session.values())
+
+
+def index_catalog_changes(index: CatalogIndex, offers: list[Offer],
+                          sessions: list[Session]) -> None:
+    """Bring ``index`` up to date with saved offers and sessions, in place: the new ones added,
+    the others replaced (an offer keeps its sessions and its rating)."""
+    def indexed(find: Callable[[], object]) -> bool:
+        try:
+            find()
+        except NotFound:
+            return False
+        return True
+
+    known_offers = {o.offer_id for o in offers
+                    if indexed(functools.partial(index.offer, o.offer_id))}
+    known_sessions = {s.session_id for s in sessions
+                      if indexed(functools.partial(index.session, s.session_id))}
+    index.add([o for o in offers if o.offer_id not in known_offers],
+              [s for s in sessions if s.session_id not in known_sessions])
+    index.replace([o for o in offers if o.offer_id in known_offers],
+                  [s for s in sessions if s.session_id in known_sessions])
+
+
+def check_rules(rulebook: object, calendar: object) -> tuple[Rulebook, BusinessCalendar]:
+    """The rules a store is made with: ``None`` is the default rulebook (calendar).
+
+    Raises:
+        InvalidValue: not a ``Rulebook`` (a ``BusinessCalendar``).
+    """
+    if rulebook is None:
+        rulebook = Rulebook.default()
+    if not isinstance(rulebook, Rulebook):
+        raise InvalidValue(f"rulebook must be a Rulebook or None, got {rulebook!r}")
+    if calendar is None:
+        calendar = BusinessCalendar()
+    if not isinstance(calendar, BusinessCalendar):
+        raise InvalidValue(f"calendar must be a BusinessCalendar or None, got {calendar!r}")
+    return rulebook, calendar
+
+
+def _text_id(value: object, what: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidValue(f"{what} must be a non-empty string, got {value!r}")
+
+
+class StagedCatalog:
+    """The catalogue of a unit of work: the store's offers and sessions, the seats staged."""
+
+    def __init__(self, uow: StagingUnitOfWork) -> None:
+        self._uow = uow
+
+    def offer(self, offer_id: OfferId) -> Offer:
+        try:
+            return self._uow._catalog_index().offer(offer_id)
+        except NotFound:
+            raise NotFound(f"no offer {offer_id!r} in the stored catalogue") from None
+
+    def session(self, session_id: SessionId) -> Session:
+        try:
+            return self._uow._catalog_index().session(session_id)
+        except NotFound:
+            raise NotFound(f"no session {session_id!r} in the stored catalogue") from None
+
+    def seat_holders(self, session_id: SessionId) -> frozenset[BookingId]:
+        _text_id(session_id, "a session id")
+        holders = set(self._uow._stored_seat_holders(session_id))
+        for (session, booking_id), taken in self._uow._staged_seats.items():
+            if session == session_id:
+                if taken:
+                    holders.add(BookingId(booking_id))
+                else:
+                    holders.discard(BookingId(booking_id))
+        return frozenset(holders)
+
+    def seats_taken(self, session_id: SessionId) -> int:
+        return len(self.seat_holders(session_id))
+
+    def take_seat(self, session_id: SessionId, booking_id: BookingId) -> None:
+        _text_id(booking_id, "a folder id")
+        session = self.session(session_id)
+        holders = self.seat_holders(session_id)
+        if booking_id in holders:
+            return
+        if session.seats is not None and len(holders) >= session.seats:
+            raise session_full(session.session_id, len(holders), session.seats)
+        self._uow._staged_seats[(session_id, booking_id)] = True
+
+    def give_back_seat(self, session_id: SessionId, booking_id: BookingId) -> None:
+        _text_id(session_id, "a session id")
+        _text_id(booking_id, "a folder id")
+        if booking_id in self.seat_holders(session_id):
+            self._uow._staged_seats[(session_id, booking_id)] = False
+        else:
+            self._uow._staged_seats.pop((session_id, booking_id), None)
+
+
 class StagingUnitOfWork(abc.ABC):
     """What a unit of work staged; a store's unit of work adds how to read and to commit."""
 
@@ -123,8 +264,11 @@ class StagingUnitOfWork(abc.ABC):
         # account id -> (ledger length read, or None for a new account; the working copy)
         self._loaded_accounts: dict[str, tuple[int | None, Account]] = {}
         self._saved_accounts: set[str] = set()
+        # (session id, booking id) -> True: the folder takes a seat; False: gives it back
+        self._staged_seats: dict[tuple[str, str], bool] = {}
         self._bookings = StagedBookings(self)
         self._accounts = StagedAccounts(self)
+        self._catalog = StagedCatalog(self)
         self.committed = False
 
     @property
@@ -136,6 +280,19 @@ class StagingUnitOfWork(abc.ABC):
     def accounts(self) -> StagedAccounts:
         """The accounts."""
         return self._accounts
+
+    @property
+    def catalog(self) -> StagedCatalog:
+        """The catalogue and the seats taken."""
+        return self._catalog
+
+    def _seat_changes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The staged seats, by session: the folders taking one, the folders giving one back."""
+        takes: dict[str, set[str]] = {}
+        returns: dict[str, set[str]] = {}
+        for (session_id, booking_id), taken in self._staged_seats.items():
+            (takes if taken else returns).setdefault(session_id, set()).add(booking_id)
+        return takes, returns
 
     def __enter__(self: _Unit) -> _Unit:
         return self
@@ -149,6 +306,7 @@ class StagingUnitOfWork(abc.ABC):
         self._staged_bookings.clear()
         self._loaded_accounts.clear()
         self._saved_accounts.clear()
+        self._staged_seats.clear()
 
     @abc.abstractmethod
     def commit(self) -> None:
@@ -166,3 +324,11 @@ class StagingUnitOfWork(abc.ABC):
     @abc.abstractmethod
     def _stored_account(self, account_id: str) -> Account | None:
         """A private copy of the stored account, or ``None`` if there is none."""
+
+    @abc.abstractmethod
+    def _stored_seat_holders(self, session_id: str) -> frozenset[BookingId]:
+        """The folders holding a seat of the session, as stored."""
+
+    @abc.abstractmethod
+    def _catalog_index(self) -> CatalogIndex:
+        """The index of the stored catalogue."""

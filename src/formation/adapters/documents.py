@@ -61,6 +61,7 @@ from formation.catalog.offers import (
     Modality,
     Offer,
     Option,
+    OptionGroup,
     Organism,
     Place,
     Session,
@@ -69,7 +70,7 @@ from formation.errors import FormationError, InvalidValue
 from formation.funding import FundingPlan
 from formation.holders import Holder
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId
-from formation.ledger import Entry, EntryKind, Source, _plain_rights_ledger_ok
+from formation.ledger import Entry, EntryKind, Source
 from formation.money import Euros
 from formation.reviews import RatingSummary, Review
 from formation.rules.actions import ActionType
@@ -88,6 +89,7 @@ __all__ = [
     "catalog_from_data",
     "catalog_from_rows",
     "entry_from_data",
+    "entry_text",
     "entry_to_data",
     "offer_row_data",
     "offer_to_row",
@@ -135,6 +137,37 @@ def entry_to_data(entry: Entry) -> dict[str, Any]:
     return data
 
 
+_quote = json.encoder.encode_basestring  # a JSON string as json.dumps(ensure_ascii=False)
+
+
+def entry_text(entry: Entry) -> str:
+    """The compact JSON text of :func:`entry_to_data` (what a store keeps), written directly.
+
+    The fast path of ``json.dumps(entry_to_data(entry), ensure_ascii=False,
+    separators=(",", ":"))``, its reference: ``tests/test_store_bulk.py`` holds them equal.
+    """
+    text = (f'{{"entry_id":{_quote(entry.entry_id)},"kind":"{entry.kind.value}",'
+            f'"amount":{entry.amount.cents},"effective":"{entry.effective.isoformat()}",'
+            f'"source":"{entry.source.value}"')
+    if entry.top_up is not None:
+        text += f',"top_up":{_quote(entry.top_up)}'
+    if entry.booking is not None:
+        text += f',"booking":{_quote(entry.booking)}'
+    if entry.year is not None:
+        text += f',"year":{entry.year}'
+    hours = entry.hours
+    if hours:
+        text += f',"hours":"{hours.numerator}/{hours.denominator}"'
+    if entry.earmarked_offers:
+        text += ',"earmarked_offers":[' + ",".join(map(_quote, sorted(entry.earmarked_offers))) + "]"
+    if entry.earmarked_certifications:
+        text += (',"earmarked_certifications":['
+                 + ",".join(map(_quote, sorted(entry.earmarked_certifications))) + "]")
+    if entry.note:
+        text += f',"note":{_quote(entry.note)}'
+    return text + "}"
+
+
 def _bad(path: str, expected: str, value: object) -> InvalidValue:
     return InvalidValue(f"{path}: expected {expected}, got {type(value).__name__} {value!r}")
 
@@ -162,7 +195,20 @@ _PLAIN_KEYS = _ENTRY_KEYS - {"hours", "earmarked_offers", "earmarked_certificati
 
 
 def entry_from_data(data: object, path: str = "data") -> Entry:
-    """Rebuild a ledger entry from its plain data; an error names the path of the bad field."""
+    """Rebuild a ledger entry from its plain data; an error names the path of the bad field.
+
+    The common shape is read by :func:`_entry_from_plain_data` (the fast path), anything else
+    by :func:`_checked_entry` (the reference, which checks each field on its own); a
+    differential property test (``tests/test_documents.py``) holds the two equal.
+    """
+    entry = _entry_from_plain_data(data, path)
+    return entry if entry is not None else _checked_entry(data, path)
+
+
+def _entry_from_plain_data(data: object, path: str) -> Entry | None:
+    """The fast path of :func:`_checked_entry`: the common shape read at once (every field of
+    an exact JSON type, no hours nor earmarks), the record still built through ``Entry`` with
+    its checks; ``None`` for anything unusual (the reference then names the problem)."""
     if data.__class__ is dict and data.keys() <= _PLAIN_KEYS:
         # the common shape, read at once; anything unusual goes the careful way below
         fields: dict[str, Any] = data
@@ -191,10 +237,11 @@ def entry_from_data(data: object, path: str = "data") -> Entry:
                                  top_up=top_up, booking=booking, year=year, note=note)
                 except FormationError as error:
                     raise InvalidValue(f"{path}: {error}") from None
-    return _checked_entry(data, path)
+    return None
 
 
 def _checked_entry(data: object, path: str) -> Entry:
+    """The reference decoder of an entry: each field checked on its own, then ``Entry``."""
     if not isinstance(data, dict):
         raise _bad(path, "an object for Entry", data)
     if not data.keys() <= _ENTRY_KEYS:
@@ -311,7 +358,7 @@ _SESSION_REQUIRED = frozenset({"session_id", "offer_id", "start", "end"})
 _OFFER_KEYS = frozenset(f.alias or f.name for f in attrs.fields(Offer))
 _OFFER_REQUIRED = frozenset(f.alias or f.name for f in attrs.fields(Offer)
                             if f.default is attrs.NOTHING)
-_OPTION_KEYS = frozenset({"option_id", "label", "price", "cpf_fundable"})
+_OPTION_KEYS = frozenset(f.alias or f.name for f in attrs.fields(Option))
 _MODALITIES: dict[Any, Modality] = {m.value: m for m in Modality}
 _ACTION_TYPES: dict[Any, ActionType] = {a.value: a for a in ActionType}
 
@@ -334,9 +381,12 @@ def _option_key(data: dict[str, Any]) -> tuple[object, ...] | None:
     if not data.keys() <= _OPTION_KEYS:
         return None
     get = data.get
-    price, fundable = get("price"), get("cpf_fundable", True)
+    price, fundable, hours = get("price"), get("cpf_fundable", True), get("hours", 0)
+    requires, excludes = get("requires", []), get("excludes", [])
     return (get("option_id"), get("label"), price, price.__class__, fundable,
-            fundable.__class__)
+            fundable.__class__, hours, hours.__class__,
+            tuple(requires) if requires.__class__ is list else requires,
+            tuple(excludes) if excludes.__class__ is list else excludes)
 
 
 def _certification_key(data: dict[str, Any]) -> tuple[object, ...] | None:
@@ -386,6 +436,9 @@ def _day_or_none(text: object) -> date | bool | None:
 
 
 def _fast_sessions(place: _Cached) -> Any:
+    """The fast path of ``from_data(Session, …)`` (its reference, through
+    :func:`_bulk_decoder`): the common shape read field by field, every ``Session`` still built
+    with its checks; ``tests/test_store_bulk.py`` holds the two equal on odd data."""
     slow = _bulk_decoder(Session, {"place": _Shared(Place | None)})
 
     def decode(data: object, path: str) -> Session:
@@ -437,6 +490,8 @@ class _SameData:
 
 
 def _fast_offers(organism: _SameData, certification: _Cached, option: _Cached) -> Any:
+    """The fast path of ``from_data(Offer, …)`` (its reference, through :func:`_bulk_decoder`),
+    held equal to it by ``tests/test_store_bulk.py`` like :func:`_fast_sessions`."""
     slow = _bulk_decoder(Offer, {"organism": _Shared(Organism),
                                  "certification": _Shared(Certification | None)})
 
@@ -448,6 +503,7 @@ def _fast_offers(organism: _SameData, certification: _Cached, option: _Cached) -
                                              get("duration_hours"))
             who, what = get("organism"), get("certification")
             formacodes, nsf, options = get("formacodes"), get("nsf_codes", []), get("options", [])
+            groups = get("option_groups", [])  # a personalisable offer: decoded below
             summary = get("summary", "")
             try:
                 modality = _MODALITIES.get(get("modality"))
@@ -459,7 +515,8 @@ def _fast_offers(organism: _SameData, certification: _Cached, option: _Cached) -
                     and who.__class__ is dict and (what is None or what.__class__ is dict) \
                     and modality is not None and action_type is not None \
                     and formacodes.__class__ is list and nsf.__class__ is list \
-                    and options.__class__ is list and summary.__class__ is str:
+                    and options.__class__ is list and summary.__class__ is str \
+                    and groups.__class__ is list and not groups:
                 try:
                     return Offer(
                         OfferId(offer_id), organism(who, f"{path}.organism"), title,
@@ -510,8 +567,15 @@ _OFFER_PARTS = frozenset({"organism", "certification", "formacodes", "nsf_codes"
 
 
 def offer_to_row(offer: Offer, part: Any) -> tuple[object, ...]:
-    """An offer's row: its codec data by column, ``part(data)`` giving a sub-record's number."""
+    """An offer's row: its codec data by column, ``part(data)`` giving a sub-record's number.
+
+    The option groups of a personalisable offer share the part of its options: the part is
+    then ``{"options": [...], "option_groups": [...]}`` instead of the list of options.
+    """
     data = CODEC.encode(offer)["data"]
+    groups = data.pop("option_groups")
+    if groups:
+        data["options"] = {"options": data["options"], "option_groups": groups}
     return tuple(None if data[name] is None else part(data[name]) if name in _OFFER_PARTS
                  else data[name] for name in OFFER_COLUMNS)
 
@@ -538,9 +602,16 @@ def offer_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dic
     values = tuple(row)
     if len(values) != len(OFFER_COLUMNS):
         raise InvalidValue(f"{path}: a row of {len(values)} columns, not {len(OFFER_COLUMNS)}")
-    return {name: (None if value is None else _part_data(parts, value, f"{path}.{name}"))
+    data = {name: (None if value is None else _part_data(parts, value, f"{path}.{name}"))
             if name in _OFFER_PARTS else value
             for name, value in zip(OFFER_COLUMNS, values, strict=True)}
+    choices = data["options"]
+    if choices.__class__ is dict:  # a personalisable offer's options and groups
+        if choices.keys() != {"options", "option_groups"}:
+            raise InvalidValue(f"{path}.options: expected a list of options, or an object of "
+                               f"options and option_groups, got {choices!r}")
+        data["options"], data["option_groups"] = choices["options"], choices["option_groups"]
+    return data
 
 
 def session_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dict[str, Any]:
@@ -593,10 +664,14 @@ def _strings(data: Any) -> tuple[str, ...]:
     return tuple(data)
 
 
-def _options(data: Any) -> tuple[Option, ...]:
+def _options(data: Any) -> tuple[tuple[Option, ...], tuple[OptionGroup, ...]]:
+    """A part of options: a list of them, or an object of options and option groups."""
+    if data.__class__ is dict and data.keys() == {"options", "option_groups"}:
+        return (from_data(tuple[Option, ...], data["options"], "part.options"),
+                from_data(tuple[OptionGroup, ...], data["option_groups"], "part.option_groups"))
     if data.__class__ is not list:
         raise InvalidValue(f"not a list of options: {data!r}")
-    return tuple(from_data(Option, o, "part") for o in data)
+    return tuple(from_data(Option, o, "part") for o in data), ()
 
 
 def catalog_from_rows(
@@ -632,7 +707,7 @@ def catalog_from_rows(
                     None if certification is None else certifications[certification],
                     lists[formacodes], euros[price], hours,
                     modalities[modality], action_types[action_type], summary,
-                    lists[nsf], choices[option_part]))
+                    lists[nsf], *choices[option_part]))
                 continue
         except (FormationError, TypeError, ValueError, KeyError):
             pass  # decoded again below, which names the field
@@ -691,72 +766,26 @@ def account_from_data(data: object, path: str = "data") -> Account:
         raise InvalidValue(f"{path}.entries: {error}") from None
 
 
-_quote = json.encoder.encode_basestring  # a JSON string as json.dumps(ensure_ascii=False)
-_PLAIN_ACCOUNT_KEYS = frozenset({"account_id", "holder_id", "entries"})
-_PLAIN_ENTRY_KEYS = frozenset({"entry_id", "kind", "amount", "effective", "source", "booking",
-                               "year", "note"})
-_PLAIN_KINDS = frozenset({EntryKind.ANNUAL_CREDIT.value, EntryKind.HOLD.value,
-                          EntryKind.RELEASE.value, EntryKind.DEBIT.value,
-                          EntryKind.REFUND.value})
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _day_parts(text: str) -> tuple[int, str] | None:
-    """An ISO date's ordinal and canonical text (``None``: not a date the codec reads)."""
-    day = _iso_day(text)
-    return None if day is None else (day.toordinal(), day.isoformat())
-
-
 def plain_account_rows(data: object) -> tuple[str, str, list[tuple[str, str]]] | None:
-    """The bulk path of :func:`account_from_data`, for a store's import of common ledgers.
+    """An account's data as a store keeps it, for a store's bulk import (``None``: refused).
 
-    For an account whose entries are all annual credits and booking moves (hold, release,
-    debit, refund) on the rights, with plain fields: the account id, the holder id and, per
-    entry, its id and the JSON text of :func:`entry_to_data` (what a store keeps), without
-    building the records, after the same checks (each entry valid, the ledger replayed:
-    :func:`formation.ledger._plain_rights_ledger_ok`). ``None`` for anything else, bad data
-    included: decode with :func:`account_from_data` then, which names the problem. Never
-    returns rows for data :func:`account_from_data` would refuse.
+    The account is decoded by :func:`account_from_data`: every entry built as an
+    :class:`~formation.ledger.Entry` with its own checks, and the whole ledger replayed at
+    once through :meth:`Ledger.extend <formation.ledger.Ledger.extend>` (the batch: the same
+    checks as appending each). The result is the account id, the holder id and, per entry, its
+    id and the JSON text of :func:`entry_to_data` (:func:`entry_text`, what a store keeps). ``None`` for data that
+    :func:`account_from_data` refuses, and for a ledger that gives one entry twice (a no-op the
+    codec keeps): decode it with :func:`account_from_data` then, which names the problem.
     """
-    if data.__class__ is not dict or not data.keys() <= _PLAIN_ACCOUNT_KEYS:
+    try:
+        account = account_from_data(data)
+    except FormationError:
         return None
-    account_id, holder_id = data.get("account_id"), data.get("holder_id")
-    raw = data.get("entries")
-    if account_id.__class__ is not str or holder_id.__class__ is not str or not account_id \
-            or not holder_id or raw.__class__ is not list:
+    entries = account.entries
+    if not isinstance(data, dict) or len(data.get("entries", ())) != len(entries):
         return None
-    checks: list[tuple[str, str, int, int, str | None, int | None]] = []
-    rows: list[tuple[str, str]] = []
-    for item in raw:
-        if item.__class__ is not dict or not item.keys() <= _PLAIN_ENTRY_KEYS:
-            return None
-        get = item.get
-        entry_id, kind, amount = get("entry_id"), get("kind"), get("amount")
-        effective, booking, year = get("effective"), get("booking"), get("year")
-        note = get("note", "")
-        if entry_id.__class__ is not str or kind.__class__ is not str \
-                or kind not in _PLAIN_KINDS or amount.__class__ is not int \
-                or effective.__class__ is not str or get("source") != "droits" \
-                or get("source").__class__ is not str \
-                or (booking is not None and booking.__class__ is not str) \
-                or (year is not None and year.__class__ is not int) or note.__class__ is not str:
-            return None
-        day = _day_parts(effective)
-        if day is None:
-            return None
-        checks.append((entry_id, kind, amount, day[0], booking, year))
-        text = (f'{{"entry_id":{_quote(entry_id)},"kind":"{kind}","amount":{amount},'
-                f'"effective":"{day[1]}","source":"droits"')
-        if booking is not None:
-            text += f',"booking":{_quote(booking)}'
-        if year is not None:
-            text += f',"year":{year}'
-        if note:
-            text += f',"note":{_quote(note)}'
-        rows.append((entry_id, text + "}"))
-    if not _plain_rights_ledger_ok(checks):
-        return None
-    return account_id, holder_id, rows
+    return (account.account_id, account.holder_id,
+            [(e.entry_id, entry_text(e)) for e in entries])
 
 
 # -- folders: the funding plan's rulebook stays out -----------------------------------------

@@ -13,6 +13,10 @@ everything or nothing.
   since it read the account, only if no one appended in between — or, if every one of them is
   stored already, identical, it appends nothing (appends are idempotent by entry id: the retry
   of a commit whose answer was lost).
+- The catalogue (:meth:`MemoryStore.save_catalog`) is kept with its search index
+  (:attr:`MemoryStore.catalog`, updated in place), and the seats of each session by folder: the
+  commit counts them again under the lock, so that no session ever has more seats taken than
+  it offers.
 
 >>> from formation.accounts import Account
 >>> from formation.ids import AccountId, HolderId
@@ -28,26 +32,85 @@ everything or nothing.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 import attrs
 
 from formation.accounts import Account
-from formation.adapters._staging import StagingUnitOfWork
+from formation.adapters._staging import (
+    StagingUnitOfWork,
+    catalog_changes,
+    check_rules,
+    index_catalog_changes,
+    session_full,
+)
 from formation.bookings import Booking, BookingStatus
-from formation.errors import ConflictError, DuplicateEntry
-from formation.ids import AccountId, HolderId
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.offers import Offer, Session
+from formation.errors import ConflictError, DuplicateEntry, NotFound
+from formation.ids import AccountId, BookingId, HolderId
 from formation.ledger import Entry
+from formation.rules.rulebook import Rulebook
+from formation.search import CatalogIndex
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
 
 class MemoryStore:
-    """Folders and accounts in memory, shared safely between threads (see the module doc)."""
+    """Folders, accounts and the catalogue in memory, shared safely between threads (see the
+    module doc).
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    Args:
+        rulebook: the legal parameters the services apply on this store (default:
+            :meth:`Rulebook.default`).
+        calendar: the business days its deadlines are counted in (default: metropolitan
+            France).
+    """
+
+    def __init__(self, *, rulebook: Rulebook | None = None,
+                 calendar: BusinessCalendar | None = None) -> None:
+        self._rulebook, self._calendar = check_rules(rulebook, calendar)
+        self._lock = threading.RLock()
         self._bookings: dict[str, Booking] = {}
         self._accounts: dict[str, tuple[AccountId, HolderId, tuple[Entry, ...]]] = {}
+        self._offers: dict[str, Offer] = {}
+        self._sessions: dict[str, Session] = {}
+        self._seats: dict[str, frozenset[BookingId]] = {}
+        self._catalog = CatalogIndex(rulebook=self._rulebook)
+
+    @property
+    def rulebook(self) -> Rulebook:
+        """The legal parameters the services apply on this store."""
+        return self._rulebook
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """The business days deadlines are counted in on this store."""
+        return self._calendar
+
+    @property
+    def catalog(self) -> CatalogIndex:
+        """The search index of the stored catalogue (kept up to date in place)."""
+        return self._catalog
+
+    def save_catalog(self, offers: Iterable[Offer] = (),
+                     sessions: Iterable[Session] = ()) -> None:
+        """Store offers and sessions (replacing those with the same ids), all or nothing.
+
+        Raises:
+            InvalidValue: not offers and sessions.
+            NotFound: a session of an offer neither stored nor given.
+        """
+        new_offers, new_sessions = catalog_changes(offers, sessions)
+        with self._lock:
+            given = {o.offer_id for o in new_offers}
+            for session in new_sessions:
+                if session.offer_id not in given and session.offer_id not in self._offers:
+                    raise NotFound(f"a session names offer {session.offer_id!r}, which is "
+                                   "not stored")
+            index_catalog_changes(self._catalog, new_offers, new_sessions)
+            self._offers.update((o.offer_id, o) for o in new_offers)
+            self._sessions.update((s.session_id, s) for s in new_sessions)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """A new unit of work on this store."""
@@ -89,14 +152,24 @@ class MemoryUnitOfWork(StagingUnitOfWork):
         found = self._store._account(account_id)
         return None if found is None else Account(found[0], found[1], found[2])
 
+    def _stored_seat_holders(self, session_id: str) -> frozenset[BookingId]:
+        with self._store._lock:
+            return self._store._seats.get(session_id, frozenset())
+
+    def _catalog_index(self) -> CatalogIndex:
+        return self._store._catalog
+
     def commit(self) -> None:
         """Apply everything staged, all or nothing.
 
         Raises:
             ConflictError: a folder or an account moved on since this unit read it.
             DuplicateEntry: a new folder or account whose id was stored in the meantime.
+            RuleViolation: ``booking.session_full``, other units took the last seats of a
+                session this unit takes one of.
         """
         store = self._store
+        takes, returns = self._seat_changes()
         with store._lock:
             # 1. check everything
             for booking_id, (read, _booking) in self._staged_bookings.items():
@@ -125,6 +198,17 @@ class MemoryUnitOfWork(StagingUnitOfWork):
                     raise ConflictError(
                         f"account {account_id!r} is at version {have}, this change was based "
                         f"on version {read_length}: reload and retry")
+            seats: dict[str, frozenset[BookingId]] = {}
+            for session_id in takes.keys() | returns.keys():
+                held: set[str] = set(store._seats.get(session_id, frozenset()))
+                added = takes.get(session_id, set()) - held
+                held |= added
+                held -= returns.get(session_id, set())
+                session = store._sessions.get(session_id)
+                if added and session is not None and session.seats is not None and \
+                        len(held) > session.seats:
+                    raise session_full(session_id, len(held) - len(added), session.seats)
+                seats[session_id] = frozenset(BookingId(b) for b in held)
             # 2. apply (nothing below can fail)
             for booking_id, (read, booking) in self._staged_bookings.items():
                 version = 1 if read is None else read + 1
@@ -133,6 +217,7 @@ class MemoryUnitOfWork(StagingUnitOfWork):
                 _, account = self._loaded_accounts[account_id]
                 store._accounts[account_id] = (account.account_id, account.holder_id,
                                                account.entries)
+            store._seats.update(seats)
         self.committed = True
         self.rollback()
 

@@ -16,6 +16,9 @@ Never edit a migration once released: add the next one.
   store then parses a few thousand parts, not a document per offer and per session. The rows
   of schema 2 are converted in SQL (``json_extract``); a document that is not JSON fails the
   migration, which then changes nothing.
+- 4: the seats taken in each session, one row per session and folder holding a seat; and the
+  store's settings (the rulebook and the business calendar it keeps, when they are not the
+  library's defaults) as codec data.
 """
 
 from __future__ import annotations
@@ -177,6 +180,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE session_rows RENAME TO sessions",
         "CREATE INDEX sessions_by_offer ON sessions (offer_id)",
         "UPDATE counters SET value = value + 1 WHERE name = 'catalog'",
+    )),
+    Migration(4, "the seats taken in each session, and the store's settings", (
+        """CREATE TABLE seats (
+               session_id TEXT NOT NULL,
+               booking_id TEXT NOT NULL,
+               PRIMARY KEY (session_id, booking_id)
+           ) WITHOUT ROWID""",
+        """CREATE TABLE settings (
+               name TEXT PRIMARY KEY,
+               data TEXT NOT NULL
+           ) WITHOUT ROWID""",
     )),
 )
 """Every migration, in order; ``MIGRATIONS[n - 1].number == n``."""

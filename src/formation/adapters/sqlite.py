@@ -22,7 +22,16 @@ The embedded default store, on :mod:`sqlite3` from the standard library:
   open and rebuilt when the stored catalogue changed (in any process). An offer or a session
   is a row of typed columns, its sub-records (organism, certification, formacodes, options,
   place…) JSON parts stored once each and shared (schema 3), so that opening a store reads
-  columns and a few thousand parts rather than a JSON document per record.
+  columns and a few thousand parts rather than a JSON document per record;
+- *the seats*: one row per session and folder holding a seat; a commit that takes seats counts
+  them again inside its transaction, so that across threads and processes no session ever has
+  more seats taken than it offers (the unit of work is then refused with ``RuleViolation``
+  ``booking.session_full`` and nothing of it is written);
+- *the rules it works under*: :attr:`SqliteStore.rulebook` and :attr:`SqliteStore.calendar`.
+  A rulebook (calendar) other than the library's default, given when the file is first opened
+  with it, is kept in the file (table ``settings``, as codec data) and used by every later
+  opening; opening the file with another one is a ``StorageError`` (the money of a folder
+  follows one rulebook). A file without one follows the default of the library that opens it.
 
 Records are stored as the plain JSON data of :data:`formation.adapters.documents.CODEC`; every
 read decodes them with every check of the records, so a damaged row is a ``StorageError``
@@ -54,14 +63,20 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from formation.accounts import Account
-from formation.adapters._staging import StagingUnitOfWork
+from formation.adapters._staging import (
+    StagingUnitOfWork,
+    catalog_changes,
+    check_rules,
+    index_catalog_changes,
+    session_full,
+)
 from formation.adapters.codec import SCHEMA_VERSION, to_data
 from formation.adapters.documents import (
     CODEC,
@@ -71,7 +86,7 @@ from formation.adapters.documents import (
     booking_from_data,
     catalog_from_rows,
     entry_from_data,
-    entry_to_data,
+    entry_text,
     offer_row_data,
     offer_to_row,
     plain_account_rows,
@@ -80,6 +95,8 @@ from formation.adapters.documents import (
 )
 from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
 from formation.bookings import Booking, BookingStatus, Transition
+from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.territories import Territory
 from formation.catalog.offers import Offer, Session
 from formation.catalog.search import CatalogIndex
 from formation.errors import (
@@ -91,8 +108,9 @@ from formation.errors import (
     StorageError,
 )
 from formation.funding import FundingPlan
-from formation.ids import AccountId, HolderId
+from formation.ids import AccountId, BookingId, HolderId
 from formation.ledger import Entry
+from formation.rules.rulebook import Rulebook
 
 __all__ = ["ImportSummary", "SqliteStore", "SqliteUnitOfWork"]
 
@@ -151,15 +169,25 @@ class SqliteStore:
             (``synchronous=FULL``), so it survives a power loss. ``False``
             (``synchronous=NORMAL``): a commit survives the process being killed, not the
             machine stopping; many times faster on disks with a slow flush.
+        rulebook: the legal parameters the services apply on this store. ``None`` (the
+            default): the rulebook the file keeps, else :meth:`Rulebook.default`. Another one
+            is kept in the file when it keeps none yet (see the module docstring).
+        calendar: the business days deadlines are counted in, kept as the rulebook is
+            (default: the file's, else metropolitan France).
 
     Raises:
         StorageError: the file cannot be opened or created, is not a formation store (a foreign
-            or damaged file), or has a newer schema than this library.
+            or damaged file), has a newer schema than this library, or keeps another rulebook
+            (calendar) than the one given.
+        InvalidValue: ``rulebook`` (``calendar``) is not a ``Rulebook`` (``BusinessCalendar``).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
                  max_size: int | None = None, durable: bool = True,
-                 index_catalog: bool = True) -> None:
+                 index_catalog: bool = True, rulebook: Rulebook | None = None,
+                 calendar: BusinessCalendar | None = None) -> None:
+        if rulebook is not None or calendar is not None:
+            check_rules(rulebook, calendar)
         self.path = os.fspath(path)
         self._lock = threading.RLock()
         try:
@@ -169,6 +197,7 @@ class SqliteStore:
             raise _storage_error(error, self.path, "opening") from None
         try:
             self._open(max_size, durable)
+            self._rulebook, self._calendar = self._settle_rules(rulebook, calendar)
         except BaseException:
             self._db.close()
             raise
@@ -246,6 +275,47 @@ class SqliteStore:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+
+    def _settle_rules(self, rulebook: Rulebook | None,
+                      calendar: BusinessCalendar | None) -> tuple[Rulebook, BusinessCalendar]:
+        """The rules of the store: those the file keeps, or those given (kept if not the
+        defaults); another one than the file keeps is refused."""
+        return (self._setting("rulebook", rulebook, Rulebook.default(), _rulebook_from_data),
+                self._setting("calendar", calendar, BusinessCalendar(), _calendar_from_data))
+
+    def _setting(self, name: str, wanted: _Rules | None, default: _Rules,
+                 decode: Callable[[object], _Rules]) -> _Rules:
+        if not self._query("SELECT 1 FROM sqlite_master WHERE name = 'settings'"):
+            return default if wanted is None else wanted  # a schema before settings (tests)
+        rows = self._query("SELECT data FROM settings WHERE name = ?", (name,))
+        if not rows and wanted is not None and wanted != default:
+            with self._transaction("opening") as db:  # kept, unless another process was first
+                db.execute("INSERT OR IGNORE INTO settings (name, data) VALUES (?, ?)",
+                           (name, _dumps(_setting_data(wanted))))
+                rows = db.execute("SELECT data FROM settings WHERE name = ?",
+                                  (name,)).fetchall()
+        if not rows:
+            return default if wanted is None else wanted
+        try:
+            stored = decode(_loads(rows[0][0]))
+        except (ValueError, TypeError, FormationError) as error:
+            raise StorageError(f"store {self.path!r}: the stored {name} cannot be read "
+                               f"({error})") from None
+        if wanted is not None and wanted != stored:
+            raise StorageError(
+                f"store {self.path!r} keeps its own {name}, and another one was given: open it "
+                f"without {name}= (or with the {name} it keeps); nothing was changed")
+        return stored
+
+    @property
+    def rulebook(self) -> Rulebook:
+        """The legal parameters the services apply on this store."""
+        return self._rulebook
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """The business days deadlines are counted in on this store."""
+        return self._calendar
 
     @property
     def schema_version(self) -> int:
@@ -430,7 +500,7 @@ class SqliteStore:
                         entries: Iterable[Entry]) -> None:
         db.executemany(
             "INSERT INTO entries (account_id, position, entry_id, data) VALUES (?, ?, ?, ?)",
-            ((account_id, position, e.entry_id, _dumps(entry_to_data(e)))
+            ((account_id, position, e.entry_id, entry_text(e))
              for position, e in enumerate(entries, start)))
 
     # -- the catalogue ---------------------------------------------------------------------------
@@ -454,7 +524,7 @@ class SqliteStore:
             try:
                 offers, sessions = self._load_catalog()
                 try:
-                    self._catalog = CatalogIndex(offers, sessions)
+                    self._catalog = CatalogIndex(offers, sessions, rulebook=self._rulebook)
                 except FormationError as error:
                     raise StorageError(f"store {self.path!r}: the stored catalogue is not "
                                        f"consistent ({error})") from None
@@ -479,13 +549,19 @@ class SqliteStore:
             InvalidValue: not offers and sessions.
             NotFound: a session of an offer neither stored nor given.
         """
-        offers = list(offers)
-        sessions = list(sessions)
-        for value, kind in [*((o, Offer) for o in offers), *((s, Session) for s in sessions)]:
-            if not isinstance(value, kind):
-                raise InvalidValue(f"save_catalog takes Offer and Session records, got {value!r}")
-        with self._transaction("saving the catalogue") as db:
-            self._put_catalog(db, offers, sessions, replace=True)
+        offers, sessions = catalog_changes(offers, sessions)
+        with self._lock:
+            with self._transaction("saving the catalogue") as db:
+                before = db.execute("SELECT value FROM counters WHERE name = 'catalog'"
+                                    ).fetchone()[0]
+                self._put_catalog(db, offers, sessions, replace=True)
+            if self._catalog is not None and before == self._catalog_version:
+                # nobody changed the catalogue in between: the index follows in place
+                try:
+                    index_catalog_changes(self._catalog, offers, sessions)
+                    self._catalog_version = before + 1
+                except FormationError:
+                    self._catalog = None  # rebuilt from the file when next read
 
     def _put_catalog(self, db: sqlite3.Connection, offers: list[Offer], sessions: list[Session],
                      *, replace: bool) -> None:
@@ -505,6 +581,38 @@ class SqliteStore:
             if not db.execute("SELECT 1 FROM offers WHERE offer_id = ?", (offer_id,)).fetchone():
                 raise NotFound(f"a session names offer {offer_id!r}, which is not stored")
         db.execute("UPDATE counters SET value = value + 1 WHERE name = 'catalog'")
+
+    # -- seats -----------------------------------------------------------------------------------
+    def _seat_holders(self, session_id: str) -> frozenset[BookingId]:
+        rows = self._query("SELECT booking_id FROM seats WHERE session_id = ?", (session_id,))
+        return frozenset(BookingId(booking_id) for (booking_id,) in rows)
+
+    def _write_seats(self, db: sqlite3.Connection, takes: dict[str, set[str]],
+                     returns: dict[str, set[str]]) -> None:
+        """Give back and take seats; a session left with more seats taken than it offers is
+        ``RuleViolation`` ``booking.session_full`` (the transaction then writes nothing)."""
+        for session_id, folders in sorted(returns.items()):
+            db.executemany("DELETE FROM seats WHERE session_id = ? AND booking_id = ?",
+                           [(session_id, booking_id) for booking_id in sorted(folders)])
+        for session_id, folders in sorted(takes.items()):
+            added = 0
+            for booking_id in sorted(folders):
+                added += db.execute("INSERT OR IGNORE INTO seats (session_id, booking_id) "
+                                    "VALUES (?, ?)", (session_id, booking_id)).rowcount
+            if not added:
+                continue
+            row = db.execute("SELECT seats FROM sessions WHERE session_id = ?",
+                             (session_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no session {session_id!r} in the stored catalogue")
+            offered = row[0]
+            if offered is not None and (type(offered) is not int or offered < 0):
+                raise StorageError(f"store {self.path!r}: the stored session {session_id!r} "
+                                   f"cannot be read (seats {offered!r})")
+            taken = db.execute("SELECT COUNT(*) FROM seats WHERE session_id = ?",
+                               (session_id,)).fetchone()[0]
+            if offered is not None and taken > offered:
+                raise session_full(session_id, taken - added, offered)
 
     # -- export and import -----------------------------------------------------------------------
     def export_documents(self) -> Iterator[dict[str, Any]]:
@@ -775,6 +883,30 @@ class _Transaction:
             store._lock.release()
 
 
+_Rules = TypeVar("_Rules", Rulebook, BusinessCalendar)
+
+
+def _setting_data(value: Rulebook | BusinessCalendar) -> object:
+    """The data a setting of the store is kept as: a codec document for a rulebook."""
+    if isinstance(value, BusinessCalendar):
+        return {"territory": value.territory.value,
+                "worked_holidays": sorted(value.worked_holidays)}
+    return CODEC.encode(value)
+
+
+def _rulebook_from_data(data: object) -> Rulebook:
+    return CODEC.decode(data, Rulebook)
+
+
+def _calendar_from_data(data: object) -> BusinessCalendar:
+    if not isinstance(data, dict) or set(data) != {"territory", "worked_holidays"} or \
+            not isinstance(data["worked_holidays"], list):
+        raise InvalidValue(f"a calendar is {{'territory': ..., 'worked_holidays': [...]}}, "
+                           f"got {data!r}")
+    return BusinessCalendar(Territory(data["territory"]),
+                            worked_holidays=frozenset(data["worked_holidays"]))
+
+
 def _rollback(db: sqlite3.Connection) -> None:
     try:
         if db.in_transaction:
@@ -802,16 +934,25 @@ class SqliteUnitOfWork(StagingUnitOfWork):
     def _stored_account(self, account_id: str) -> Account | None:
         return self._store._account(account_id)
 
+    def _stored_seat_holders(self, session_id: str) -> frozenset[BookingId]:
+        return self._store._seat_holders(session_id)
+
+    def _catalog_index(self) -> CatalogIndex:
+        return self._store.catalog
+
     def commit(self) -> None:
         """Write everything staged in one transaction, all or nothing.
 
         Raises:
             ConflictError: a folder or an account moved on since this unit read it.
             DuplicateEntry: a new folder or account whose id was stored in the meantime.
+            RuleViolation: ``booking.session_full``, other units took the last seats of a
+                session this unit takes one of.
             StorageError: the file could not be written (nothing was).
         """
         store = self._store
         saved: dict[str, Booking] = {}
+        takes, returns = self._seat_changes()
         with store._transaction("committing") as db:
             for booking_id, (read, booking) in sorted(self._staged_bookings.items()):
                 version = store._write_booking(db, read, booking)
@@ -819,6 +960,7 @@ class SqliteUnitOfWork(StagingUnitOfWork):
             for account_id in sorted(self._saved_accounts):
                 read_length, account = self._loaded_accounts[account_id]
                 store._write_account(db, read_length, account)
+            store._write_seats(db, takes, returns)
         for booking_id, booking in saved.items():
             store._bookings[booking_id] = (booking.version, booking)
         self.committed = True

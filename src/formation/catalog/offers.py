@@ -7,6 +7,11 @@ hours, an exam fee, equipment), each marked as fundable by CPF rights or not; op
 not fundable are paid by card. Source: ``cpf-rules.md`` section 7 (the fields of a catalogue
 entry, from the open-data export and the EDOF payloads).
 
+A *personalisable* offer also lists :class:`OptionGroup`\\ s: options among which the holder
+picks exactly one, at most one, at least one or any (:class:`Pick`); an option may add hours
+(a module) and require or exclude other options. The rules of a choice (every violation at
+once, the price and the hours that follow) are in :mod:`formation.catalog.choices`.
+
 These are plain frozen records validated on construction; the eligibility rules live in
 :mod:`formation.catalog.eligibility` and the search in :mod:`formation.catalog.search`.
 """
@@ -34,7 +39,9 @@ __all__ = [
     "Modality",
     "Offer",
     "Option",
+    "OptionGroup",
     "Organism",
+    "Pick",
     "Place",
     "QualiopiCertification",
     "Registry",
@@ -237,6 +244,19 @@ class Certification:
         return self.registered_until is None or day <= self.registered_until
 
 
+def _option_ids(value: Any) -> tuple[str, ...]:
+    if value == ():
+        return ()
+    if isinstance(value, str) or not isinstance(value, (tuple, list)):
+        raise InvalidValue(f"expected a tuple of option ids, got {value!r}")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidValue(f"an option id is a non-empty string, got {item!r} in {value!r}")
+    if len(set(value)) != len(value):
+        raise InvalidValue(f"option ids are listed once each, got {value!r}")
+    return tuple(value)
+
+
 @attrs.frozen
 class Option:
     """A priced add-on of an offer that the holder may choose.
@@ -246,12 +266,66 @@ class Option:
         label: what it is (in French, as shown to holders).
         price: its price.
         cpf_fundable: whether CPF rights may pay for it (otherwise it is paid by card).
+        hours: the hours of training it adds (coaching hours, a module of a modular path);
+            ``0`` for an add-on that adds none (an exam fee, a book).
+        requires: the ids of options of the same offer it needs chosen too.
+        excludes: the ids of options of the same offer it cannot be chosen with (an
+            exclusion holds both ways).
     """
 
     option_id: str = attrs.field(validator=_text)
     label: str = attrs.field(validator=_text)
     price: Euros = attrs.field(validator=_money)
     cpf_fundable: bool = attrs.field(default=True, validator=_instance(bool))
+    hours: int = attrs.field(default=0, validator=_non_negative_int())
+    requires: tuple[str, ...] = attrs.field(default=(), converter=_option_ids)
+    excludes: tuple[str, ...] = attrs.field(default=(), converter=_option_ids)
+
+    def __attrs_post_init__(self) -> None:
+        if self.option_id in self.requires or self.option_id in self.excludes:
+            raise InvalidValue(f"option {self.option_id!r} cannot require or exclude itself")
+        both = sorted(set(self.requires) & set(self.excludes))
+        if both:
+            raise InvalidValue(
+                f"option {self.option_id!r} both requires and excludes {both!r}")
+
+
+@enum.unique
+class Pick(enum.Enum):
+    """How many options of an :class:`OptionGroup` the holder picks."""
+
+    EXACTLY_ONE = "exactly-one"  # one and only one (a format: evenings, weekends, intensive)
+    AT_MOST_ONE = "at-most-one"  # none or one (an exam, or not)
+    AT_LEAST_ONE = "at-least-one"  # one or more (the modules of a modular path)
+    ANY = "any"  # none, one or several (add-ons)
+
+
+def _group_options(value: Any) -> tuple[Option, ...]:
+    found = _options(value)
+    if not found:
+        raise InvalidValue("an option group holds at least one Option")
+    return found
+
+
+@attrs.frozen
+class OptionGroup:
+    """Options of an offer among which the holder picks as :class:`Pick` says.
+
+    A personalisable offer lists its choices as groups: a format to pick (``EXACTLY_ONE``),
+    the exam or not (``AT_MOST_ONE``), the modules of a modular path (``AT_LEAST_ONE``), any
+    add-ons (``ANY``). The rules of a choice are in :mod:`formation.catalog.choices`.
+
+    Attributes:
+        group_id: its identifier within the offer.
+        label: what the holder chooses (in French, as shown to holders).
+        options: the options of the group, at least one, ids unique.
+        pick: how many of them the holder picks.
+    """
+
+    group_id: str = attrs.field(validator=_text)
+    label: str = attrs.field(validator=_text)
+    options: tuple[Option, ...] = attrs.field(converter=_group_options)
+    pick: Pick = attrs.field(default=Pick.ANY, validator=_instance(Pick))
 
 
 def _codes(pattern: re.Pattern[str], accepted: str) -> Convert:
@@ -299,6 +373,20 @@ def _options(value: object) -> tuple[Option, ...]:
     return tuple(value)
 
 
+def _option_groups(value: object) -> tuple[OptionGroup, ...]:
+    if value == ():
+        return ()
+    if not isinstance(value, (tuple, list)):
+        raise InvalidValue(f"option_groups must be a tuple of OptionGroup, got {value!r}")
+    for group in value:
+        if not isinstance(group, OptionGroup):
+            raise InvalidValue(f"option_groups must be OptionGroup records, got {group!r}")
+    ids = [g.group_id for g in value]
+    if len(set(ids)) != len(ids):
+        raise InvalidValue(f"group ids must be unique within an offer, got {ids!r}")
+    return tuple(value)
+
+
 @attrs.frozen
 class Offer:
     """A catalogue entry: a training an organism sells through Mon Compte Formation.
@@ -315,7 +403,10 @@ class Offer:
         action_type: the kind of action (RNCP, RS, VAE, bilan, driving licence…).
         summary: its strengths and content, plain text.
         nsf_codes: its NSF codes (``"326"``, ``"326t"``).
-        options: priced add-ons the holder may choose.
+        options: priced add-ons the holder may choose, any of them (ungrouped options: they
+            behave as one group of ``Pick.ANY``).
+        option_groups: the choices of a personalisable offer (:class:`OptionGroup`): a
+            format, the exam or not, the modules of a path…; ``()`` for a plain offer.
     """
 
     offer_id: OfferId = attrs.field(validator=_text)
@@ -331,20 +422,49 @@ class Offer:
     summary: str = attrs.field(default="", validator=_instance(str))
     nsf_codes: tuple[str, ...] = attrs.field(default=(), converter=_nsf_codes)
     options: tuple[Option, ...] = attrs.field(default=(), converter=_options)
+    option_groups: tuple[OptionGroup, ...] = attrs.field(default=(), converter=_option_groups)
+
+    def __attrs_post_init__(self) -> None:
+        if self.option_groups or any(o.requires or o.excludes for o in self.options):
+            _check_choices(self)
+
+    @property
+    def all_options(self) -> tuple[Option, ...]:
+        """Every option of the offer: the ungrouped ones, then each group's, in order."""
+        if not self.option_groups:
+            return self.options
+        return self.options + tuple(o for g in self.option_groups for o in g.options)
 
     def option(self, option_id: str) -> Option:
-        """The option with this id.
+        """The option with this id, ungrouped or in a group.
 
         Raises:
             InvalidValue: the offer has no such option (the message lists the ones it has).
         """
-        for option in self.options:
+        for option in self.all_options:
             if option.option_id == option_id:
                 return option
         raise InvalidValue(
             f"offer {self.offer_id!r} has no option {option_id!r}; its options are "
-            f"{[o.option_id for o in self.options]!r}"
+            f"{[o.option_id for o in self.all_options]!r}"
         )
+
+
+def _check_choices(offer: Offer) -> None:
+    """Option ids unique across the offer, and every requirement or exclusion names one."""
+    ids = [o.option_id for o in offer.all_options]
+    known = set(ids)
+    if len(known) != len(ids):
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        raise InvalidValue(
+            f"offer {offer.offer_id!r}: option ids must be unique across its options and "
+            f"groups, got {repeated!r} more than once")
+    for option in offer.all_options:
+        unknown = [i for i in (*option.requires, *option.excludes) if i not in known]
+        if unknown:
+            raise InvalidValue(
+                f"offer {offer.offer_id!r}: option {option.option_id!r} requires or excludes "
+                f"{unknown!r}, which the offer does not have; its options are {ids!r}")
 
 
 def _coordinate(low: float, high: float) -> Check:

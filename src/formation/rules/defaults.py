@@ -245,6 +245,10 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
                    "https://formites.fr/mon-compte-formation-nouvelles-cgu-cp-ce-qui-va-changer-des-avril-2025", P),
     ParameterValue("terms_version", "v14", date(2025, 12, 4), TERMS_V14, C),
     ParameterValue("max_pending_requests", 5, ORIGIN, ACCEPT, P),
+    ParameterValue("proposal_price_tolerance", Fraction(0), ORIGIN,
+                   "cpf-rules.md 5.2 (unverified): the proposal repeats the price listed in the "
+                   "catalogue for the session and the options chosen; no source allows more, "
+                   "a lower price is always allowed", U),
     ParameterValue("organism_answer_business_days", 2, ORIGIN, ANSWER, C),
     ParameterValue("holder_acceptance_business_days", 4, ORIGIN, ACCEPT, C),
     ParameterValue("minimum_lead_business_days", 11, date(2021, 6, 10), LEAD, C),

@@ -199,6 +199,9 @@ class Rules:
     max_pending_requests: int = _param(
         "Demandes simultanées au plus pour une même action",
         "Most pending requests for one training action")
+    proposal_price_tolerance: Fraction = _param(
+        "Dépassement admis du prix affiché dans la proposition de l'organisme",
+        "Share by which an organism's proposal may exceed the listed price")
     organism_answer_business_days: int = _param(
         "Délai de réponse de l'organisme", "Organism's answer period", "jours ouvrés")
     holder_acceptance_business_days: int = _param(

@@ -20,6 +20,13 @@ appends are idempotent by entry id (the same entry again, or the retry of a comm
 entries are all stored already, stores nothing more), while another entry under a used id is
 refused; any account and any folder the strategies of :mod:`formation.testing.strategies`
 build is read back equal.
+
+The catalogue: what ``save_catalog`` stores is read in a unit of work (``uow.catalog``) and in
+``store.catalog``; a session of an unknown offer stores nothing. Seats: taken and given back
+per folder (idempotent), counted with the unit's staged changes, refused at once in a full
+session and refused again at commit when another unit took the last seat meanwhile (then
+nothing of the unit is saved). A store made without rules carries the default rulebook and
+calendar.
 """
 
 from __future__ import annotations
@@ -33,18 +40,23 @@ from hypothesis import HealthCheck, given, settings
 
 from formation.accounts import Account
 from formation.bookings import Actor, Booking, BookingStatus, refuse_request, request
+from formation.calendar.business_days import BusinessCalendar
+from formation.catalog.offers import Offer, Session
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
     FormationError,
     InvalidValue,
     NotFound,
+    RuleViolation,
 )
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
-from formation.ports import Store
+from formation.ports import SESSION_FULL, Store
+from formation.rules.rulebook import Rulebook
 from formation.testing._accounts import accounts
 from formation.testing._bookings import bookings
+from formation.testing.catalog import synthetic_catalog
 
 __all__ = ["StoreContract"]
 
@@ -59,6 +71,12 @@ def _folder(number: int = 1) -> Booking:
                    organism_id=_ORGANISM, offer_id=OfferId("offer"),
                    session_id=SessionId("session"), price=Euros.whole(900),
                    requested_at=datetime(2026, 3, 2, 9, tzinfo=_PARIS))
+
+
+def _catalog(seats: int | None = 2) -> tuple[tuple[Offer, ...], tuple[Session, ...]]:
+    """A small catalogue whose first session offers ``seats`` seats."""
+    offers, sessions = synthetic_catalog(6, seed=14)
+    return offers, (attrs.evolve(sessions[0], seats=seats), *sessions[1:])
 
 
 class StoreContract:
@@ -393,3 +411,138 @@ class StoreContract:
         back = self._read(store, booking.booking_id)
         assert back == attrs.evolve(booking, version=1)
         assert back.history == booking.history
+
+    # -- the catalogue ---------------------------------------------------------------------------
+    def _store_with_catalog(self, seats: int | None = 2) -> tuple[Store, Session]:
+        store = self._store_with_account()
+        offers, sessions = _catalog(seats)
+        store.save_catalog(offers, sessions)
+        return store, sessions[0]
+
+    def test_a_store_without_rules_carries_the_default_rulebook_and_calendar(self) -> None:
+        store = self.make_store()
+        assert store.rulebook == Rulebook.default()
+        assert store.calendar == BusinessCalendar()
+
+    def test_the_saved_catalogue_is_read_in_a_unit_of_work_and_in_the_index(self) -> None:
+        store = self.make_store()
+        offers, sessions = _catalog()
+        store.save_catalog(offers, sessions)
+        with store.unit_of_work() as uow:
+            assert [uow.catalog.offer(o.offer_id) for o in offers] == list(offers)
+            assert [uow.catalog.session(s.session_id) for s in sessions] == list(sessions)
+            with pytest.raises(NotFound):
+                uow.catalog.offer(OfferId("missing"))
+            with pytest.raises(NotFound):
+                uow.catalog.session(SessionId("missing"))
+        assert store.catalog.offer_count == len(offers)
+        assert len(store.catalog) == len(sessions)
+
+    def test_a_saved_offer_or_session_replaces_the_one_with_its_id(self) -> None:
+        store = self.make_store()
+        offers, sessions = _catalog()
+        store.save_catalog(offers, sessions)
+        retitled = attrs.evolve(offers[0], title="Anglais des affaires, niveau B2")
+        moved = attrs.evolve(sessions[0], seats=7)
+        store.save_catalog([retitled], [moved])
+        with store.unit_of_work() as uow:
+            assert uow.catalog.offer(offers[0].offer_id) == retitled
+            assert uow.catalog.session(sessions[0].session_id).seats == 7
+        assert store.catalog.offer(offers[0].offer_id).title == retitled.title
+        assert store.catalog.offer_count == len(offers)
+
+    def test_a_session_of_an_unknown_offer_stores_nothing_of_the_call(self) -> None:
+        store = self.make_store()
+        offers, sessions = _catalog()
+        stray = attrs.evolve(sessions[1], session_id=SessionId("stray"),
+                             offer_id=OfferId("unknown"))
+        with pytest.raises(NotFound):
+            store.save_catalog(offers, [sessions[0], stray])
+        with pytest.raises(InvalidValue):
+            store.save_catalog([offers[0], "not an offer"], [])  # type: ignore[list-item]
+        with store.unit_of_work() as uow, pytest.raises(NotFound):
+            uow.catalog.offer(offers[0].offer_id)
+        assert store.catalog.offer_count == 0
+
+    # -- seats -------------------------------------------------------------------------------------
+    def _take(self, store: Store, session: Session, *folders: str) -> None:
+        with store.unit_of_work() as uow:
+            for folder in folders:
+                uow.catalog.take_seat(session.session_id, BookingId(folder))
+            uow.commit()
+
+    def _holders(self, store: Store, session: Session) -> frozenset[BookingId]:
+        with store.unit_of_work() as uow:
+            holders = uow.catalog.seat_holders(session.session_id)
+            assert uow.catalog.seats_taken(session.session_id) == len(holders)
+            return holders
+
+    def test_a_seat_taken_is_held_by_its_folder_once_committed(self) -> None:
+        store, session = self._store_with_catalog()
+        with store.unit_of_work() as uow:
+            uow.catalog.take_seat(session.session_id, BookingId("F1"))
+            assert uow.catalog.seats_taken(session.session_id) == 1  # staged, seen in the unit
+            assert self._holders(store, session) == frozenset()  # not yet in the store
+            uow.commit()
+        assert self._holders(store, session) == {"F1"}
+
+    def test_taking_and_giving_back_a_seat_are_idempotent_per_folder(self) -> None:
+        store, session = self._store_with_catalog(seats=1)
+        self._take(store, session, "F1", "F1")
+        self._take(store, session, "F1")  # the same folder again: still one seat, no refusal
+        assert self._holders(store, session) == {"F1"}
+        for _ in range(2):
+            with store.unit_of_work() as uow:
+                uow.catalog.give_back_seat(session.session_id, BookingId("F1"))
+                uow.catalog.give_back_seat(session.session_id, BookingId("never-held"))
+                uow.commit()
+        assert self._holders(store, session) == frozenset()
+        self._take(store, session, "F2")
+        assert self._holders(store, session) == {"F2"}
+
+    def test_a_seat_in_a_full_session_is_refused_at_once(self) -> None:
+        store, session = self._store_with_catalog(seats=2)
+        self._take(store, session, "F1", "F2")
+        with store.unit_of_work() as uow:
+            with pytest.raises(RuleViolation) as refused:
+                uow.catalog.take_seat(session.session_id, BookingId("F3"))
+            assert refused.value.codes == (SESSION_FULL,)
+            uow.catalog.give_back_seat(session.session_id, BookingId("F1"))
+            uow.catalog.take_seat(session.session_id, BookingId("F3"))  # the seat F1 gave back
+            uow.commit()
+        assert self._holders(store, session) == {"F2", "F3"}
+
+    def test_a_session_without_a_seat_count_is_never_full(self) -> None:
+        store, session = self._store_with_catalog(seats=None)
+        self._take(store, session, *(f"F{n}" for n in range(30)))
+        assert len(self._holders(store, session)) == 30
+
+    def test_a_seat_of_a_missing_session_is_not_found(self) -> None:
+        store, _ = self._store_with_catalog()
+        with store.unit_of_work() as uow, pytest.raises(NotFound):
+            uow.catalog.take_seat(SessionId("missing"), BookingId("F1"))
+
+    def test_the_last_seat_taken_meanwhile_refuses_the_commit_and_saves_nothing(self) -> None:
+        store, session = self._store_with_catalog(seats=1)
+        late = store.unit_of_work()
+        with late:
+            late.catalog.take_seat(session.session_id, BookingId("late"))
+            late.bookings.add(_folder(1))
+            account = late.accounts.get(_ACCOUNT)
+            account.hold(EntryId("hold"), BookingId("contract-1"), date(2026, 3, 2),
+                         rights=Euros.whole(300))
+            late.accounts.save(account)
+            self._take(store, session, "first")  # another unit takes the last seat
+            with pytest.raises(RuleViolation) as refused:
+                late.commit()
+            assert refused.value.codes == (SESSION_FULL,)
+        assert self._holders(store, session) == {"first"}
+        with store.unit_of_work() as uow:
+            assert uow.bookings.find() == ()
+            assert uow.accounts.get(_ACCOUNT).balance().held == Euros(0)
+
+    def test_a_unit_left_without_commit_takes_no_seat(self) -> None:
+        store, session = self._store_with_catalog()
+        with store.unit_of_work() as uow:
+            uow.catalog.take_seat(session.session_id, BookingId("F1"))
+        assert self._holders(store, session) == frozenset()

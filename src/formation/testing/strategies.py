@@ -51,6 +51,14 @@ from formation.testing._catalog import (
     sessions,
     sirets,
 )
+from formation.testing._choices import (
+    any_choices,
+    choices,
+    option_groups,
+    personalisable_offers,
+    picks,
+    valid_choices,
+)
 from formation.testing._funding import (
     FundingSituation,
     funding_days,
@@ -59,6 +67,7 @@ from formation.testing._funding import (
     prices,
     top_ups,
 )
+from formation.testing._learning import learning_resources, resource_formacodes, resource_words
 from formation.testing._reviews import (
     aware_instants,
     folder_views,
@@ -75,6 +84,7 @@ __all__ = [
     "FundingSituation",
     "accounts",
     "action_types",
+    "any_choices",
     "aware_instants",
     "booking_statuses",
     "bookings",
@@ -82,6 +92,7 @@ __all__ = [
     "calendar_days",
     "catalogs",
     "certifications",
+    "choices",
     "civic_engagement_years",
     "credit_entries",
     "day_kinds",
@@ -93,15 +104,19 @@ __all__ = [
     "funding_days",
     "funding_situations",
     "holders",
+    "learning_resources",
     "modalities",
     "nears",
     "needs",
     "offer_options",
     "offers",
+    "option_groups",
     "options",
     "organisms",
     "paris_instants",
     "periods",
+    "personalisable_offers",
+    "picks",
     "places",
     "points",
     "prices",
@@ -112,6 +127,8 @@ __all__ = [
     "query_words",
     "rating_summaries",
     "registries",
+    "resource_formacodes",
+    "resource_words",
     "review_scores",
     "reviews",
     "self_employed_years",
@@ -119,6 +136,7 @@ __all__ = [
     "sirets",
     "territories",
     "top_ups",
+    "valid_choices",
     "work_years",
 ]
 
