@@ -582,3 +582,49 @@ def test_after_retirement_only_the_cec_is_usable() -> None:
     holder = Holder(HolderId("H1")).with_status(HolderStatus.RETIRED, date(2026, 7, 1))
     assert holder.usable_accounts(date(2026, 6, 30)) == frozenset(AccountKind)
     assert holder.usable_accounts(date(2026, 7, 1)) == frozenset({AccountKind.CEC})
+
+
+@given(st.integers(2019, 2030), st.fractions(0, 12), st.integers(0, 600_000))
+def test_a_self_employed_credit_is_the_month_share_rounded_up_within_the_ceiling(
+    year: int, months: Fraction, balance: int
+) -> None:
+    # R6323-22: 500 € × months / 12, rounded up to the cent (R6323-1 II), under 5 000 €
+    explained = explain_annual_credit(SelfEmployedYear(year, months), Euros(balance))
+    exact = Fraction(500_00) * months / 12
+    assert explained.earned.cents - 1 < exact <= explained.earned.cents
+    assert explained.amount.cents == min(explained.earned.cents, max(500_000 - balance, 0))
+
+
+@given(st.integers(2017, 2030), st.fractions(0, 1), st.booleans(), st.booleans(),
+       st.integers(0, 500), st.integers(0, 200), st.integers(0, 200))
+def test_a_public_servants_hours_stay_within_the_ceiling_and_the_extra_cap(
+    year: int, share: Fraction, reduced: bool, category_c: bool, balance: int, extra: int,
+    granted: int,
+) -> None:
+    work = PublicServiceYear(year, share, reduced_time=reduced,
+                             category_c_without_level_3=category_c, unfitness_hours=extra)
+    got = public_service_credit(work, balance, granted)
+    ceiling = 400 if category_c else 150
+    assert 0 <= got.hours <= (50 if category_c else 25)
+    assert balance + got.hours <= max(balance, ceiling)
+    assert 0 <= got.extra_hours <= extra and granted + got.extra_hours <= max(granted, 150)
+    if not reduced and balance + (50 if category_c else 25) <= ceiling:
+        assert got.hours == (50 if category_c else 25)  # part time counts as full time
+
+
+@given(st.lists(st.one_of(fst.work_years(min_year=2019), fst.self_employed_years(),
+                          fst.public_service_years(), fst.civic_engagement_years()),
+                max_size=12,
+                unique_by=lambda w: (type(w).__name__, w.year)))
+def test_a_career_of_any_kinds_respects_every_ceiling_and_runs_once(
+    years: list[WorkYear | SelfEmployedYear | PublicServiceYear | CivicEngagementYear],
+) -> None:
+    cpf, public, cec = new_account("CPF"), new_account("PUB"), new_account("CEC")
+    credit_career(cpf, years, public_service_account=public, cec_account=cec)
+    assert cpf.balance().rights <= E(8000)
+    assert cec.balance().rights <= E(720)
+    ordinary = sum((e.hours for e in public.entries if ":public-hours:" in e.entry_id),
+                   Fraction(0))
+    extra = sum((e.hours for e in public.entries if ":unfitness:" in e.entry_id), Fraction(0))
+    assert ordinary <= 400 and extra <= 150
+    assert credit_career(cpf, years, public_service_account=public, cec_account=cec) == ()

@@ -57,8 +57,10 @@ def test_every_deadline_is_given_in_business_days_with_the_holidays_skipped(fren
     # Requested on Thursday 7 May 2026 in the evening; 8 May (Victoire 1945) is a holiday.
     assert "mardi 12/05/2026  2 jours ouvrés après 07/05/2026" in french
     assert "férié : 08/05/2026 Victoire 1945" in french
-    assert "lundi 18/05/2026     4 jours ouvrés après 11/05/2026" in french  # Ascension skipped
-    assert "jeudi 28/05/2026     11 jours ouvrés après 11/05/2026" in french
+    assert "lundi 18/05/2026  4 jours ouvrés après 11/05/2026" in french  # Ascension skipped
+    assert "jeudi 28/05/2026  11 jours ouvrés après 11/05/2026" in french
+    # free while more than 7 bd remain (CGU 2019 art. 4.2, cpf-rules.md 14.6)
+    assert "mardi 19/05/2026  plus de 7 jours ouvrés avant 01/06/2026 (8 j. ouvrés" in french
     assert "vendredi 29/05/2026  11 jours ouvrés après 12/05/2026" in french  # withdrawal
     assert "mercredi 10/06/2026  5 jours ouvrés après 03/06/2026" in french
     assert "vendredi 10/07/2026  30 jours calendaires après 10/06/2026" in french

@@ -57,3 +57,28 @@ def test_rights_as_json_uses_field_names_and_cents() -> None:
 ])
 def test_rights_bad_input_exits_2(argv: tuple[str, ...]) -> None:
     assert run(*argv)[0] == 2
+
+
+def test_rights_of_a_self_employed_year_are_prorated_by_months() -> None:
+    # R6323-22 (cpf-rules.md 1.3, 14.3): 7 months of activity → 291,67 €
+    import io
+
+    from formation.cli import main
+
+    out = io.StringIO()
+    assert main(["rights", "--year", "2024", "--months-active", "7", "--lang", "en"], out) == 0
+    assert "500,00 € × 7 / 12 = 291,67 €" in out.getvalue()
+    out = io.StringIO()
+    assert main(["rights", "--year", "2024", "--months-active", "12", "--no-contribution",
+                 "--json"], out) == 0
+    assert '"credit": 0' in out.getvalue()
+
+
+def test_rights_need_hours_or_months_not_both() -> None:
+    import io
+
+    from formation.cli import main
+
+    assert main(["rights", "--year", "2024"], io.StringIO()) == 2
+    assert main(["rights", "--year", "2024", "--hours", "800", "--months-active", "3"],
+                io.StringIO()) == 2

@@ -216,6 +216,9 @@ CORRECTIONS = [
     # 14.6 free cancellation while *more than* 7 bd remain (CGU 2019 art. 4.2)
     ("free_cancellation_business_days", "2026-01-01", 7, Confidence.PLAUSIBLE, "7 business"),
     ("free_cancellation_more_than", "2019-11-21", True, Confidence.PLAUSIBLE, "plus de 7"),
+    # 14.4 the light-vehicle licence's 100 € minimum co-funding is only a draft: U
+    ("light_driving_licence_min_cofunding", "2026-02-26", Euros(10000), Confidence.UNVERIFIED,
+     "100 €"),
     # 14.8 citations: consent is D6323-4; the BOETH 800 € is décret 2019-566 (D6323-3-3)
     ("employer_answer_days", "2026-01-01", 30, Confidence.CONFIRMED, "D6323-4"),
     ("reinforced_annual_credit", "2019-01-01", Euros(80000), Confidence.CONFIRMED, "2019-566"),

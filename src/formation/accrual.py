@@ -78,6 +78,7 @@ __all__ = [
     "AnnualCredit",
     "CareerYear",
     "CivicEngagementYear",
+    "Exact",
     "HoursCredit",
     "PublicServiceCredit",
     "PublicServiceYear",
@@ -128,8 +129,8 @@ def _exact(value: object, name: str, unit: str, low: Fraction, high: Fraction,
         raise InvalidValue(f"{accepted}, got the non-finite {value!r}")
     exact = Fraction(value)
     if exact < low or exact > high or (positive and exact == 0):
-        kind = "more than" if positive else "from"
-        raise InvalidValue(f"{name} must be {kind} {low} and at most {high} {unit}, got {value}")
+        span = f"more than {low} and at most {high}" if positive else f"between {low} and {high}"
+        raise InvalidValue(f"{name} must be {span} {unit}, got {value}")
     return exact
 
 

@@ -30,11 +30,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date
-from fractions import Fraction
 
 import attrs
 
-from formation.accrual import WorkYear
+from formation.accrual import Exact, WorkYear
 from formation.calendar.instants import check_date, date_field, optional_date_field
 from formation.errors import InvalidValue
 from formation.ids import HolderId
@@ -250,7 +249,7 @@ class Holder:
         return frozenset(kept)
 
     def work_year(
-        self, year: int, hours_worked: int | Fraction, reference_hours: int | None = None
+        self, year: int, hours_worked: Exact, reference_hours: Exact | None = None
     ) -> WorkYear:
         """The :class:`WorkYear` of ``year``, with the most favourable status of the year."""
         extra = {} if reference_hours is None else {"reference_hours": reference_hours}

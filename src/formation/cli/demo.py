@@ -543,7 +543,10 @@ def _deadline_rows(found: Deadlines, names: Iterable[str], origins: dict[str, da
         rule = rules[DEADLINE_PARAMETERS[name][0]]
         origin = origins[name]
         unit = rule.unit if lang == "fr" else _UNITS_EN.get(rule.unit, rule.unit)
-        counted = (f"{rule.value} {unit}" + (
+        strictly = any(p.endswith("_more_than") and rules[p].value is True
+                       for p in DEADLINE_PARAMETERS[name])
+        counted = ((_t(lang, "plus de ", "more than ") if strictly else "")
+                   + f"{rule.value} {unit}" + (
             _t(lang, " avant", " before") if day < origin else _t(lang, " après", " after"))
             + f" {_day(origin, lang)}")
         holidays = _holidays_between(calendar, origin, day, lang)

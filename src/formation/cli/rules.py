@@ -190,6 +190,13 @@ def markdown_reference(rulebook: Rulebook, lang: str = "en") -> str:
         "was in force, its confidence (C confirmed, P plausible, U unverified: P and U values are",
         "choices you can override with `Rulebook.with_change`) and its source.",
         "",
+        "To see what a change of the law changes on a day, compare two rulebooks:",
+        "`Rulebook.default().diff(what_if, on=day)` lists every parameter whose value differs",
+        "(`ParameterDifference` records with the value in force in each), and",
+        "`formation rules --on DAY --diff NAME=VALUE [--diff NAME=VALUE …] [--effective DATE]`",
+        "prints them (values as people write them: `150` or `150,00 €`, `1/2`, `yes`/`no`,",
+        "`none`, `2027-01-01`, comma-separated members for a set or an order).",
+        "",
     ]
     names: list[str] = []
     for value in rulebook.values:

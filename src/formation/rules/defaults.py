@@ -230,7 +230,7 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("rights_cap_skills_assessment", E(1600), date(2026, 2, 26), CAPS_2026, P),
     ParameterValue("rights_cap_light_driving_licence", E(900), date(2026, 2, 26), CAPS_2026, P),
     ParameterValue("light_driving_licence_min_cofunding", E(100), date(2026, 2, 26),
-                   LICENCE_2026, P),
+                   LICENCE_2026, U),  # 14.4: the 100 € minimum is only a draft
     ParameterValue("eligible_action_types", _ALL_ACTIONS, ORIGIN, ELIGIBLE, C),
     ParameterValue("eligible_action_types", frozenset(ActionType), date(2020, 10, 8), ACRE_IN, C),
     ParameterValue("eligible_action_types", _ALL_ACTIONS, date(2025, 2, 16), ACRE_OUT, P),

@@ -27,6 +27,7 @@ __all__ = [
     "Confidence",
     "ORIGIN",
     "PARAMETER_NAMES",
+    "ParameterDifference",
     "ParameterValue",
     "Rules",
     "accepts_none",
@@ -356,3 +357,30 @@ class ParameterValue:
 def accepts_none(name: str) -> bool:
     """Whether parameter ``name`` may be ``None`` ("not in force"); ``name`` must be known."""
     return _conforms(None, _FIELD_BY_NAME[name].type)
+
+
+@attrs.frozen
+class ParameterDifference:
+    """A parameter whose value differs between two rulebooks on one day (:meth:`Rulebook.diff`).
+
+    Attributes:
+        name: the parameter, a field name of :class:`Rules`.
+        on: the day compared.
+        before: its value in force that day in the rulebook ``diff`` was called on.
+        after: its value in force that day in the other rulebook.
+    """
+
+    name: str
+    on: date
+    before: ParameterValue
+    after: ParameterValue
+
+    @property
+    def label_fr(self) -> str:
+        """The parameter's French label."""
+        return self.before.label_fr
+
+    @property
+    def label_en(self) -> str:
+        """The parameter's English label."""
+        return self.before.label_en

@@ -39,6 +39,7 @@ from formation.rules.parameters import (
     ORIGIN,
     PARAMETER_NAMES,
     Confidence,
+    ParameterDifference,
     ParameterValue,
     Rules,
     accepts_none,
@@ -55,38 +56,6 @@ __all__ = [
     "Rules",
     "check_date",
 ]
-
-
-@attrs.frozen
-class ParameterDifference:
-    """A parameter whose value differs between two rulebooks on one day (:meth:`Rulebook.diff`).
-
-    Attributes:
-        name: the parameter, a field name of :class:`Rules`.
-        on: the day compared.
-        before: its value in force that day in the rulebook ``diff`` was called on.
-        after: its value in force that day in the other rulebook.
-    """
-
-    name: str
-    on: date
-    before: ParameterValue
-    after: ParameterValue
-
-    @property
-    def label_fr(self) -> str:
-        """The parameter's French label."""
-        return self.before.label_fr
-
-    @property
-    def label_en(self) -> str:
-        """The parameter's English label."""
-        return self.before.label_en
-
-
-def _same(first: object, second: object) -> bool:
-    return type(first) is type(second) and first == second
-
 
 def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterValue, ...]]:
     by_name: dict[str, list[ParameterValue]] = {name: [] for name in PARAMETER_NAMES}
@@ -119,6 +88,10 @@ def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterVal
             for v, nxt in zip(found, [*found[1:], None], strict=True)
         )
     return timelines
+
+
+def _same(first: object, second: object) -> bool:
+    return type(first) is type(second) and first == second
 
 
 @attrs.frozen

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import strategies as st
 
 from formation.accounts import Account
-from formation.accrual import WorkYear, credit_career
+from formation.accrual import (
+    CivicEngagementYear,
+    PublicServiceYear,
+    SelfEmployedYear,
+    WorkYear,
+    credit_career,
+)
 from formation.holders import Holder, HolderStatus, Recognition
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId
 from formation.ledger import Entry, EntryKind, Source
@@ -17,8 +24,11 @@ from formation.rules.funders import Funder
 
 __all__ = [
     "accounts",
+    "civic_engagement_years",
     "credit_entries",
     "holders",
+    "public_service_years",
+    "self_employed_years",
     "work_years",
 ]
 
@@ -26,13 +36,14 @@ __all__ = [
 def work_years(
     min_year: int = 2015, max_year: int = 2030, *, reinforced: bool | None = None
 ) -> st.SearchStrategy[WorkYear]:
-    """Years of work: hours from none to overtime (whole or fractional), usual references.
+    """Years of work: hours from none to overtime (whole, fractional or decimal), usual references.
 
     ``reinforced=False`` gives general-case years only, ``True`` reinforced ones only.
     """
     hours = st.one_of(
         st.integers(0, 2300),
         st.fractions(min_value=0, max_value=2300, max_denominator=100),
+        st.integers(0, 230_000).map(lambda cents: Decimal(cents) / 100),
         st.sampled_from([0, 803, 804, 800, 1607, 1600]),
     )
     flags = st.booleans() if reinforced is None else st.just(reinforced)
@@ -69,6 +80,35 @@ def _periods(draw: st.DrawFn) -> list[tuple[date, date | None]]:
             break
         day = end + timedelta(days=draw(st.integers(1, 400)))
     return periods
+
+
+def self_employed_years(
+    min_year: int = 2019, max_year: int = 2030
+) -> st.SearchStrategy[SelfEmployedYear]:
+    """Years of self-employed activity: 0 to 12 months (some fractional), the CFP paid or not."""
+    months = st.one_of(st.integers(0, 12), st.fractions(0, 12, max_denominator=4))
+    return st.builds(SelfEmployedYear, st.integers(min_year, max_year), months,
+                     contribution_paid=st.booleans())
+
+
+def public_service_years(
+    min_year: int = 2017, max_year: int = 2030
+) -> st.SearchStrategy[PublicServiceYear]:
+    """Years of public service: full, part or reduced time, category C or not, extra hours."""
+    return st.builds(
+        PublicServiceYear, st.integers(min_year, max_year),
+        st.sampled_from([Fraction(1), Fraction(4, 5), Fraction(1, 2), Fraction(28, 35)]),
+        reduced_time=st.booleans(), category_c_without_level_3=st.booleans(),
+        unfitness_hours=st.sampled_from([0, 0, 0, 40, 150, 200]),
+    )
+
+
+def civic_engagement_years(
+    min_year: int = 2019, max_year: int = 2030
+) -> st.SearchStrategy[CivicEngagementYear]:
+    """Years of a recognised civic activity, feeding the CEC."""
+    return st.builds(CivicEngagementYear, st.integers(min_year, max_year),
+                     st.sampled_from(["", "sapeur-pompier volontaire", "réserve militaire"]))
 
 
 @st.composite

@@ -21,7 +21,15 @@ from hypothesis import strategies as st
 from formation.money import Euros
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
-from formation.testing._accounts import accounts, credit_entries, holders, work_years
+from formation.testing._accounts import (
+    accounts,
+    civic_engagement_years,
+    credit_entries,
+    holders,
+    public_service_years,
+    self_employed_years,
+    work_years,
+)
 from formation.testing._bookings import booking_statuses, bookings, paris_instants, proposals
 from formation.testing._calendar import (
     business_calendars,
@@ -86,6 +94,7 @@ __all__ = [
     "catalogs",
     "certifications",
     "choices",
+    "civic_engagement_years",
     "consent_requests",
     "credit_entries",
     "day_kinds",
@@ -114,6 +123,7 @@ __all__ = [
     "points",
     "prices",
     "proposals",
+    "public_service_years",
     "qualiopi_certifications",
     "queries",
     "query_words",
@@ -123,6 +133,7 @@ __all__ = [
     "resource_words",
     "review_scores",
     "reviews",
+    "self_employed_years",
     "sessions",
     "sirets",
     "territories",
