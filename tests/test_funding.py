@@ -153,8 +153,12 @@ def test_the_licence_co_funding_alone_does_not_make_a_plan_capped() -> None:
     assert above.capped
 
 
-def test_a_light_licence_without_co_funding_is_refused_from_26_february_2026() -> None:
-    # Loi de finances 2026 art. 203: job seekers, or a third party co-funds (100 € minimum).
+def test_a_light_licence_without_co_funding_is_refused_from_21_february_2026() -> None:
+    # Loi de finances 2026 art. 203 (JO 20 Feb 2026, in force the 21st; cpf-rules.md 4.1 and
+    # 14 item 4): job seekers, or a third party co-funds (100 €, a draft figure, U).
+    with pytest.raises(RuleViolation) as caught:
+        plan(E(1200), E(2000), date(2026, 2, 21), action_type=ActionType.DRIVING_LICENCE_LIGHT)
+    assert caught.value.codes == ("funding.driving_licence_cofunding",)
     with pytest.raises(RuleViolation) as caught:
         plan(E(1200), E(2000), date(2026, 2, 26), action_type=ActionType.DRIVING_LICENCE_LIGHT)
     assert caught.value.codes == ("funding.driving_licence_cofunding",)
@@ -168,9 +172,12 @@ def test_a_light_licence_without_co_funding_is_refused_from_26_february_2026() -
 
 
 def test_a_light_licence_needs_no_co_funding_before_the_law_nor_for_a_job_seeker() -> None:
-    before = plan(E(1200), E(2000), date(2026, 2, 25),
+    # The day before the law (20 Feb 2026): no co-funding needed, no cap yet.
+    before = plan(E(1200), E(2000), date(2026, 2, 20),
                   action_type=ActionType.DRIVING_LICENCE_LIGHT)
     assert before.rights_used == E(1200) - Euros(10320)
+    assert not funding_violations(E(1200), on=date(2026, 2, 20),
+                                  action_type=ActionType.DRIVING_LICENCE_LIGHT)
     job_seeker = plan(E(1200), E(2000), date(2026, 2, 26), job_seeker=True,
                       action_type=ActionType.DRIVING_LICENCE_LIGHT)
     assert job_seeker.rights_used == E(900) and job_seeker.participation == Euros(0)

@@ -102,10 +102,10 @@ from formation.reviews import (
     review_violations,
 )
 from formation.rules.actions import ActionType
-from formation.rules.funders import Funder
+from formation.rules.funders import Funder, FundingSource
 from formation.rules.rulebook import Confidence, ParameterValue, Rulebook, Rules
 from formation.search import CatalogIndex
-from formation.topups import TopUp
+from formation.topups import TopUp, TopUpKind
 
 __version__ = "0.1.0"
 
@@ -159,6 +159,7 @@ __all__ = [
     "Funder",
     "FundingLine",
     "FundingPlan",
+    "FundingSource",
     "Hit",
     "Holder",
     "HolderStatus",
@@ -212,6 +213,7 @@ __all__ = [
     "StorageError",
     "Territory",
     "TopUp",
+    "TopUpKind",
     "Transition",
     "Violation",
     "WorkYear",
