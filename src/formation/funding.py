@@ -614,7 +614,13 @@ def plan_funding(
                 continue
             earmarked = True
         usable.append(top_up)
-    if len(usable) > 1:
+    if len(usable) == 2:  # the common case, without the machinery of a sort
+        keys = prepared.keys
+        first, second = usable
+        if (keys[second.kind is _DOTATION][_FUNDERS.index(second.funder)]
+                < keys[first.kind is _DOTATION][_FUNDERS.index(first.funder)]):
+            usable.reverse()
+    elif len(usable) > 2:
         usable.sort(key=prepared.sort_key)
     before = 0  # how many top-ups come before the rights (a prefix of the sorted ones)
     if prepared.before_rights:
@@ -685,7 +691,8 @@ def plan_funding(
             kind = top_up.kind
             lines.append(FundingLine(
                 _TOP_UP, amount if used == amount.cents else Euros(used), top_up.funder,
-                top_up.reference, parameters[top_up.earmarked][kind is _DOTATION], kind))
+                top_up.reference, parameters[earmarked and top_up.earmarked][kind is _DOTATION],
+                kind))
     if rights and before == len(usable):
         lines.append(_rights_line(rights, balance, cap_cents, action_index, participation,
                                   reserve, used_total))
