@@ -634,7 +634,7 @@ def test_the_holder_pays_a_complement_only_when_rights_and_top_ups_are_spent(
 
 @given(fst.funding_situations())
 def test_a_plan_passes_its_own_public_validators(situation: FundingSituation) -> None:
-    # plan_funding builds its records on a fast path; the validators must accept them.
+    # plan_funding builds its records through their classes; rebuilding them changes nothing.
     result = situation.plan()
     rebuilt = attrs.evolve(result, lines=[attrs.evolve(line) for line in result.lines])
     assert rebuilt == result
