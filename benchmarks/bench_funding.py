@@ -6,8 +6,10 @@ There is no library for CPF funding to compare with, so the peer is the straight
 app would write the payment formula of ``cpf-rules.md`` section 4: ``Decimal`` euros, the flat
 participation looked up in a list of dated values, top-ups sorted by a priority list, a dict as
 the result. It applies the same rules as :func:`formation.plan_funding` for the orders timed
-here (no earmarks, no licence co-funding), and the benchmark checks that both agree on every
-order before timing.
+here (no earmarks, no licence co-funding, complementary top-ups only: they come after the
+rights in the order of use before and after 5 December 2025), and the benchmark checks that
+both agree on every order before timing. Each plan of ours is a `FundingPlan` built through its
+class, with its `FundingLine` records, every check run.
 
 Timed, on the same orders in the same process:
 

@@ -215,8 +215,10 @@ def test_a_top_up_is_held_and_released_with_the_rights() -> None:
     folder = accepted(store)
     done = svc.view_booking(store, HOLDER, folder)
     holds = {(m.funder, m.amount.cents) for m in done.movements if m.kind is MovementKind.HOLD}
-    # the region does not exempt from the participation (103,20 € by card, cpf-rules.md 4)
-    assert holds == {(None, 50000), (Funder.REGION, 89680)}
+    # the region's money on the account is a dotation: from 5 Dec 2025 it pays before the
+    # rights (décret n° 2025-1156, cpf-rules.md 3); the region does not exempt from the
+    # participation (103,20 € by card, cpf-rules.md 4)
+    assert holds == {(Funder.REGION, 139680)}
     svc.withdraw(store, HOLDER, at(2026, 3, 6), folder)
     got = svc.view_balance(store, HOLDER, AccountId("A1"))
     assert (got.rights.cents, got.top_ups.cents, got.held.cents) == (50000, 200000, 0)

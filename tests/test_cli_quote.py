@@ -90,3 +90,18 @@ def test_the_parsers_read_values_and_names() -> None:
     assert parse_action_type("SKILLS_ASSESSMENT").value == "bilan"
     with pytest.raises(InvalidValue):
         parse_top_up("region:1:2:3")
+
+
+def test_quote_draws_a_dotation_before_the_rights_from_5_december_2025() -> None:
+    # Décret n° 2025-1156 (cpf-rules.md 3): dotations, then rights, then complementary top-ups.
+    code, text = run("quote", "--price", "1000", "--balance", "2000", "--on", "2026-12-02",
+                     "--dotation", "employeur:500", "--top-up", "region:300", "--json")
+    assert code == 0
+    data = json.loads(text)
+    assert [(line["kind"], line["top_up_kind"], line["amount"]) for line in data["lines"]] == [
+        ("top-up", "dotation", 50000), ("rights", None, 50000)]
+    assert data["card_payment"] == 0
+    assert [t["funder"] for t in data["unused_top_ups"]] == ["region"]
+    code, text = run("quote", "--price", "1000", "--balance", "2000", "--on", "2025-12-04",
+                     "--dotation", "employeur:500")
+    assert "897,77 €  Droits CPF" in text and "Non utilisé : dotation employeur" in text

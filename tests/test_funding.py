@@ -21,16 +21,20 @@ from formation import (
     Funder,
     FundingLine,
     FundingPlan,
+    FundingSource,
     InvalidValue,
     LineKind,
     Option,
     Rulebook,
     RuleViolation,
     TopUp,
+    TopUpKind,
     funding_violations,
     plan_funding,
 )
 from formation.funding import rights_cap
+from formation.ids import EntryId
+from formation.ledger import Entry, EntryKind
 from formation.testing import strategies as fst
 from formation.testing.strategies import FundingSituation
 
@@ -153,8 +157,12 @@ def test_the_licence_co_funding_alone_does_not_make_a_plan_capped() -> None:
     assert above.capped
 
 
-def test_a_light_licence_without_co_funding_is_refused_from_26_february_2026() -> None:
-    # Loi de finances 2026 art. 203: job seekers, or a third party co-funds (100 € minimum).
+def test_a_light_licence_without_co_funding_is_refused_from_21_february_2026() -> None:
+    # Loi de finances 2026 art. 203 (JO 20 Feb 2026, in force the 21st; cpf-rules.md 4.1 and
+    # 14 item 4): job seekers, or a third party co-funds (100 €, a draft figure, U).
+    with pytest.raises(RuleViolation) as caught:
+        plan(E(1200), E(2000), date(2026, 2, 21), action_type=ActionType.DRIVING_LICENCE_LIGHT)
+    assert caught.value.codes == ("funding.driving_licence_cofunding",)
     with pytest.raises(RuleViolation) as caught:
         plan(E(1200), E(2000), date(2026, 2, 26), action_type=ActionType.DRIVING_LICENCE_LIGHT)
     assert caught.value.codes == ("funding.driving_licence_cofunding",)
@@ -168,9 +176,12 @@ def test_a_light_licence_without_co_funding_is_refused_from_26_february_2026() -
 
 
 def test_a_light_licence_needs_no_co_funding_before_the_law_nor_for_a_job_seeker() -> None:
-    before = plan(E(1200), E(2000), date(2026, 2, 25),
+    # The day before the law (20 Feb 2026): no co-funding needed, no cap yet.
+    before = plan(E(1200), E(2000), date(2026, 2, 20),
                   action_type=ActionType.DRIVING_LICENCE_LIGHT)
     assert before.rights_used == E(1200) - Euros(10320)
+    assert not funding_violations(E(1200), on=date(2026, 2, 20),
+                                  action_type=ActionType.DRIVING_LICENCE_LIGHT)
     job_seeker = plan(E(1200), E(2000), date(2026, 2, 26), job_seeker=True,
                       action_type=ActionType.DRIVING_LICENCE_LIGHT)
     assert job_seeker.rights_used == E(900) and job_seeker.participation == Euros(0)
@@ -379,6 +390,140 @@ def test_explain_names_the_cap_and_the_exemption() -> None:
     assert "décret n° 2026-127" in text
 
 
+# -- the order of use of décret n° 2025-1156 (cpf-rules.md 3 and 14 item 1) -----------------
+
+DOTATION = TopUpKind.DOTATION
+
+
+def employer_dotation(euros: int = 500) -> TopUp:
+    return TopUp(Funder.EMPLOYER, E(euros), reference="dot-1", kind=DOTATION)
+
+
+@pytest.mark.parametrize(
+    ("day", "rights", "dotation", "participation", "exemption"),
+    [
+        # Until 4 Dec 2025 (cpformation): rights first; the dotation is not drawn, so the
+        # employer's money does not exempt and the 102,23 € participation is due.
+        (date(2025, 12, 4), Euros(89777), Euros(0), Euros(10223), None),
+        # From 5 Dec 2025 (décret n° 2025-1156, R6333-3): the dotation first, then the rights;
+        # the employer co-funds, so no participation (décret n° 2024-394).
+        (date(2025, 12, 5), E(500), E(500), Euros(0), Exemption.FUNDER),
+        # The issue's example, today (2 Dec 2026): 2 000 € of rights, a 500 € employer
+        # dotation, a 1 000 € training: 500 € of dotation, 500 € of rights, nothing by card
+        # (the old order would have taken 896,80 € of rights and 103,20 € by card).
+        (date(2026, 12, 2), E(500), E(500), Euros(0), Exemption.FUNDER),
+    ],
+)
+def test_a_dotation_is_drawn_before_the_rights_from_5_december_2025(
+    day: date, rights: Euros, dotation: Euros, participation: Euros, exemption: Exemption | None
+) -> None:
+    result = plan(E(1000), E(2000), day, top_ups=[employer_dotation()])
+    assert result.rights_used == rights
+    assert result.dotations_used == result.top_ups_used == dotation
+    assert result.participation == result.card_payment == participation
+    assert result.exemption is exemption
+    assert result.rights_used + result.top_ups_used + result.card_payment == E(1000)
+    if dotation:
+        assert [(line.kind, line.top_up_kind) for line in result.lines] == [
+            (LineKind.TOP_UP, DOTATION), (LineKind.RIGHTS, None)]
+        assert result.unused_top_ups == ()
+    else:
+        assert result.unused_top_ups == (employer_dotation(),)
+
+
+def test_the_old_order_of_use_keeps_2026_amounts_on_4_december_2025_plans() -> None:
+    # The figure of the issue: on 2 Dec 2026 the old order would spend 896,80 € of rights.
+    old = BOOK.with_change(effective=date(2025, 12, 5), source="the order until 4 Dec 2025",
+                           order_of_use=(FundingSource.RIGHTS, FundingSource.TOP_UPS))
+    result = plan(E(1000), E(2000), date(2026, 12, 2), top_ups=[employer_dotation()],
+                  rulebook=old)
+    assert (result.rights_used, result.participation) == (Euros(89680), Euros(10320))
+
+
+def test_a_non_exempting_dotation_is_drawn_first_and_the_participation_is_due() -> None:
+    # Décret n° 2025-1156: a region's dotation is tier 1°; the region does not exempt.
+    region = TopUp(Funder.REGION, E(500), reference="reg", kind=DOTATION)
+    result = plan(E(1000), E(2000), date(2025, 12, 5), top_ups=[region])
+    assert result.dotations_used == E(500)
+    assert result.rights_used == E(500) - Euros(10223)
+    assert result.participation == Euros(10223)
+
+
+def test_complementary_top_ups_come_after_the_rights_and_dotations_before() -> None:
+    # R6333-3 I: 1° dotations (OPCO 300 €), 2° rights (1 200 €), 3° complementary (region).
+    tops = [TopUp(Funder.REGION, E(400), reference="R"),
+            TopUp(Funder.OPCO, E(300), reference="O", kind=DOTATION)]
+    result = plan(E(1800), E(1200), date(2026, 3, 10), top_ups=tops)
+    assert [(line.kind, line.funder, line.amount) for line in result.lines] == [
+        (LineKind.TOP_UP, Funder.OPCO, E(300)), (LineKind.RIGHTS, None, E(1200)),
+        (LineKind.TOP_UP, Funder.REGION, Euros(19680)), (LineKind.PARTICIPATION, None, Euros(10320))]
+    assert [line.top_up_kind for line in result.top_up_lines] == [
+        DOTATION, TopUpKind.COMPLEMENTARY]
+    # The same order on 4 Dec 2025: the rights, then both top-ups by the funders' priority.
+    before = plan(E(1800), E(1200), date(2025, 12, 4), top_ups=tops)
+    assert [line.funder for line in before.lines] == [
+        None, Funder.OPCO, Funder.REGION, None]
+
+
+def test_explain_says_why_a_dotation_went_first_and_when_a_top_up_went_unused() -> None:
+    # Décret n° 2025-1156 cited for the order; the complementary region top-up is not needed.
+    result = plan(E(1000), E(2000), date(2026, 3, 10),
+                  top_ups=[employer_dotation(300), TopUp(Funder.REGION, E(300), reference="R")])
+    assert result.unused_top_ups == (TopUp(Funder.REGION, E(300), reference="R"),)
+    french, english = result.explain(), result.explain("en")
+    assert "dotation créditée sur le compte avant la commande" in french
+    assert "utilisée avant les droits du titulaire" in french
+    assert "Décret n° 2025-1156" in french
+    assert "Non utilisé : abondement complémentaire région [R]" in french
+    assert "Ordre de mobilisation depuis le 05/12/2025 : dotations, puis droits" in french
+    assert "used before the holder's rights" in english
+    assert "Unused: complementary top-up from region [R] of 300,00 €" in english
+    old = plan(E(1000), E(5000), date(2025, 6, 1), top_ups=[employer_dotation()])
+    text = old.explain()
+    assert "Non utilisé : dotation employeur [dot-1]" in text
+    assert "la participation forfaitaire reste donc due" in text
+
+
+def test_a_ledger_top_up_is_a_dotation() -> None:
+    # cpf-rules.md 3: money credited to the account before any booking is a dotation.
+    entry = Entry(EntryId("t-1"), EntryKind.TOP_UP, E(500), date(2025, 1, 6), Funder.EMPLOYER)
+    assert entry.as_top_up().kind is DOTATION
+    assert TopUp(Funder.REGION, E(1)).kind is TopUpKind.COMPLEMENTARY
+    with pytest.raises(InvalidValue, match="TopUpKind"):
+        TopUp(Funder.REGION, E(1), kind="dotation")  # type: ignore[arg-type]
+
+
+def test_a_top_up_line_names_its_kind_and_no_other_line_does() -> None:
+    assert FundingLine(LineKind.TOP_UP, E(1), Funder.OPCO).top_up_kind is (
+        TopUpKind.COMPLEMENTARY)
+    with pytest.raises(InvalidValue, match="TopUpKind"):
+        FundingLine(LineKind.RIGHTS, E(1), top_up_kind=DOTATION)
+    with pytest.raises(InvalidValue, match="TopUpKind"):
+        FundingLine(LineKind.TOP_UP, E(1), Funder.OPCO, top_up_kind="dotation")  # type: ignore[arg-type]
+
+
+def test_an_order_of_use_that_misses_a_source_is_refused() -> None:
+    book = BOOK.with_change(effective=date(2026, 1, 1),
+                            order_of_use=(FundingSource.DOTATIONS, FundingSource.RIGHTS))
+    with pytest.raises(InvalidValue, match="order_of_use names each source once"):
+        plan(E(1000), E(2000), date(2026, 3, 1), rulebook=book)
+
+
+def test_the_licence_needs_co_funding_from_21_february_but_its_cap_waits_for_the_26th() -> None:
+    # Loi de finances 2026 art. 203 (21 Feb 2026); décret n° 2026-127 caps (26 Feb 2026).
+    region = [TopUp(Funder.REGION, E(150), reference="R")]
+    on_21 = plan(E(1200), E(2000), date(2026, 2, 21), top_ups=region,
+                 action_type=ActionType.DRIVING_LICENCE_LIGHT)
+    assert on_21.rights_cap is None
+    assert on_21.top_ups_used == E(100) and on_21.rights_used == E(1100) - Euros(10320)
+    on_26 = plan(E(1200), E(2000), date(2026, 2, 26), top_ups=region,
+                 action_type=ActionType.DRIVING_LICENCE_LIGHT)
+    assert on_26.rights_used == E(900) and on_26.top_ups_used == E(150)
+    value = next(v for v in BOOK.history("light_driving_licence_min_cofunding")
+                 if v.value is not None)
+    assert (value.since, value.confidence.value) == (date(2026, 2, 21), "U")
+
+
 # -- laws ------------------------------------------------------------------------------------
 
 
@@ -389,6 +534,52 @@ def test_lines_sum_to_the_price_and_nothing_is_negative(situation: FundingSituat
     assert result.rights_used + result.top_ups_used + result.card_payment == situation.price
     assert all(line.amount.cents > 0 for line in result.lines)
     assert result.participation <= result.card_payment
+
+
+NEW_ORDER = date(2025, 12, 5)
+
+
+@given(fst.funding_situations())
+def test_dotations_come_before_the_rights_from_5_december_2025_and_after_them_before(
+    situation: FundingSituation,
+) -> None:
+    # Décret n° 2025-1156 (R6333-3): dotations, rights, complementary top-ups; before it the
+    # rights came first (cpformation). Nothing is negative, every earmark is respected.
+    result = situation.plan()
+    applicable = situation.applicable_top_ups()
+    assert all(line.amount.cents > 0 for line in result.lines)
+    assert {line.funder for line in result.top_up_lines} <= {t.funder for t in applicable}
+    dotations = sum(t.amount.cents for t in applicable if t.kind is DOTATION)
+    drawn = result.dotations_used.cents
+    limit = situation.balance.cents if result.rights_cap is None else min(
+        situation.balance.cents, result.rights_cap.cents)
+    kinds = [line.kind for line in result.lines]
+    if situation.on >= NEW_ORDER:
+        if result.rights_used:
+            assert drawn == dotations  # every dotation drawn in full before any right
+            at = kinds.index(LineKind.RIGHTS)
+            assert all(line.top_up_kind is DOTATION for line in result.lines[:at])
+            assert all(line.top_up_kind is not DOTATION for line in result.lines[at + 1:])
+    else:
+        if result.top_ups_used:
+            assert result.rights_used.cents == limit  # the rights were spent first
+        if result.rights_used:
+            assert kinds[0] is LineKind.RIGHTS
+
+
+@given(fst.funding_situations(), st.sampled_from([date(2025, 12, 4), date(2025, 12, 5)]))
+def test_the_lines_sum_to_the_price_on_both_sides_of_5_december_2025(
+    situation: FundingSituation, day: date
+) -> None:
+    moved = attrs.evolve(situation, on=day)
+    assume(moved.is_valid())
+    result = moved.plan()
+    assert sum(line.amount.cents for line in result.lines) == moved.price.cents
+    assert result.rights_used + result.top_ups_used + result.card_payment == moved.price
+    for top_up in result.unused_top_ups:  # an unused top-up applied to the order
+        assert top_up in moved.applicable_top_ups()
+    assert len(result.unused_top_ups) + len(result.top_up_lines) == len(
+        moved.applicable_top_ups())
 
 
 @given(fst.funding_situations())
@@ -443,7 +634,7 @@ def test_the_holder_pays_a_complement_only_when_rights_and_top_ups_are_spent(
 
 @given(fst.funding_situations())
 def test_a_plan_passes_its_own_public_validators(situation: FundingSituation) -> None:
-    # plan_funding builds its records on a fast path; the validators must accept them.
+    # plan_funding builds its records through their classes; rebuilding them changes nothing.
     result = situation.plan()
     rebuilt = attrs.evolve(result, lines=[attrs.evolve(line) for line in result.lines])
     assert rebuilt == result
@@ -477,12 +668,28 @@ def test_more_rights_never_make_the_holder_pay_more_by_card_except_a_lost_exempt
 
 def reference(situation: FundingSituation, book: Rulebook = BOOK
               ) -> tuple[Euros, dict[Funder, Euros], Euros, Euros]:
-    """cpf-rules.md section 4, in Decimal euros, with the two documented choices of the module:
-    an exempting top-up exempts when drawn; a licence's minimum co-funding is drawn first."""
+    """cpf-rules.md sections 3 and 4, in Decimal euros, with the two documented choices of the
+    module: an exempting top-up exempts when drawn; a licence's minimum co-funding is drawn
+    first. The order of use: every top-up after the rights until 4 December 2025; from
+    5 December 2025 (décret n° 2025-1156) the dotations, the rights, the complementary ones."""
     rules = book.at(situation.on)
-    tops = sorted(situation.applicable_top_ups(),
-                  key=lambda t: rules.top_up_priority.index(t.funder)
-                  if t.funder in rules.top_up_priority else len(rules.top_up_priority))
+    order = rules.order_of_use
+
+    def tier(top: TopUp) -> FundingSource:
+        if FundingSource.TOP_UPS in order:
+            return FundingSource.TOP_UPS
+        return (FundingSource.DOTATIONS if top.kind is TopUpKind.DOTATION
+                else FundingSource.COMPLEMENTARY)
+
+    def rank(top: TopUp) -> tuple[int, int]:
+        priority = (rules.dotation_priority if tier(top) is FundingSource.DOTATIONS
+                    and rules.dotation_priority is not None else rules.top_up_priority)
+        return (order.index(tier(top)),
+                priority.index(top.funder) if top.funder in priority else len(priority))
+
+    tops = sorted(situation.applicable_top_ups(), key=rank)
+    first = [i for i, top in enumerate(tops)
+             if order.index(tier(top)) < order.index(FundingSource.RIGHTS)]
     price = situation.price.to_decimal()
     card_only = sum((o.price.to_decimal() for o in situation.options if not o.cpf_fundable),
                     Decimal(0))
@@ -503,11 +710,16 @@ def reference(situation: FundingSituation, book: Rulebook = BOOK
             if top.funder is not Funder.HOLDER and want > 0:
                 uses[i] = min(top.amount.to_decimal(), want)
                 want -= uses[i]
+        for i in first:
+            take = min(tops[i].amount.to_decimal() - uses[i], room - sum(uses, Decimal(0)))
+            uses[i] += take
         rights = min(situation.balance.to_decimal(), room - sum(uses, Decimal(0)))
         if cap is not None:
             rights = min(rights, cap.to_decimal())
         gap = room - sum(uses, Decimal(0)) - rights
         for i, top in enumerate(tops):
+            if i in first:
+                continue
             take = min(top.amount.to_decimal() - uses[i], gap)
             uses[i] += take
             gap -= take
@@ -557,6 +769,11 @@ def what_if_changes(draw: st.DrawFn) -> dict[str, object]:
         "rights_cap_light_driving_licence": draw(cap),
         "top_up_priority": tuple(draw(st.permutations(list(Funder)))[:draw(st.integers(0, 15))]),
         "flat_participation_exempting_funders": draw(st.frozensets(st.sampled_from(list(Funder)))),
+        "order_of_use": draw(st.one_of(
+            st.permutations([FundingSource.RIGHTS, FundingSource.TOP_UPS]),
+            st.permutations([FundingSource.DOTATIONS, FundingSource.RIGHTS,
+                             FundingSource.COMPLEMENTARY])).map(tuple)),
+        "dotation_priority": tuple(draw(st.permutations(list(Funder)))[:draw(st.integers(0, 15))]),
     }
 
 

@@ -111,7 +111,7 @@ from formation.reviews import (
     review_violations,
 )
 from formation.rules.actions import ActionType
-from formation.rules.funders import Funder
+from formation.rules.funders import Funder, FundingSource
 from formation.rules.rulebook import (
     Confidence,
     ParameterDifference,
@@ -119,7 +119,7 @@ from formation.rules.rulebook import (
     Rulebook,
     Rules,
 )
-from formation.topups import TopUp
+from formation.topups import TopUp, TopUpKind
 
 __version__ = "0.1.0"
 
@@ -176,6 +176,7 @@ __all__ = [
     "Funder",
     "FundingLine",
     "FundingPlan",
+    "FundingSource",
     "Hit",
     "Holder",
     "HolderStatus",
@@ -233,6 +234,7 @@ __all__ = [
     "StorageError",
     "Territory",
     "TopUp",
+    "TopUpKind",
     "Transition",
     "Violation",
     "WorkYear",

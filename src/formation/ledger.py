@@ -68,7 +68,7 @@ from formation.errors import ConflictError, DuplicateEntry, InsufficientCredit, 
 from formation.ids import BookingId, EntryId, OfferId
 from formation.money import Euros
 from formation.rules.funders import Funder
-from formation.topups import TopUp, _strings
+from formation.topups import TopUp, TopUpKind, _strings
 
 __all__ = [
     "Balance",
@@ -293,7 +293,10 @@ class Entry:
         return self.top_up
 
     def as_top_up(self, amount: Euros | None = None) -> TopUp:
-        """This top-up entry as a :class:`TopUp` (``amount`` defaults to the entry's)."""
+        """This top-up entry as a :class:`TopUp` (``amount`` defaults to the entry's).
+
+        Money credited to the account before any booking is a dotation (R6333-3 I 1°).
+        """
         if not self.kind.is_top_up or not isinstance(self.source, Funder):
             raise InvalidValue(f"entry {self.entry_id!r} is a {self.kind.value}, not a top-up")
         return TopUp(
@@ -302,6 +305,7 @@ class Entry:
             earmarked_offers=self.earmarked_offers,
             earmarked_certifications=self.earmarked_certifications,
             reference=self.entry_id,
+            kind=TopUpKind.DOTATION,
         )
 
 

@@ -46,7 +46,8 @@ from fractions import Fraction
 import attrs
 
 from formation.errors import InvalidValue
-from formation.funding import FundingPlan, LineKind, funder_label
+from formation.funding import FundingPlan, LineKind
+from formation.labels import check_lang, label, yes_no
 from formation.money import Euros, allocate
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook, check_date
@@ -186,8 +187,7 @@ class Refund:
 
     def explain(self, lang: str = "fr") -> str:
         """What goes back to each source, in French (default) or English."""
-        if lang not in ("fr", "en"):
-            raise InvalidValue(f"lang must be 'fr' or 'en', got {lang!r}")
+        lang = check_lang(lang)
         fr = lang == "fr"
         names = _ENDINGS[lang][self.ending]
         out = [(f"Remboursement — {names}, taux de réalisation {self.completion_rate} %" if fr
@@ -198,15 +198,15 @@ class Refund:
                 ("flat_participation_kept_when_charged",) if self.plan.participation
                 and self.kept else ()):
             value = sources[name]
-            label = value.label_fr if fr else value.label_en
-            out.append(f"  {label} : {_show(value.value, lang)} — {value.source} "
+            name = label(value, lang)
+            out.append(f"  {name} : {_show(value.value, lang)} — {value.source} "
                        f"[{value.confidence.value}]" if fr else
-                       f"  {label}: {_show(value.value, lang)} — {value.source} "
+                       f"  {name}: {_show(value.value, lang)} — {value.source} "
                        f"[{value.confidence.value}]")
         for line in self.lines:
-            source = _SOURCES[lang][line.kind]
+            source = line.kind.describe(lang)
             if line.funder is not None:
-                source += f" ({funder_label(line.funder, lang)})"
+                source += f" ({label(line.funder, lang)})"
             out.append(
                 f"  {source} : payé {line.paid}, rendu {line.refunded}, conservé {line.kept}"
                 if fr else
@@ -226,7 +226,7 @@ _ENDING_PARAMETERS: dict[Ending, tuple[str, ...]] = {
 
 def _show(value: object, lang: str) -> str:
     if isinstance(value, bool):
-        return ("oui" if value else "non") if lang == "fr" else ("yes" if value else "no")
+        return yes_no(value, lang)
     if isinstance(value, Fraction):
         return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(
             value.numerator)
@@ -243,18 +243,6 @@ _ENDINGS = {
            Ending.LATE_CANCELLATION: "late cancellation",
            Ending.NO_SHOW: "no-show"},
 }
-_SOURCES = {
-    "fr": {LineKind.RIGHTS: "Droits CPF", LineKind.TOP_UP: "Abondement",
-           LineKind.PARTICIPATION: "Participation forfaitaire (carte)",
-           LineKind.HOLDER_COMPLEMENT: "Complément du titulaire (carte)",
-           LineKind.NOT_FUNDABLE: "Options non finançables (carte)"},
-    "en": {LineKind.RIGHTS: "CPF rights", LineKind.TOP_UP: "Top-up",
-           LineKind.PARTICIPATION: "Flat participation (card)",
-           LineKind.HOLDER_COMPLEMENT: "Holder's complement (card)",
-           LineKind.NOT_FUNDABLE: "Options not fundable (card)"},
-}
-
-
 def kept_share(completion_rate: int, ending: Ending, *, on: date,
                rulebook: Rulebook | None = None) -> Fraction:
     """The share of the price kept (not refunded) for an ending, under the rules of ``on``.

@@ -5,9 +5,18 @@ Top-ups are money a third party (or the holder) adds to an account, outside the 
 earmark its top-up to chosen trainings: such a top-up can only pay for the offers or
 certifications it names. The ledger records top-ups as entries; the funding plan receives the
 ones available to an order as :class:`TopUp` records.
+
+Two kinds are told apart (:class:`TopUpKind`, décret n° 2025-1156, R6333-3): a **dotation**
+(*alimentation supplémentaire*) is credited to the account before any booking, by an employer,
+under an agreement or by another funder; a **complementary top-up** (*abondement en droits
+complémentaires*, L6323-4 II) is asked for one booking, when the price exceeds what the account
+holds. From 5 December 2025 the dotations pay before the holder's rights, the complementary
+top-ups after them.
 """
 
 from __future__ import annotations
+
+import enum
 
 import attrs
 
@@ -16,7 +25,25 @@ from formation.ids import OfferId
 from formation.money import Euros
 from formation.rules.funders import Funder
 
-__all__ = ["TopUp"]
+__all__ = ["TopUp", "TopUpKind"]
+
+
+@enum.unique
+class TopUpKind(enum.Enum):
+    """Whether a top-up sits on the account before the order or is asked for it (R6333-3)."""
+
+    DOTATION = "dotation"  # a supplementary feeding credited to the account before any booking
+    COMPLEMENTARY = "complementary"  # a top-up asked for one booking (L6323-4 II)
+
+    @property
+    def label_fr(self) -> str:
+        """The French name shown to holders."""
+        return "dotation" if self is TopUpKind.DOTATION else "abondement complémentaire"
+
+    @property
+    def label_en(self) -> str:
+        """The English name."""
+        return "dotation" if self is TopUpKind.DOTATION else "complementary top-up"
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Euros], value: object) -> None:
@@ -31,6 +58,12 @@ def _funder(instance: object, attribute: attrs.Attribute[Funder], value: object)
         raise InvalidValue(
             f"funder must be a Funder ({', '.join(f.name for f in Funder)}), got {value!r}"
         )
+
+
+def _kind(instance: object, attribute: attrs.Attribute[TopUpKind], value: object) -> None:
+    if value.__class__ is not TopUpKind:
+        raise InvalidValue(
+            f"kind must be a TopUpKind ({', '.join(k.name for k in TopUpKind)}), got {value!r}")
 
 
 def _strings(value: object) -> frozenset[str]:
@@ -53,6 +86,8 @@ class TopUp:
         earmarked_certifications: if not empty, the only certification codes it may pay for
             (an RNCP or RS code such as ``"RNCP37873"`` or ``"RS6204"``).
         reference: the caller's identifier for it (a ledger entry id, an EDEF reference).
+        kind: a dotation credited to the account beforehand, or a complementary top-up asked
+            for this order (the default).
 
     A top-up earmarked to neither offers nor certifications pays for any training.
     """
@@ -64,6 +99,7 @@ class TopUp:
         default=frozenset(), converter=_strings
     )
     reference: str = ""
+    kind: TopUpKind = attrs.field(default=TopUpKind.COMPLEMENTARY, validator=_kind)
 
     @property
     def earmarked(self) -> bool:

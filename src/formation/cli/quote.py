@@ -4,6 +4,7 @@ Examples::
 
     formation quote --price 1000 --balance 950 --on 2024-06-01
     formation quote --price 2000 --balance 1200 --top-up region:300 --top-up employeur:200
+    formation quote --price 1000 --balance 2000 --dotation employeur:500
     formation quote --price 1500 --balance 3000 --action-type permis-leger --job-seeker --json
 """
 
@@ -22,14 +23,15 @@ from formation.cli._common import (
     table,
 )
 from formation.errors import InvalidValue
-from formation.funding import FundingPlan, LineKind, funder_label, plan_funding
+from formation.funding import FundingPlan, LineKind, plan_funding
 from formation.ids import OfferId
+from formation.labels import label
 from formation.money import Euros
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
-from formation.topups import TopUp
+from formation.topups import TopUp, TopUpKind
 
-__all__ = ["parse_action_type", "parse_top_up", "register", "run"]
+__all__ = ["parse_action_type", "parse_dotation", "parse_top_up", "register", "run"]
 
 
 def _funder(text: str) -> Funder:
@@ -41,8 +43,8 @@ def _funder(text: str) -> Funder:
         f"unknown funder {text!r}; accepted: {', '.join(f.value for f in Funder)}")
 
 
-def parse_top_up(text: str) -> TopUp:
-    """Read ``FUNDER:AMOUNT`` (``region:300``, ``employeur:150,50``) as a top-up.
+def parse_top_up(text: str, kind: TopUpKind = TopUpKind.COMPLEMENTARY) -> TopUp:
+    """Read ``FUNDER:AMOUNT`` (``region:300``, ``employeur:150,50``) as a top-up of ``kind``.
 
     The funder is a :class:`~formation.rules.funders.Funder` value (``employeur``, ``region``,
     ``opco``…) or name (``EMPLOYER``). An optional third part names the certification codes the
@@ -56,7 +58,12 @@ def parse_top_up(text: str) -> TopUp:
     earmarks = frozenset(code for code in parts[2].split("+") if code) if len(parts) == 3 else (
         frozenset[str]())
     return TopUp(_funder(parts[0]), parse_euros(parts[1]), earmarked_certifications=earmarks,
-                 reference=f"{parts[0]}:{parts[1]}")
+                 reference=f"{parts[0]}:{parts[1]}", kind=kind)
+
+
+def parse_dotation(text: str) -> TopUp:
+    """Read ``FUNDER:AMOUNT`` as a dotation credited to the account (see :func:`parse_top_up`)."""
+    return parse_top_up(text, TopUpKind.DOTATION)
 
 
 def parse_action_type(text: str) -> ActionType:
@@ -85,7 +92,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="the holder is a job seeker (no flat participation)")
     parser.add_argument("--top-up", type=argument(parse_top_up), action="append", default=[],
                         metavar="FUNDER:AMOUNT", dest="top_ups",
-                        help="a top-up that may pay for the order (repeatable), e.g. region:300")
+                        help="a complementary top-up asked for the order (repeatable), "
+                             "e.g. region:300")
+    parser.add_argument("--dotation", type=argument(parse_dotation), action="append", default=[],
+                        metavar="FUNDER:AMOUNT", dest="dotations",
+                        help="a dotation credited to the account beforehand (repeatable), e.g. "
+                             "employeur:500; from 5 Dec 2025 it pays before the rights")
     parser.add_argument("--action-type", type=argument(parse_action_type),
                         default=ActionType.RNCP, metavar="T",
                         help="the kind of action: " + ", ".join(a.value for a in ActionType)
@@ -116,7 +128,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     day: date = args.on or date.today()
     options = [_CardOption(args.not_fundable)] if args.not_fundable else []
     plan = plan_funding(
-        args.price, balance=args.balance, on=day, top_ups=args.top_ups,
+        args.price, balance=args.balance, on=day, top_ups=[*args.dotations, *args.top_ups],
         job_seeker=args.job_seeker, action_type=args.action_type, options=options,
         offer_id=OfferId(args.offer) if args.offer else None,
         certification_code=args.certification, employer_co_funding=args.employer_co_funding)
@@ -133,6 +145,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "lines": plan.lines,
             "exemption": plan.exemption,
             "exempting_funder": plan.exempting_funder,
+            "unused_top_ups": plan.unused_top_ups,
             "rights_cap": plan.rights_cap,
             "flat_participation": plan.flat_participation,
             "explanation": plan.explain(args.lang),
@@ -143,18 +156,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 _HEADERS = {"fr": ("Montant", "Source", "Payé par"), "en": ("Amount", "Source", "Paid by")}
-_NAMES = {
-    "fr": {LineKind.RIGHTS: "Droits CPF", LineKind.TOP_UP: "Abondement",
-           LineKind.PARTICIPATION: "Participation forfaitaire",
-           LineKind.HOLDER_COMPLEMENT: "Complément du titulaire",
-           LineKind.NOT_FUNDABLE: "Options non finançables"},
-    "en": {LineKind.RIGHTS: "CPF rights", LineKind.TOP_UP: "Top-up",
-           LineKind.PARTICIPATION: "Flat participation",
-           LineKind.HOLDER_COMPLEMENT: "Holder's complement",
-           LineKind.NOT_FUNDABLE: "Options not fundable"},
-}
-
-
 def _summary(plan: FundingPlan, lang: str) -> str:
     """The plan as a table: one row per line, then the totals."""
     fr = lang == "fr"
@@ -162,12 +163,15 @@ def _summary(plan: FundingPlan, lang: str) -> str:
     rows: list[tuple[Euros, str, str]] = []
     for line in plan.lines:
         if line.funder is not None:
-            payer = funder_label(line.funder, lang)
+            payer = label(line.funder, lang)
         elif line.kind is LineKind.RIGHTS:
             payer = "compte CPF" if fr else "CPF account"
         else:
             payer = card
-        rows.append((line.amount, _NAMES[lang][line.kind], payer))
+        name = label(line.kind, lang)
+        if line.top_up_kind is not None:
+            name = label(line.top_up_kind, lang).capitalize()
+        rows.append((line.amount, name, payer))
     rows.append((plan.price, "Total", ""))
     rows.append((plan.card_payment, "dont par carte" if fr else "of which by card", card))
     width = max(len(str(amount)) for amount, _, _ in rows)

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from formation.money import Euros
 from formation.rules.actions import ActionType
-from formation.rules.funders import Funder
+from formation.rules.funders import Funder, FundingSource
 from formation.rules.parameters import ORIGIN, Confidence, ParameterValue
 
 __all__ = ["DEFAULT_VALUES"]
@@ -81,6 +81,19 @@ TOP_UPS = ("Code du travail L6323-4 II, L6315-1, R6323-3; décret n° 2021-1916,
 PRIORITY = ("Order of use set by arrêté (rights first, then top-ups, then the holder), "
             "https://cpformation.com/modalites-de-gestion-du-cpf; the order among funders is "
             "not in the sources: employer-side money first, the holder's own last (a choice)")
+ORDER_UNTIL_2025 = ("Until 4 December 2025 the CDC uses the holder's rights first, then the top-ups "
+                    "(priority by the arrêté of 30 July 2020), then the holder's payment, "
+                    "https://cpformation.com/modalites-de-gestion-du-cpf ; https://fcuni.canalblog.com/"
+                    "archives/2019/12/31/37904872.html")
+ORDER_2025 = ("Décret n° 2025-1156 du 3 décembre 2025 (JO 4 décembre, en vigueur le 5; R6333-3 I–II): "
+              "1° the dotations credited to the account, 2° the holder's rights, 3° the complementary "
+              "top-ups asked for the training, https://securibase.com/securibase/public/fiche/36071/"
+              "40745 ; https://www.emfor-bfc.org/actualite-2928/cpf-un-nouveau-decret-modifie-l-ordre-"
+              "de-mobilisation-des-droits")
+DOTATION_PRIORITY = ("Décret n° 2025-1156 (R6333-3 I 1°): the order among dotations is set by an "
+                     "arrêté not seen; employer-side money first, the holder's own last (a choice)")
+COMPLEMENTARY_PRIORITY = ("Décret n° 2025-1156 (R6333-3 I 3°): the order among complementary top-ups "
+                          "is set by an arrêté not seen; the order used until then is kept (a choice)")
 EARMARK = ("Décret du 14 avril 2025 (en vigueur le 17 avril 2025), "
            "https://www.fr.adp.com/ressources/documentations/articles/e/compte-personnel-de-formation.aspx")
 PFO_2024 = ("Loi de finances 2023; décret n° 2024-394 du 29 avril 2024 (JO 30 avril), "
@@ -94,8 +107,9 @@ PFO_EXEMPT = ("Décret n° 2024-394 (exonérations: demandeur d'emploi, abondeme
               "de-formation-le-reste-a-charge-revalorise-pour-2026")
 CAPS_2026 = ("Loi de finances 2026 art. 203; décret n° 2026-127 du 24 février 2026 (D6323-1 A), "
              "https://www.aslearning.fr/b/reforme-cpf-2026-plafonds-nouvelles-regles")
-LICENCE_2026 = ("Loi de finances 2026 art. 203 (permis léger: demandeur d'emploi ou cofinancement "
-                "tiers, au moins 100 € selon les comptes rendus du décret), https://www.centre-"
+LICENCE_2026 = ("Loi de finances 2026 art. 203 (JO 20 février 2026, en vigueur le 21): permis léger "
+                "pour un demandeur d'emploi ou avec un cofinancement tiers; the 100 € minimum is only "
+                "in a draft decree seen by Centre Inffo on 20 February 2026, https://www.centre-"
                 "inffo.fr/site-droit-formation/actualites-droit/limitation-de-lutilisation-des-"
                 "droits-cpf-par-la-loi-de-finances-2026")
 ELIGIBLE = ("Code du travail L6323-6; https://of.moncompteformation.gouv.fr/espace-public/aide/"
@@ -142,6 +156,14 @@ CONSENT = ("Code du travail L6323-17, D6323-4; https://www.opcoep.fr/question-fo
            "d-autorisation-d-absence-pour-une-formation-financee")
 
 _ALL_ACTIONS = frozenset(ActionType) - {ActionType.BUSINESS_CREATION}
+# Employer-side money first, the holder's own last (a choice: the arrêtés were not seen).
+_FUNDERS_ORDER = (
+    Funder.EMPLOYER, Funder.AGREEMENT, Funder.OPCO, Funder.C2P, Funder.AT_MP,
+    Funder.FRANCE_TRAVAIL, Funder.REGION, Funder.STATE, Funder.AGEFIPH, Funder.FAF,
+    Funder.CMA, Funder.LOCAL_AUTHORITY, Funder.SANTE_PUBLIQUE_FRANCE, Funder.UNEDIC,
+    Funder.HOLDER,
+)
+_ORDER_2025_DAY = date(2025, 12, 5)  # décret n° 2025-1156 in force
 
 DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     # 1.1 The hours era
@@ -208,12 +230,13 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     # 3. Top-ups
     ParameterValue("corrective_top_up", E(3000), date(2019, 1, 1), TOP_UPS, C),
     ParameterValue("corrective_top_up_min_employees", 50, ORIGIN, TOP_UPS, C),
-    ParameterValue("top_up_priority", (
-        Funder.EMPLOYER, Funder.AGREEMENT, Funder.OPCO, Funder.C2P, Funder.AT_MP,
-        Funder.FRANCE_TRAVAIL, Funder.REGION, Funder.STATE, Funder.AGEFIPH, Funder.FAF,
-        Funder.CMA, Funder.LOCAL_AUTHORITY, Funder.SANTE_PUBLIQUE_FRANCE, Funder.UNEDIC,
-        Funder.HOLDER,
-    ), ORIGIN, PRIORITY, P),
+    ParameterValue("top_up_priority", _FUNDERS_ORDER, ORIGIN, PRIORITY, P),
+    ParameterValue("top_up_priority", _FUNDERS_ORDER, _ORDER_2025_DAY, COMPLEMENTARY_PRIORITY, U),
+    ParameterValue("order_of_use", (FundingSource.RIGHTS, FundingSource.TOP_UPS), ORIGIN,
+                   ORDER_UNTIL_2025, C),
+    ParameterValue("order_of_use", (FundingSource.DOTATIONS, FundingSource.RIGHTS,
+                                    FundingSource.COMPLEMENTARY), _ORDER_2025_DAY, ORDER_2025, C),
+    ParameterValue("dotation_priority", _FUNDERS_ORDER, _ORDER_2025_DAY, DOTATION_PRIORITY, U),
     ParameterValue("top_up_earmarking_allowed", False, ORIGIN, EARMARK, P),
     ParameterValue("top_up_earmarking_allowed", True, date(2025, 4, 17), EARMARK, P),
     # 4. Flat participation, caps, eligibility
@@ -229,7 +252,7 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("rights_cap_rs", E(1500), date(2026, 2, 26), CAPS_2026, P),
     ParameterValue("rights_cap_skills_assessment", E(1600), date(2026, 2, 26), CAPS_2026, P),
     ParameterValue("rights_cap_light_driving_licence", E(900), date(2026, 2, 26), CAPS_2026, P),
-    ParameterValue("light_driving_licence_min_cofunding", E(100), date(2026, 2, 26),
+    ParameterValue("light_driving_licence_min_cofunding", E(100), date(2026, 2, 21),
                    LICENCE_2026, U),  # 14.4: the 100 € minimum is only a draft
     ParameterValue("eligible_action_types", _ALL_ACTIONS, ORIGIN, ELIGIBLE, C),
     ParameterValue("eligible_action_types", frozenset(ActionType), date(2020, 10, 8), ACRE_IN, C),

@@ -21,7 +21,7 @@ from formation.calendar.instants import check_date
 from formation.errors import InvalidValue
 from formation.money import Euros
 from formation.rules.actions import ActionType
-from formation.rules.funders import Funder
+from formation.rules.funders import Funder, FundingSource
 
 __all__ = [
     "Confidence",
@@ -50,7 +50,8 @@ def _param(fr: str, en: str, unit: str = "") -> Any:
     return attrs.field(metadata={"fr": fr, "en": en, "unit": unit})
 
 
-@attrs.frozen
+# The hash is kept: the funding plan caches what it reads from a day's rules by this record.
+@attrs.frozen(cache_hash=True)
 class Rules:
     """The parameters in force on one day (see :meth:`Rulebook.at`). Fields are typed values.
 
@@ -162,6 +163,11 @@ class Rules:
         "Headcount from which the corrective top-up is due", "salariés")
     top_up_priority: tuple[Funder, ...] = _param(
         "Ordre d'utilisation des abondements", "Order in which top-ups are used")
+    order_of_use: tuple[FundingSource, ...] = _param(
+        "Ordre de mobilisation des ressources du compte",
+        "Order in which the account's resources are used")
+    dotation_priority: tuple[Funder, ...] | None = _param(
+        "Ordre d'utilisation des dotations", "Order in which dotations are used")
     top_up_earmarking_allowed: bool = _param(
         "Abondements fléchés vers des formations choisies", "Top-ups may be earmarked")
     # -- 4. Flat participation and caps ------------------------------------------------

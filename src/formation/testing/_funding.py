@@ -3,7 +3,8 @@
 A :class:`FundingSituation` is everything :func:`formation.plan_funding` reads for one order;
 ``situation.plan()`` computes its plan. The strategies lean toward the amounts where the rules
 change (around the flat participation, the per-action caps, the 100 € licence co-funding) and
-the days where they change (2 May 2024, each 1 January, 17 April 2025, 26 February 2026).
+the days where they change (2 May 2024, each 1 January, 17 April 2025, 5 December 2025,
+21 and 26 February 2026). Top-ups are dotations or complementary top-ups.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from formation.money import Euros
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook
-from formation.topups import TopUp
+from formation.topups import TopUp, TopUpKind
 
 __all__ = [
     "FundingSituation",
@@ -36,7 +37,8 @@ __all__ = [
 _EDGES = (0, 1, 10000, 10223, 10320, 90000, 150000, 160000, 500000)
 # Days where a funding rule changes.
 _DAYS = (date(2024, 5, 1), date(2024, 5, 2), date(2024, 12, 31), date(2025, 1, 1),
-         date(2025, 4, 16), date(2025, 4, 17), date(2025, 12, 31), date(2026, 1, 1),
+         date(2025, 4, 16), date(2025, 4, 17), date(2025, 12, 4), date(2025, 12, 5),
+         date(2025, 12, 31), date(2026, 1, 1), date(2026, 2, 20), date(2026, 2, 21),
          date(2026, 2, 25), date(2026, 2, 26))
 _OFFERS = (OfferId("offer-a"), OfferId("offer-b"))
 _CERTIFICATIONS = ("RNCP37873", "RS6204")
@@ -55,21 +57,24 @@ def funding_days() -> st.SearchStrategy[date]:
                      st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)))
 
 
-def top_ups(*, earmarks: bool = True, max_cents: int = 300_000) -> st.SearchStrategy[TopUp]:
-    """Top-ups from any funder, sometimes earmarked to one of two offers or certifications."""
+def top_ups(*, earmarks: bool = True, max_cents: int = 300_000,
+            kinds: Sequence[TopUpKind] = tuple(TopUpKind)) -> st.SearchStrategy[TopUp]:
+    """Top-ups from any funder, of the given ``kinds`` (dotations or complementary top-ups),
+    sometimes earmarked to one of two offers or certifications."""
     earmarked = st.one_of(
         st.just((frozenset[OfferId](), frozenset[str]())),
         st.tuples(st.frozensets(st.sampled_from(_OFFERS), max_size=1),
                   st.frozensets(st.sampled_from(_CERTIFICATIONS), max_size=1)),
     ) if earmarks else st.just((frozenset[OfferId](), frozenset[str]()))
     return st.builds(
-        lambda funder, cents, marks, reference: TopUp(
+        lambda funder, cents, marks, reference, kind: TopUp(
             funder, Euros(cents), earmarked_offers=marks[0], earmarked_certifications=marks[1],
-            reference=reference),
+            reference=reference, kind=kind),
         st.sampled_from(list(Funder)),
         st.one_of(st.sampled_from((9999, 10000, 10001, 30000)), st.integers(1, max_cents)),
         earmarked,
         st.text("abcdef0123456789", max_size=6),
+        st.sampled_from(tuple(kinds)),
     )
 
 
