@@ -51,6 +51,7 @@ from formation.testing._choices import (
     picks,
     valid_choices,
 )
+from formation.testing._demand import demand_events, demand_settings
 from formation.testing._funding import (
     FundingSituation,
     funding_days,
@@ -88,6 +89,8 @@ __all__ = [
     "credit_entries",
     "day_kinds",
     "days",
+    "demand_events",
+    "demand_settings",
     "department_codes",
     "euros",
     "folder_views",
