@@ -35,13 +35,16 @@ from formation.bookings import (
 )
 from formation.calendar.business_days import BusinessCalendar, DayKind
 from formation.calendar.territories import Territory, territory_for_department
+from formation.catalog.choices import PricedChoice, choice_violations, price_choice
 from formation.catalog.eligibility import eligibility_violations, is_eligible
 from formation.catalog.offers import (
     Certification,
     Modality,
     Offer,
     Option,
+    OptionGroup,
     Organism,
+    Pick,
     Place,
     QualiopiCertification,
     Registry,
@@ -55,6 +58,19 @@ from formation.consent import (
     request_consent,
 )
 from formation.deadlines import Deadlines, deadlines
+from formation.demand import (
+    BudgetBand,
+    DemandEvent,
+    DemandKind,
+    DemandSettings,
+    PricePosition,
+    RatingPeriod,
+    UnmetDemand,
+    budget_band,
+    price_position,
+    rating_trend,
+    unmet_demand,
+)
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -77,6 +93,7 @@ from formation.funding import (
     plan_funding,
 )
 from formation.holders import Holder, HolderStatus, Recognition
+from formation.learning import LearningResource, ResourceIndex
 from formation.ledger import Entry, EntryKind, HoursBalance, Ledger, Source
 from formation.matching import (
     Fit,
@@ -86,7 +103,10 @@ from formation.matching import (
     RankingWeights,
     Reason,
     Recommendation,
+    Recommendations,
+    ResourceMatch,
     locate,
+    match_resources,
     recommend,
 )
 from formation.money import Euros, allocate
@@ -136,6 +156,7 @@ __all__ = [
     "Booking",
     "BookingFunds",
     "BookingStatus",
+    "BudgetBand",
     "BusinessCalendar",
     "CatalogImport",
     "CatalogIndex",
@@ -147,6 +168,9 @@ __all__ = [
     "Criterion",
     "DayKind",
     "Deadlines",
+    "DemandEvent",
+    "DemandKind",
+    "DemandSettings",
     "DuplicateEntry",
     "Ending",
     "Entry",
@@ -166,6 +190,7 @@ __all__ = [
     "InsufficientCredit",
     "InvalidTransition",
     "InvalidValue",
+    "LearningResource",
     "Ledger",
     "LineKind",
     "MemoryStore",
@@ -179,24 +204,32 @@ __all__ = [
     "Offer",
     "Operation",
     "Option",
+    "OptionGroup",
     "Organism",
     "ParameterValue",
     "Period",
+    "Pick",
     "Place",
     "Point",
+    "PricePosition",
+    "PricedChoice",
     "Proposal",
     "QualiopiCertification",
     "Query",
     "RankingWeights",
+    "RatingPeriod",
     "RatingPrior",
     "RatingSummary",
     "Reason",
     "Recognition",
     "Recommendation",
+    "Recommendations",
     "Refund",
     "RefundLine",
     "Registry",
     "RejectedRow",
+    "ResourceIndex",
+    "ResourceMatch",
     "Review",
     "ReviewBook",
     "Role",
@@ -213,12 +246,15 @@ __all__ = [
     "Territory",
     "TopUp",
     "Transition",
+    "UnmetDemand",
     "Violation",
     "WorkYear",
     "__version__",
     "allocate",
     "annual_credit",
     "answer_consent",
+    "budget_band",
+    "choice_violations",
     "consent_status",
     "credit_career",
     "deadlines",
@@ -232,10 +268,15 @@ __all__ = [
     "load_open_data_catalog",
     "load_sample_catalog",
     "locate",
+    "match_resources",
     "plan_funding",
+    "price_choice",
+    "price_position",
+    "rating_trend",
     "recommend",
     "refund_plan",
     "request_consent",
     "review_violations",
     "territory_for_department",
+    "unmet_demand",
 ]
