@@ -291,3 +291,23 @@ def test_an_offer_of_round_one_reads_as_before() -> None:
     del old["option_groups"]
     (decoded,), _ = catalog_from_data([old], [])
     assert decoded.option_groups == () and decoded.option("examen").hours == 0
+
+
+def test_a_sqlite_store_keeps_a_personalisable_offer_without_a_schema_change(
+        tmp_path: object) -> None:
+    from pathlib import Path
+
+    from formation.adapters.migrations import MIGRATIONS
+    from formation.adapters.sqlite import SqliteStore
+
+    offers = [personalised_offer(), modular_offer()]
+    sessions = [Session(SessionId(f"S{n}"), o.offer_id, date(2026, 5, 4), date(2026, 6, 26))
+                for n, o in enumerate(offers)]
+    path = Path(str(tmp_path)) / "store.db"
+    with SqliteStore(path) as store:
+        store.save_catalog(offers, sessions)
+    with SqliteStore(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert [store.catalog.offer(o.offer_id) for o in offers] == offers
+        exported = [d for d in store.export_documents() if d["type"] == "Offer"]
+    assert exported == [CODEC.encode(o) for o in sorted(offers, key=lambda o: o.offer_id)]

@@ -145,3 +145,14 @@ def test_db_refuses_a_file_that_already_holds_the_demo(
     code, _ = run("--db", str(path))
     assert code == 1
     assert "already holds the demo's account" in capsys.readouterr().err
+
+
+def test_the_free_alternative_is_shown_beside_the_paid_training(french: str) -> None:
+    assert "ressources d'exemple, inventées" in french
+    assert "la formation choisie demande 2 100,00 € de droits et d'abondement" in french
+    assert ("S'entraîner à la certification Tosa Illustrator (exemple) (Exemple — plateforme "
+            "d'entraînement) : 25 h, soit 7 semaines, 19,00 €, mène à RS6205") in french
+    code, text = run("--json")
+    free = json.loads(text)["free_alternatives"]
+    assert code == 0 and [f["resource"]["resource_id"] for f in free] == ["EX-R10", "EX-R09"]
+    assert [f["weeks"] for f in free] == [7, 4]

@@ -62,7 +62,7 @@ RANKS: Mapping[str, int] = {
     # reviews and the catalogue's search
     "reviews": REVIEWS, "catalog.search": REVIEWS,
     # recommendations put everything together
-    "matching": MATCHING,
+    "matching": MATCHING, "demand": MATCHING,
     # the package's public names
     "__init__": FACADE,
 }

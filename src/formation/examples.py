@@ -8,7 +8,8 @@
   reserved domain): they show the shape of the data an app supplies, nothing more.
 
 The organism, its SIRET and the certifications are examples too (the SIRET has a valid check
-digit; the certification codes are made up).
+digit; the certification codes are made up, except the real RS6205, Tosa Illustrator, which the
+demo's resources lead to, beside the real offer it books).
 """
 
 from __future__ import annotations
@@ -121,5 +122,10 @@ EXAMPLE_RESOURCES: tuple[LearningResource, ...] = (
     _resource(6, "HTML et CSS pour débuter", "cours ouvert", ("31067",), 25),
     _resource(7, "Comptabilité générale : premiers pas", "MOOC ouvert", ("32663",), 20),
     _resource(8, "Prendre la parole en public", "podcast et exercices", ("15093",), 6),
+    _resource(9, "Illustrator : les bases du dessin vectoriel", "tutoriels vidéo", ("46006",),
+              15),
+    _resource(10, "S'entraîner à la certification Tosa Illustrator", "plateforme d'entraînement",
+              ("46006",), 25, Euros.whole(19),
+              Certification(Registry.RS, "6205", "Tosa Illustrator")),
 )
 """Made-up learning resources for the demo and the docs (titled "(exemple)")."""

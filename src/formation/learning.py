@@ -146,6 +146,7 @@ class ResourceIndex:
         other: dict[str, list[int]] = {}
         by_word: dict[str, list[int]] = {}
         titles: list[frozenset[str]] = []
+        seen_titles: dict[str, frozenset[str]] = {}
         for rank, resource in enumerate(ranked):
             codes = resource.formacodes
             if codes:
@@ -153,7 +154,9 @@ class ResourceIndex:
                 for code in dict.fromkeys(codes[1:]):
                     if code != codes[0]:
                         other.setdefault(code, []).append(rank)
-            title = frozenset(words(resource.title))
+            title = seen_titles.get(resource.title)
+            if title is None:  # many resources share a title's words: each is folded once
+                title = seen_titles[resource.title] = frozenset(words(resource.title))
             titles.append(title)
             for word in title:
                 by_word.setdefault(word, []).append(rank)

@@ -93,7 +93,9 @@ __all__ = [
     "entry_from_data",
     "entry_text",
     "entry_to_data",
+    "offer_from_data",
     "offer_row_data",
+    "offer_to_data",
     "offer_to_row",
     "plain_account_rows",
     "session_row_data",
@@ -575,7 +577,7 @@ def offer_to_row(offer: Offer, part: Any) -> tuple[object, ...]:
     then ``{"options": [...], "option_groups": [...]}`` instead of the list of options.
     """
     data = CODEC.encode(offer)["data"]
-    groups = data.pop("option_groups")
+    groups = data.pop("option_groups", None)
     if groups:
         data["options"] = {"options": data["options"], "option_groups": groups}
     return tuple(None if data[name] is None else part(data[name]) if name in _OFFER_PARTS
@@ -870,6 +872,39 @@ def _rulebook_from_data(data: object, path: str) -> Rulebook:
         raise InvalidValue(f"{path}.values: {error}") from None
 
 
+_OPTION_DEFAULTS = {f.alias or f.name: to_data(f.default) for f in attrs.fields(Option)
+                    if f.name in ("hours", "requires", "excludes")}
+
+
+def _lean_option(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items()
+            if k not in _OPTION_DEFAULTS or _OPTION_DEFAULTS[k] != v}
+
+
+def offer_to_data(offer: Offer) -> dict[str, Any]:
+    """An offer's data, without the fields of personalisation at their default.
+
+    An offer without option groups has no ``option_groups`` key, and an option that adds no
+    hours, requires and excludes nothing has no ``hours``, ``requires`` nor ``excludes``: the
+    data of a plain offer is what it was before offers could be personalised (stores and
+    exports of that time read the same).
+    """
+    data: dict[str, Any] = to_data(offer)
+    data["options"] = [_lean_option(o) for o in data["options"]]
+    if data["option_groups"]:
+        for group in data["option_groups"]:
+            group["options"] = [_lean_option(o) for o in group["options"]]
+    else:
+        del data["option_groups"]
+    return data
+
+
+def offer_from_data(data: object, path: str = "data") -> Offer:
+    """An offer from its data (:func:`offer_to_data`; the fields left out take their default)."""
+    offer: Offer = from_data(Offer, data, path)
+    return offer
+
+
 CODEC = Codec(
     types={cls.__name__: cls for cls in (
         Account, Booking, ConsentRequest, Entry, FundingPlan, Holder, Offer, Organism,
@@ -879,6 +914,7 @@ CODEC = Codec(
         Booking: (booking_to_data, booking_from_data),
         Entry: (entry_to_data, entry_from_data),
         FundingPlan: (_plan_to_data, _plan_from_data),
+        Offer: (offer_to_data, offer_from_data),
         ParameterValue: (_parameter_to_data, _parameter_from_data),
         Rulebook: (_rulebook_to_data, _rulebook_from_data),
     },

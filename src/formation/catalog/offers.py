@@ -274,6 +274,8 @@ class Option:
     excludes: tuple[str, ...] = attrs.field(default=(), converter=_option_ids)
 
     def __attrs_post_init__(self) -> None:
+        if not (self.requires or self.excludes):
+            return
         if self.option_id in self.requires or self.option_id in self.excludes:
             raise InvalidValue(f"option {self.option_id!r} cannot require or exclude itself")
         both = sorted(set(self.requires) & set(self.excludes))
@@ -417,7 +419,8 @@ class Offer:
     option_groups: tuple[OptionGroup, ...] = attrs.field(default=(), converter=_option_groups)
 
     def __attrs_post_init__(self) -> None:
-        if self.option_groups or any(o.requires or o.excludes for o in self.options):
+        if self.option_groups or (self.options and any(o.requires or o.excludes
+                                                       for o in self.options)):
             _check_choices(self)
 
     @property

@@ -53,6 +53,7 @@ from formation.catalog.search.query import Query, SearchResults, Sort
 from formation.cli._common import add_output_options, emit_json, table
 from formation.deadlines import DEADLINE_PARAMETERS, Deadlines, deadlines
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
+from formation.examples import EXAMPLE_RESOURCES
 from formation.ids import (
     AccountId,
     BookingId,
@@ -63,6 +64,7 @@ from formation.ids import (
     SessionId,
 )
 from formation.ledger import Balance, Entry, EntryKind, Source
+from formation.matching import Needs, ResourceMatch, match_resources
 from formation.money import Euros
 from formation.ports import Store
 from formation.reviews import Criterion, RatingSummary, Review, ReviewBook, Scores
@@ -532,6 +534,42 @@ def _search(story: DemoStory, lang: str) -> list[str]:
     ]
 
 
+FREE_HOURS_PER_WEEK = 4  # what the holder can give to learning on her own, for the demo
+
+
+def _free(story: DemoStory) -> tuple[ResourceMatch, ...]:
+    """The example learning resources on the chosen offer's main theme (free or cheap)."""
+    needs = Needs(themes=story.offer.formacodes[:1], budget=Euros.whole(50),
+                  hours_per_week=FREE_HOURS_PER_WEEK)
+    return match_resources(needs, EXAMPLE_RESOURCES, limit=2)
+
+
+def _free_lines(story: DemoStory, lang: str) -> list[str]:
+    plan = story.booking.plan
+    paid = "" if plan is None else _t(
+        lang, f" ; la formation choisie demande {plan.rights_used + plan.top_ups_used} de "
+        f"droits et d'abondement et {plan.card_payment} par carte",
+        f"; the chosen training asks {plan.rights_used + plan.top_ups_used} of rights and "
+        f"top-up and {plan.card_payment} by card")
+    lines = [_t(lang,
+                "À côté, apprendre par soi-même (ressources d'exemple, inventées) : l'effort "
+                f"à {FREE_HOURS_PER_WEEK} h par semaine contre l'argent{paid}.",
+                "Beside it, learning on one's own (example resources, made up): the effort "
+                f"at {FREE_HOURS_PER_WEEK} h a week against the money{paid}.")]
+    for match in _free(story):
+        resource = match.resource
+        leads = match.certification
+        lines.append(_t(
+            lang,
+            f"  – {resource.title} ({resource.provider}) : {match.effort_hours} h, soit "
+            f"{match.weeks} semaines, {'gratuit' if resource.free else resource.cost}"
+            + (f", mène à {leads.key}" if leads is not None else ""),
+            f"  – {resource.title} ({resource.provider}): {match.effort_hours} h, "
+            f"{match.weeks} weeks, {'free' if resource.free else resource.cost}"
+            + (f", leads to {leads.key}" if leads is not None else "")))
+    return lines
+
+
 def _deadline_rows(found: Deadlines, names: Iterable[str], origins: dict[str, date],
                    calendar: BusinessCalendar, lang: str) -> list[tuple[str, ...]]:
     rules = {p.name: p for p in Rulebook.default().parameters_at(REQUESTED_AT.date())}
@@ -756,6 +794,7 @@ def render(story: DemoStory, lang: str) -> str:
         rule,
         _t(lang, "2. La recherche d'une formation", "2. Searching for a training"),
         *_search(story, lang),
+        *_free_lines(story, lang),
         rule,
         *_folder(story, lang),
         rule,
@@ -779,6 +818,9 @@ def document(story: DemoStory) -> dict[str, object]:
                          "hits": story.dated_search.hits},
         "offer": story.offer,
         "session": story.session,
+        "free_alternatives": [{"resource": m.resource, "effort_hours": m.effort_hours,
+                               "weeks": m.weeks, "hours_per_week": FREE_HOURS_PER_WEEK}
+                              for m in _free(story)],
         "steps": [{"step": name, "status": folder.status, "deadlines": found}
                   for name, folder, found in story.steps],
         "booking": story.booking,

@@ -60,6 +60,7 @@ from formation.testing._choices import (
     valid_choices,
 )
 from formation.testing._consent import consent_requests
+from formation.testing._demand import demand_events, demand_settings
 from formation.testing._funding import (
     FundingSituation,
     funding_days,
@@ -99,6 +100,8 @@ __all__ = [
     "credit_entries",
     "day_kinds",
     "days",
+    "demand_events",
+    "demand_settings",
     "department_codes",
     "euros",
     "folder_views",
