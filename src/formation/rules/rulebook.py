@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from formation.checks import check_date, shown
 from formation.errors import InvalidValue
 from formation.money import Euros
 from formation.rules.actions import ActionType
@@ -52,15 +53,6 @@ __all__ = [
 
 ORIGIN = date(1900, 1, 1)
 """The first day a rulebook answers for; every parameter has a value from this day on."""
-
-
-def check_date(value: object, name: str = "day") -> date:
-    """Return ``value`` if it is a ``date`` (and not a ``datetime``), else raise ``InvalidValue``."""
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidValue(
-            f"{name} must be a datetime.date (not a datetime), got {type(value).__name__} {value!r}"
-        )
-    return value
 
 
 @enum.unique
@@ -299,19 +291,19 @@ class ParameterValue:
         field = _FIELD_BY_NAME.get(self.name)
         if field is None:
             raise InvalidValue(
-                f"unknown rulebook parameter {self.name!r}; known parameters: "
+                f"unknown rulebook parameter {shown(self.name)}; known parameters: "
                 + ", ".join(PARAMETER_NAMES)
             )
         check_date(self.since, "since")
         if not _conforms(self.value, field.type):
             raise InvalidValue(
-                f"parameter {self.name!r} takes a value of type {_render_type(field.type)}, "
-                f"got {type(self.value).__name__} {self.value!r}"
+                f"parameter {shown(self.name)} takes a value of type {_render_type(field.type)}, "
+                f"got {type(self.value).__name__} {shown(self.value)}"
             )
         if not isinstance(self.source, str) or not self.source.strip():
-            raise InvalidValue(f"parameter {self.name!r} needs a source, got {self.source!r}")
+            raise InvalidValue(f"parameter {shown(self.name)} needs a source, got {shown(self.source)}")
         if not isinstance(self.confidence, Confidence):
-            raise InvalidValue(f"confidence must be a Confidence, got {self.confidence!r}")
+            raise InvalidValue(f"confidence must be a Confidence, got {shown(self.confidence)}")
 
     @property
     def label_fr(self) -> str:
@@ -333,18 +325,18 @@ def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterVal
     by_name: dict[str, list[ParameterValue]] = {name: [] for name in PARAMETER_NAMES}
     for value in values:
         if not isinstance(value, ParameterValue):
-            raise InvalidValue(f"a rulebook holds ParameterValue records, got {value!r}")
+            raise InvalidValue(f"a rulebook holds ParameterValue records, got {shown(value)}")
         by_name[value.name].append(value)
     timelines: dict[str, tuple[ParameterValue, ...]] = {}
     for name, found in by_name.items():
         found.sort(key=lambda v: v.since)
         if not found:
-            raise InvalidValue(f"the rulebook has no value for parameter {name!r}")
+            raise InvalidValue(f"the rulebook has no value for parameter {shown(name)}")
         if found[0].since != ORIGIN:
             first = found[0]
             if not _conforms(None, _FIELD_BY_NAME[name].type):
                 raise InvalidValue(
-                    f"parameter {name!r} starts on {first.since}, but it has no 'not in force' "
+                    f"parameter {shown(name)} starts on {first.since}, but it has no 'not in force' "
                     f"value and needs a value from {ORIGIN}"
                 )
             found.insert(0, ParameterValue(
@@ -353,7 +345,7 @@ def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterVal
             ))
         for before, after in itertools.pairwise(found):
             if before.since == after.since:
-                raise InvalidValue(f"parameter {name!r} has two values from {after.since}")
+                raise InvalidValue(f"parameter {shown(name)} has two values from {after.since}")
         timelines[name] = tuple(
             attrs.evolve(v, until=(nxt.since.fromordinal(nxt.since.toordinal() - 1)))
             if nxt is not None else attrs.evolve(v, until=None)
@@ -428,7 +420,7 @@ class Rulebook:
         """Every value parameter ``name`` has had, oldest first."""
         if name not in self._timelines:
             raise InvalidValue(
-                f"unknown rulebook parameter {name!r}; known parameters: "
+                f"unknown rulebook parameter {shown(name)}; known parameters: "
                 + ", ".join(PARAMETER_NAMES)
             )
         return self._timelines[name]
