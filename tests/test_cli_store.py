@@ -101,12 +101,27 @@ def test_export_of_a_missing_store_exits_2(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing.db").exists()
 
 
-def test_a_foreign_file_exits_1_with_a_clear_message(
+def test_a_foreign_file_exits_2_like_a_missing_one_with_a_clear_message(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "photo.db"
     path.write_bytes(b"\x89PNG not a database" * 100)
-    assert run("export", "--db", str(path))[0] == 1
-    assert "not a formation store" in capsys.readouterr().err
+    assert run("export", "--db", str(path))[0] == 2
+    err = capsys.readouterr().err
+    assert "not a formation store" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "corrupt", "nul"])
+def test_every_kind_of_bad_db_exits_2_on_one_line(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.db"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "corrupt":
+        path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    target = str(path) + ("\x00x" if kind == "nul" else "")
+    assert run("export", "--db", target)[0] == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
 
 
 def test_without_db_the_store_lives_in_the_users_data_directory(

@@ -48,6 +48,7 @@ RANK_NAMES = ("basics", "calendar", "rules", "accounts and catalogue", "funding"
 RANKS: Mapping[str, int] = {
     # basics: errors, identifiers, money, text folding
     "errors": BASICS, "ids": BASICS, "money": BASICS, "text": BASICS, "labels": BASICS,
+    "checks": BASICS, "messages": BASICS,
     # time: territories, instants and local dates, holidays, business days
     "calendar": CALENDAR,
     # the legal parameters as dated data

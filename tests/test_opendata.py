@@ -27,7 +27,7 @@ from formation.adapters.opendata import (
     load_open_data_catalog,
     load_sample_catalog,
 )
-from formation.errors import InvalidValue
+from formation.errors import FormationError, InvalidValue, StorageError
 from formation.testing import strategies as fst
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -375,8 +375,10 @@ def test_a_file_that_is_not_an_export_is_refused(text: str) -> None:
 
 
 def test_a_path_that_does_not_exist_is_an_os_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OSError, match="cannot be read") as caught:
         load_open_data_catalog(tmp_path / "absent.csv")
+    assert isinstance(caught.value, StorageError)
+    assert caught.value.code == "file.unreadable"
 
 
 def test_windows_1252_files_are_read() -> None:
@@ -530,3 +532,96 @@ def test_the_import_gives_back_what_the_export_says(
             (offer.offer_id, place, None if price == lowest else price) for place, price in rows]
     assert result.offers == tuple(expected_offers)
     assert [(s.offer_id, s.place, s.price) for s in result.sessions] == expected_sessions
+
+
+# -- bytes that are no export: a clear InvalidValue or a rejected row, never a crash -----------
+
+def _good(number: str, title: str = "Photoshop") -> str:
+    return GOOD.replace("AF1", number).replace(",Photoshop,", f",{title},")
+
+
+def test_a_binary_file_is_refused_as_a_whole() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        load_open_data_catalog(io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe"))
+    assert caught.value.code == "file.undecodable"
+    assert "NUL" in str(caught.value)
+
+
+def test_bytes_that_no_encoding_explains_are_refused() -> None:
+    text = (HEADER + "\n" + GOOD + "\n").encode("ascii") + b"\x81\x8d\x8f\x90\x9d\n"
+    with pytest.raises(InvalidValue) as caught:
+        load_open_data_catalog(io.BytesIO(text))
+    assert caught.value.code == "file.undecodable"
+
+
+def test_a_file_half_utf8_half_latin1_rejects_the_latin1_rows_and_garbles_nothing() -> None:
+    utf8 = "\n".join([HEADER, _good("AF1", "Photoshop première")]).encode("utf-8")
+    latin1 = _good("AF2", "Photoshop avancé").encode("latin-1")
+    result = load_open_data_catalog(io.BytesIO(utf8 + b"\n" + latin1 + b"\n"))
+    assert [o.title for o in result.offers] == ["Photoshop première"]
+    [rejected] = result.rejected
+    assert rejected.line == 5 and "UTF-8" in rejected.reason
+
+
+def test_a_cell_over_the_csv_limit_rejects_its_row_only() -> None:
+    huge = _good("AF2").replace("<p>Un", "<p>" + "x" * 200_000)
+    text = "\n".join([HEADER, GOOD, huge, _good("AF3").replace("34.0,76.0", "6.0,93.0")]) + "\n"
+    result = load_open_data_catalog(io.StringIO(text))
+    assert [o.offer_id for o in result.offers] == ["AF1", "AF3"]
+    [rejected] = result.rejected
+    assert rejected.line == 5 and "131072 characters" in rejected.reason
+
+
+@pytest.mark.parametrize("column", ["21", "2330.0", "6204"])
+def test_a_number_of_five_thousand_digits_rejects_its_row(column: str) -> None:
+    absurd = GOOD.replace(f",{column},", f",{'9' * 5000},", 1)
+    text = "\n".join([HEADER, absurd]) + "\n"
+    result = load_open_data_catalog(io.StringIO(text))
+    assert result.offers == ()
+    [rejected] = result.rejected
+    assert len(rejected.reason) < 400
+
+
+def test_non_ascii_digits_are_not_numbers() -> None:
+    text = "\n".join([HEADER, GOOD.replace(",21,", ",٢١,")]) + "\n"
+    [rejected] = load_open_data_catalog(io.StringIO(text)).rejected
+    assert "nombre_heures_total_min" in rejected.reason
+
+
+def test_json_nested_fifty_thousand_times_is_refused_as_too_deep() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        load_open_data_catalog(io.StringIO("[" * 50_000 + "]" * 50_000))
+    assert caught.value.code == "file.too_deep"
+    with pytest.raises(InvalidValue):
+        load_open_data_catalog(io.StringIO('{"a":' + "[" * 50_000))
+
+
+def test_a_json_record_with_a_huge_integer_is_a_rejected_row() -> None:
+    record = {"siret": "78959578200051", "type_referentiel": "RS", "code_rs": "6204",
+              "intitule_certification": "Tosa", "frais_ttc_tot_min": 2330}
+    text = json.dumps([record]).replace("2330", "9" * 5000)
+    result = load_open_data_catalog(io.StringIO(text))
+    [rejected] = result.rejected
+    assert rejected.line == 1
+
+
+@pytest.mark.parametrize("source", [None, 5, "/nonexistent/export.csv", "bad\x00path"])
+def test_a_source_that_cannot_be_read_is_a_formation_error(source: object) -> None:
+    with pytest.raises(FormationError):
+        load_open_data_catalog(source)  # type: ignore[arg-type]
+
+
+def test_a_directory_is_a_storage_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError):
+        load_open_data_catalog(tmp_path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8")))
+def test_any_bytes_give_a_catalogue_or_an_invalid_value(data: bytes) -> None:
+    for payload in (data, HEADER.encode() + b"\n" + data):
+        try:
+            result = load_open_data_catalog(io.BytesIO(payload))
+        except InvalidValue:
+            continue
+        assert result.rows >= len(result.rejected)

@@ -35,6 +35,7 @@ import attrs
 
 from formation.accrual import Exact, WorkYear
 from formation.calendar.instants import check_date, date_field, optional_date_field
+from formation.checks import shown
 from formation.errors import InvalidValue
 from formation.ids import HolderId
 from formation.rules.rulebook import Rulebook
@@ -97,7 +98,7 @@ def _refuse_overlaps(holder_id: str,
         for other, first, last in periods[i + 1:]:
             if kind is other and _overlaps(start, end, first, last):
                 raise InvalidValue(
-                    f"holder {holder_id!r} has overlapping {kind.value} periods "
+                    f"holder {shown(holder_id)} has overlapping {kind.value} periods "
                     f"({start}–{end or '…'} and {first}–{last or '…'})"
                 )
 
@@ -112,7 +113,7 @@ class StatusPeriod:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.status, HolderStatus):
-            raise InvalidValue(f"status must be a HolderStatus, got {self.status!r}")
+            raise InvalidValue(f"status must be a HolderStatus, got {shown(self.status)}")
         _check_order(self.start, self.end)
 
     def covers(self, day: date) -> bool:
@@ -130,7 +131,7 @@ class RecognitionPeriod:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.recognition, Recognition):
-            raise InvalidValue(f"recognition must be a Recognition, got {self.recognition!r}")
+            raise InvalidValue(f"recognition must be a Recognition, got {shown(self.recognition)}")
         _check_order(self.start, self.end)
 
     def covers(self, day: date) -> bool:
@@ -165,13 +166,13 @@ class Holder:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.holder_id, str) or not self.holder_id:
-            raise InvalidValue(f"holder_id must be a non-empty str, got {self.holder_id!r}")
+            raise InvalidValue(f"holder_id must be a non-empty str, got {shown(self.holder_id)}")
         for period in self.statuses:
             if not isinstance(period, StatusPeriod):
-                raise InvalidValue(f"statuses holds StatusPeriod records, got {period!r}")
+                raise InvalidValue(f"statuses holds StatusPeriod records, got {shown(period)}")
         for other in self.recognitions:
             if not isinstance(other, RecognitionPeriod):
-                raise InvalidValue(f"recognitions holds RecognitionPeriod records, got {other!r}")
+                raise InvalidValue(f"recognitions holds RecognitionPeriod records, got {shown(other)}")
         _refuse_overlaps(self.holder_id, [(p.status, p.start, p.end) for p in self.statuses])
         _refuse_overlaps(self.holder_id,
                          [(p.recognition, p.start, p.end) for p in self.recognitions])

@@ -66,6 +66,7 @@ from formation.catalog.geography import DEPARTMENTS, department
 from formation.catalog.offers import Certification, Modality, Offer, Session
 from formation.catalog.search import CatalogIndex, Near, Query, Sort
 from formation.catalog.search.geo import haversine_km
+from formation.checks import FIRST_DAY, shown
 from formation.consent import consent_notice_due_by
 from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.funding import FundingPlan, plan_funding
@@ -104,14 +105,14 @@ __all__ = [
 
 def _latitude(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not -90 <= value <= 90:
-        raise InvalidValue(f"latitude must be a number from -90 to 90, got {value!r}")
+        raise InvalidValue(f"latitude must be a number from -90 to 90, got {shown(value)}")
 
 
 def _longitude(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
         -180 <= value <= 180
     ):
-        raise InvalidValue(f"longitude must be a number from -180 to 180, got {value!r}")
+        raise InvalidValue(f"longitude must be a number from -180 to 180, got {shown(value)}")
 
 
 @attrs.frozen
@@ -155,21 +156,21 @@ def locate(text: str) -> Point:
         InvalidValue: neither a French postcode of a known department nor ``LAT,LON``.
     """
     if not isinstance(text, str):
-        raise InvalidValue(f"a place is a postcode or 'LAT,LON' text, got {text!r}")
+        raise InvalidValue(f"a place is a postcode or 'LAT,LON' text, got {shown(text)}")
     cleaned = text.strip()
     if _POSTCODE.match(cleaned):
         try:
             found = department(_department_of_postcode(cleaned))
         except InvalidValue:
             raise InvalidValue(
-                f"postcode {cleaned!r} is not in a French department (01-95, 2A, 2B, 971-976)"
+                f"postcode {shown(cleaned)} is not in a French department (01-95, 2A, 2B, 971-976)"
             ) from None
         return Point(found.latitude, found.longitude, f"{cleaned} → {found.chief_town}")
     match = _LAT_LON.match(cleaned)
     if match:
         return Point(float(match.group(1)), float(match.group(2)), cleaned)
     raise InvalidValue(
-        f"{text!r} is neither a 5-digit postcode nor coordinates 'LAT,LON' such as '45.76,4.84'"
+        f"{shown(text)} is neither a 5-digit postcode nor coordinates 'LAT,LON' such as '45.76,4.84'"
     )
 
 
@@ -221,32 +222,32 @@ def _themes(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         value = (value,)
     if not isinstance(value, (tuple, list)) or not value:
-        raise InvalidValue(f"themes must be a non-empty tuple of Formacodes or words, got {value!r}")
+        raise InvalidValue(f"themes must be a non-empty tuple of Formacodes or words, got {shown(value)}")
     for theme in value:
         if not isinstance(theme, str) or not theme.strip():
-            raise InvalidValue(f"a theme is a Formacode or free text, got {theme!r}")
+            raise InvalidValue(f"a theme is a Formacode or free text, got {shown(theme)}")
     return tuple(t.strip() for t in value)
 
 
 def _periods(value: object) -> tuple[Period, ...]:
     if not isinstance(value, (tuple, list)) or not all(isinstance(p, Period) for p in value):
-        raise InvalidValue(f"free_periods must be a tuple of Period, got {value!r}")
+        raise InvalidValue(f"free_periods must be a tuple of Period, got {shown(value)}")
     return tuple(sorted(value, key=lambda p: (p.start, p.end)))
 
 
 def _radius(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 2000:
-        raise InvalidValue(f"radius_km must be a number of km above 0 and at most 2000, got {value!r}")
+        raise InvalidValue(f"radius_km must be a number of km above 0 and at most 2000, got {shown(value)}")
 
 
 def _budget(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Euros) or value.cents < 0:
-        raise InvalidValue(f"budget must be non-negative Euros, got {value!r}")
+        raise InvalidValue(f"budget must be non-negative Euros, got {shown(value)}")
 
 
 def _flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
-        raise InvalidValue(f"{attribute.name} must be a bool, got {value!r}")
+        raise InvalidValue(f"{attribute.name} must be a bool, got {shown(value)}")
 
 
 _HOURS_IN_A_WEEK = 168
@@ -373,7 +374,7 @@ class Recommendation:
         for key, value in self.components:
             if key == name:
                 return value
-        raise InvalidValue(f"no score component {name!r}; known: {[k for k, _ in self.components]}")
+        raise InvalidValue(f"no score component {shown(name)}; known: {[k for k, _ in self.components]}")
 
     def explain(self, lang: str = "fr") -> str:
         """The reasons as one line each, with the score."""
@@ -466,7 +467,7 @@ class Recommendations(tuple[Recommendation, ...]):
 
 def _weight(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int or value < 0:
-        raise InvalidValue(f"weight {attribute.name} must be a non-negative int, got {value!r}")
+        raise InvalidValue(f"weight {attribute.name} must be a non-negative int, got {shown(value)}")
 
 
 @attrs.frozen
@@ -960,7 +961,7 @@ def _has_undated(index: CatalogIndex) -> bool:
     """Whether some session of the catalogue has no dates."""
     probe = Query(page_size=1)
     return bool(index.search(probe).total > index.search(
-        attrs.evolve(probe, start_from=date.min)).total)
+        attrs.evolve(probe, start_from=FIRST_DAY)).total)
 
 
 def _window(needs: Needs, earliest: date, on: date, horizon_days: int) -> tuple[date, date]:
@@ -1073,15 +1074,15 @@ def recommend(
     """
     check_date(on, "on")
     if not isinstance(needs, Needs):
-        raise InvalidValue(f"needs must be a Needs, got {needs!r}")
+        raise InvalidValue(f"needs must be a Needs, got {shown(needs)}")
     if type(limit) is not int or limit < 1:
-        raise InvalidValue(f"limit must be a positive int, got {limit!r}")
+        raise InvalidValue(f"limit must be a positive int, got {shown(limit)}")
     if not isinstance(weights, RankingWeights):
-        raise InvalidValue(f"weights must be RankingWeights, got {weights!r}")
+        raise InvalidValue(f"weights must be RankingWeights, got {shown(weights)}")
     if max_candidates is not None and (type(max_candidates) is not int or max_candidates < 1):
-        raise InvalidValue(f"max_candidates must be a positive int or None, got {max_candidates!r}")
+        raise InvalidValue(f"max_candidates must be a positive int or None, got {shown(max_candidates)}")
     if not isinstance(prior, RatingPrior):
-        raise InvalidValue(f"prior must be a RatingPrior, got {prior!r}")
+        raise InvalidValue(f"prior must be a RatingPrior, got {shown(prior)}")
     book = rulebook if rulebook is not None else Rulebook.default()
     rules = book.at(on)
     rights, top_ups = _funds(account, on)

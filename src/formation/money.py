@@ -1,9 +1,10 @@
 """Money in whole euro cents, and how to split it without losing a cent.
 
 :class:`Euros` holds an ``int`` number of cents. Floats (and ``bool``) are refused with
-``TypeError``: a CPF balance is exact, and ``0.1 + 0.2`` is not. Decimals appear only at the
+:class:`~formation.errors.InvalidType` (an ``InvalidValue`` that is also a ``TypeError``): a CPF balance is exact, and ``0.1 + 0.2`` is not. Decimals appear only at the
 edges: :meth:`Euros.parse` reads the forms people write (``"1234.5"``, ``"1 234,50 €"``) and
-``str()`` writes the French form (``1 234,50 €``).
+``str()`` writes the French form (``1 234,50 €``). Only ASCII digits are read
+(``Euros.parse("١٢٣,٤٥")`` is refused) and amounts are bounded by :data:`MAX_CENTS`.
 
 :func:`allocate` splits an amount by integer weights with the largest-remainder method: the
 parts always sum back to the total, each part is within one cent of its exact share, and ties go
@@ -21,28 +22,58 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from formation.errors import InvalidValue
+from formation.checks import shown
+from formation.errors import InvalidType, InvalidValue
 
-__all__ = ["Euros", "allocate"]
+__all__ = ["Euros", "MAX_CENTS", "allocate", "check_euros"]
 
 _AMOUNT = re.compile(
-    r"""^(?P<sign>[-−])?\s*
+    r"""^(?P<sign>[-−])?[\s\u00a0\u202f]*
     (?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)
     (?:[.,](?P<dec>\d+))?
-    (?:\s*(?:€|EUR))?$""",
-    re.VERBOSE,
+    (?:[\s\u00a0\u202f]*(?:€|EUR))?$""",
+    re.VERBOSE | re.ASCII,
 )
+
+MAX_CENTS = 10 ** 18 - 1
+"""The largest amount in cents ``Euros`` builds or multiplies to (18 digits): far beyond any
+account or catalogue, and small enough that every amount prints and fits a 64-bit column."""
+
+_MAX_TEXT = 64
 
 
 def _refuse(value: object) -> NoReturn:
     if isinstance(value, (bool, float, Decimal)):
-        raise TypeError(
-            f"Euros takes whole cents as an int, not {type(value).__name__} {value!r}; "
-            "use Euros.parse('12,34') for text"
+        raise InvalidType(
+            f"Euros takes whole cents as an int, not {type(value).__name__} {shown(value)}; "
+            "use Euros.parse('12,34') for text",
+            code="money.cents_type", value=f"{type(value).__name__} {shown(value)}",
         )
-    raise InvalidValue(
-        f"Euros takes whole cents as an int, got {type(value).__name__} {value!r}"
-    )
+    raise InvalidValue(code="money.cents_type", value=f"{type(value).__name__} {shown(value)}")
+
+
+def _bounded(cents: int) -> int:
+    if -MAX_CENTS <= cents <= MAX_CENTS:
+        return cents
+    raise InvalidValue(code="money.too_large", field="amount", value=shown(cents),
+                       maximum=f"{MAX_CENTS} cents")
+
+
+def check_euros(value: object, field: str, negative: bool = False) -> Euros:
+    """``value`` if it is ``Euros`` (and not negative unless ``negative``), else
+    ``InvalidValue`` with the code ``money.wrong_type`` or ``money.negative``.
+
+    >>> check_euros(Euros(-100), "price")
+    Traceback (most recent call last):
+    ...
+    formation.errors.InvalidValue: price cannot be negative, got -1,00 €
+    """
+    if value.__class__ is not Euros:
+        raise InvalidValue(code="money.wrong_type", field=field,
+                           value=f"{type(value).__name__} {shown(value)}")
+    if not negative and value.cents < 0:
+        raise InvalidValue(code="money.negative", field=field, value=str(value))
+    return value
 
 
 class Euros:
@@ -65,7 +96,7 @@ class Euros:
                 cents = int(cents)
             else:
                 _refuse(cents)
-        object.__setattr__(self, "cents", cents)
+        object.__setattr__(self, "cents", _bounded(cents))
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
@@ -78,7 +109,7 @@ class Euros:
         """An amount in whole euros: ``Euros.whole(500) == Euros(50000)``."""
         if type(euros) is not int:
             _refuse(euros)
-        return _make(euros * 100)
+        return _make(_bounded(euros * 100))
 
     @classmethod
     def parse(cls, text: str) -> Euros:
@@ -93,23 +124,19 @@ class Euros:
         """
         if not isinstance(text, str):
             raise InvalidValue(
-                f"Euros.parse takes a str such as '1 234,50 €', got {type(text).__name__} {text!r}"
-            )
-        match = _AMOUNT.match(text.strip())
+                f"Euros.parse takes a str such as '1 234,50 €', got {type(text).__name__} "
+                f"{shown(text)}", code="money.unparsable",
+                value=f"{type(text).__name__} {shown(text)}")
+        match = _AMOUNT.match(text.strip()) if len(text) <= _MAX_TEXT else None
         if match is None:
-            raise InvalidValue(
-                f"not an amount in euros: {text!r}; accepted forms are '1234.5', '1234,50' "
-                "and '1 234,50 €'"
-            )
+            raise InvalidValue(code="money.unparsable", value=shown(text))
         decimals = match["dec"] or ""
         if len(decimals) > 2:
-            raise InvalidValue(
-                f"{text!r} has {len(decimals)} decimals; an amount in euros has at most two "
-                "(whole cents), and formation never rounds silently"
-            )
-        units = int(re.sub(r"\D", "", match["int"]))
+            raise InvalidValue(code="money.too_many_decimals", value=shown(text),
+                               decimals=len(decimals))
+        units = int(re.sub(r"\D", "", match["int"], flags=re.ASCII))
         cents = units * 100 + int(decimals.ljust(2, "0"))
-        return _make(-cents if match["sign"] else cents)
+        return _make(_bounded(-cents if match["sign"] else cents))
 
     # -- conversions --------------------------------------------------------------------
     def to_decimal(self) -> Decimal:
@@ -129,10 +156,10 @@ class Euros:
 
     # -- value semantics ----------------------------------------------------------------
     def __setattr__(self, name: str, value: object) -> NoReturn:
-        raise AttributeError(f"Euros is immutable; cannot set {name!r}")
+        raise AttributeError(f"Euros is immutable; cannot set {shown(name)}")
 
     def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"Euros is immutable; cannot delete {name!r}")
+        raise AttributeError(f"Euros is immutable; cannot delete {shown(name)}")
 
     def __reduce__(self) -> tuple[type[Euros], tuple[int]]:
         return (Euros, (self.cents,))
@@ -188,12 +215,12 @@ class Euros:
 
     def __mul__(self, factor: int) -> Euros:
         if type(factor) is int:
-            return _make(self.cents * factor)
+            return _make(_bounded(self.cents * factor))
         if isinstance(factor, (bool, float, Decimal)):
-            raise TypeError(
+            raise InvalidType(
                 f"Euros can only be multiplied by an int, not {type(factor).__name__} "
-                f"{factor!r}; use allocate() or a named rounding function to divide"
-            )
+                f"{shown(factor)}; use allocate() or a named rounding function to divide",
+                code="money.cents_type", value=f"{type(factor).__name__} {shown(factor)}")
         return NotImplemented
 
     __rmul__ = __mul__
@@ -209,7 +236,7 @@ def _make(cents: int) -> Euros:
 def _cents_of(other: object) -> int:
     if other.__class__ is Euros:
         return other.cents
-    raise TypeError(f"cannot compare Euros with {type(other).__name__} {other!r}")
+    raise TypeError(f"cannot compare Euros with {type(other).__name__} {shown(other)}")
 
 
 _ZERO = _make(0)
@@ -228,20 +255,19 @@ def allocate(total: Euros, weights: Sequence[int]) -> tuple[Euros, ...]:
 
     Raises:
         InvalidValue: weights empty, negative, not ints, or all zero.
-        TypeError: ``total`` is not ``Euros``.
+        InvalidType: ``total`` is not ``Euros`` (also a ``TypeError``).
     """
     if not isinstance(total, Euros):
-        raise TypeError(f"allocate() splits Euros, got {type(total).__name__} {total!r}")
+        raise InvalidType(code="money.wrong_type", field="total",
+                          value=f"{type(total).__name__} {shown(total)}")
     if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
-        raise InvalidValue(f"weights must be a sequence of ints, got {weights!r}")
+        raise InvalidValue(code="money.weights", value=shown(weights))
     for weight in weights:
-        if type(weight) is not int or weight < 0:
-            raise InvalidValue(
-                f"weights must be non-negative ints, got {weight!r} in {list(weights)!r}"
-            )
+        if type(weight) is not int or not 0 <= weight <= MAX_CENTS:
+            raise InvalidValue(code="money.weights", value=shown(weights))
     whole = sum(weights)
     if whole == 0:
-        raise InvalidValue(f"weights need at least one positive value, got {list(weights)!r}")
+        raise InvalidValue(code="money.weights", value=shown(weights))
     sign = -1 if total.cents < 0 else 1
     amount = abs(total.cents)
     shares = [divmod(amount * w, whole) for w in weights]

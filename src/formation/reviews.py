@@ -52,6 +52,7 @@ from typing import Any, Protocol
 import attrs
 
 from formation.calendar.instants import instant_field
+from formation.checks import shown
 from formation.errors import (
     DuplicateEntry,
     InvalidValue,
@@ -120,18 +121,18 @@ REVIEWABLE_STATUSES: frozenset[str] = frozenset(
 def _score(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int or not MIN_SCORE <= value <= MAX_SCORE:
         raise InvalidValue(
-            f"{attribute.name} must be a whole score from {MIN_SCORE} to {MAX_SCORE}, got {value!r}"
+            f"{attribute.name} must be a whole score from {MIN_SCORE} to {MAX_SCORE}, got {shown(value)}"
         )
 
 
 def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValue(f"{attribute.name} must be a non-empty string, got {value!r}")
+        raise InvalidValue(f"{attribute.name} must be a non-empty string, got {shown(value)}")
 
 
 def _comment(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidValue(f"comment must be a non-empty string or None, got {value!r}")
+        raise InvalidValue(f"comment must be a non-empty string or None, got {shown(value)}")
 
 
 
@@ -158,7 +159,7 @@ class Scores:
 
     def __getitem__(self, criterion: Criterion) -> int:
         if not isinstance(criterion, Criterion):
-            raise InvalidValue(f"expected a Criterion, got {criterion!r}")
+            raise InvalidValue(f"expected a Criterion, got {shown(criterion)}")
         value: int = getattr(self, criterion.value)
         return value
 
@@ -198,7 +199,7 @@ def _history(value: object) -> tuple[ReviewVersion, ...]:
     if not isinstance(value, (tuple, list)) or not all(
         isinstance(v, ReviewVersion) for v in value
     ):
-        raise InvalidValue(f"history must be a tuple of ReviewVersion, got {value!r}")
+        raise InvalidValue(f"history must be a tuple of ReviewVersion, got {shown(value)}")
     return tuple(value)
 
 
@@ -317,7 +318,7 @@ def _status_text(status: object) -> str:
     value = status.value if isinstance(status, enum.Enum) else status
     if not isinstance(value, str):
         raise InvalidValue(
-            f"a folder status is an EDOF state string or a BookingStatus, got {status!r}"
+            f"a folder status is an EDOF state string or a BookingStatus, got {shown(status)}"
         )
     return value
 
@@ -349,14 +350,14 @@ def review_violations(
         found.append(Violation(
             "review.not_holder",
             f"only the holder of folder {folder.booking_id} may review it; "
-            f"{author!r} is not its holder",
+            f"{shown(author)} is not its holder",
             subject,
         ))
     status = _status_text(folder.status)
     if status not in REVIEWABLE_STATUSES:
         found.append(Violation(
             "review.training_not_over",
-            f"folder {folder.booking_id} is {status!r}: a training may be reviewed only once "
+            f"folder {folder.booking_id} is {shown(status)}: a training may be reviewed only once "
             f"it is over ({', '.join(sorted(REVIEWABLE_STATUSES))})",
             subject,
         ))
@@ -410,13 +411,13 @@ def check_review(
 def _fraction(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Fraction) or not MIN_SCORE <= value <= MAX_SCORE:
         raise InvalidValue(
-            f"{attribute.name} must be a Fraction from {MIN_SCORE} to {MAX_SCORE}, got {value!r}"
+            f"{attribute.name} must be a Fraction from {MIN_SCORE} to {MAX_SCORE}, got {shown(value)}"
         )
 
 
 def _weight(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int or value < 1:
-        raise InvalidValue(f"{attribute.name} must be a positive int, got {value!r}")
+        raise InvalidValue(f"{attribute.name} must be a positive int, got {shown(value)}")
 
 
 @attrs.frozen
@@ -455,7 +456,7 @@ def _distribution(value: object) -> tuple[tuple[int, ...], ...]:
     ):
         raise InvalidValue(
             "distribution must be 5 tuples (one per criterion) of 5 non-negative counts "
-            f"(one per score 1 to 5), got {value!r}"
+            f"(one per score 1 to 5), got {shown(value)}"
         )
     return value
 
@@ -487,11 +488,11 @@ class RatingSummary:
 
     def __attrs_post_init__(self) -> None:
         if type(self.count) is not int or self.count < 0:
-            raise InvalidValue(f"count must be a non-negative int, got {self.count!r}")
+            raise InvalidValue(f"count must be a non-negative int, got {shown(self.count)}")
         for criterion, row in zip(_CRITERIA, self.counts, strict=True):
             if sum(row) != self.count:
                 raise InvalidValue(
-                    f"the {criterion.value} counts {row!r} do not sum to count={self.count}"
+                    f"the {criterion.value} counts {shown(row)} do not sum to count={self.count}"
                 )
 
     @classmethod
@@ -509,7 +510,7 @@ class RatingSummary:
 
     def _moved(self, scores: Scores, step: int) -> RatingSummary:
         if not isinstance(scores, Scores):
-            raise InvalidValue(f"expected Scores, got {scores!r}")
+            raise InvalidValue(f"expected Scores, got {shown(scores)}")
         rows = []
         for row, score in zip(self.counts, scores.as_tuple(), strict=True):
             changed = list(row)
@@ -606,7 +607,7 @@ def bayesian_average(
     (Fraction(14, 3), Fraction(493, 105))
     """
     if type(count) is not int or count < 0:
-        raise InvalidValue(f"count must be a non-negative int, got {count!r}")
+        raise InvalidValue(f"count must be a non-negative int, got {shown(count)}")
     if count == 0 or mean is None:
         return prior.mean
     return (prior.weight * prior.mean + count * mean) / (prior.weight + count)
@@ -619,7 +620,7 @@ def shown_rating(mean: Fraction, places: int = 1) -> Decimal:
     (Decimal('4.2'), Decimal('4.15'))
     """
     if not isinstance(mean, Fraction):
-        raise InvalidValue(f"a mean to show is an exact Fraction, got {mean!r}")
+        raise InvalidValue(f"a mean to show is an exact Fraction, got {shown(mean)}")
     return _round_half_up(mean, places)
 
 
@@ -679,7 +680,7 @@ class ReviewBook:
         self, *, prior: RatingPrior = DEFAULT_PRIOR, listener: Listener | None = None
     ) -> None:
         if not isinstance(prior, RatingPrior):
-            raise InvalidValue(f"prior must be a RatingPrior, got {prior!r}")
+            raise InvalidValue(f"prior must be a RatingPrior, got {shown(prior)}")
         self._prior = prior
         self._listener = listener
         self._by_folder: dict[BookingId, Review] = {}
@@ -721,7 +722,7 @@ class ReviewBook:
         """
         folder = self._by_id.get(review_id)
         if folder is None:
-            raise NotFound(f"no review {review_id!r}")
+            raise NotFound(f"no review {shown(review_id)}")
         return self._by_folder[folder]
 
     def summary_for_offer(self, offer_id: OfferId) -> RatingSummary:
@@ -766,7 +767,7 @@ class ReviewBook:
         existing = self._by_folder.get(folder.booking_id)
         _raise_for(review_violations(folder, author=author, existing=existing))
         if review_id in self._by_id:
-            raise DuplicateEntry(f"review id {review_id!r} is already used")
+            raise DuplicateEntry(f"review id {shown(review_id)} is already used")
         review = Review(
             review_id=review_id, booking_id=folder.booking_id, holder_id=author,
             offer_id=folder.offer_id, organism=folder.organism_id, scores=scores, written_at=at,

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from formation.checks import shown
 from formation.errors import FormationError, InvalidValue
 from formation.money import Euros
 
@@ -64,12 +65,12 @@ def _same(value: Any) -> Any:
 
 def _instant(value: datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValue(f"cannot encode a naive datetime {value!r}: instants are aware")
+        raise InvalidValue(f"cannot encode a naive datetime {shown(value)}: instants are aware")
     return value.isoformat()
 
 
 def _unknown(value: object) -> Any:
-    raise InvalidValue(f"cannot encode {type(value).__name__} {value!r} as JSON data")
+    raise InvalidValue(f"cannot encode {type(value).__name__} {shown(value)} as JSON data")
 
 
 def _encoder_for(cls: type) -> Callable[[Any], Any]:
@@ -112,7 +113,7 @@ def _sort_key(value: Any) -> str:
 
 
 def _fail(path: str, expected: str, data: object) -> typing.NoReturn:
-    raise InvalidValue(f"{path}: expected {expected}, got {type(data).__name__} {data!r}")
+    raise InvalidValue(f"{path}: expected {expected}, got {type(data).__name__} {shown(data)}")
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def _decoder_for(hint: Any) -> Decoder:
         return mapping
     if not isinstance(hint, type):
         def unknown(data: Any, path: str) -> Any:
-            raise InvalidValue(f"{path}: the codec does not know the type {hint!r}")
+            raise InvalidValue(f"{path}: the codec does not know the type {shown(hint)}")
         return unknown
     scalar = _SCALARS.get(hint)
     if scalar is not None:
@@ -210,7 +211,7 @@ def _union_decoder(arms: tuple[Any, ...]) -> Decoder:
             except InvalidValue as error:
                 errors.append(str(error))
         raise InvalidValue(errors[0] if len(errors) == 1 else f"{path}: no type of "
-                           f"{listed} accepts {data!r}")
+                           f"{listed} accepts {shown(data)}")
     return union
 
 

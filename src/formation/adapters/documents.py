@@ -67,6 +67,7 @@ from formation.catalog.offers import (
     Place,
     Session,
 )
+from formation.checks import shown
 from formation.consent import ConsentRequest
 from formation.errors import FormationError, InvalidValue
 from formation.funding import FundingPlan
@@ -173,7 +174,7 @@ def entry_text(entry: Entry) -> str:
 
 
 def _bad(path: str, expected: str, value: object) -> InvalidValue:
-    return InvalidValue(f"{path}: expected {expected}, got {type(value).__name__} {value!r}")
+    return InvalidValue(f"{path}: expected {expected}, got {type(value).__name__} {shown(value)}")
 
 
 def _text(data: dict[str, Any], key: str, path: str, optional: bool = False) -> Any:
@@ -594,11 +595,11 @@ def session_to_row(session: Session, part: Any) -> tuple[object, ...]:
 def _part_data(parts: Any, number: object, path: str) -> Any:
     text = parts.get(number) if number.__class__ is int else None
     if text.__class__ is not str:
-        raise InvalidValue(f"{path}: part {number!r} is not stored")
+        raise InvalidValue(f"{path}: part {shown(number)} is not stored")
     try:
         return json.loads(text)
     except ValueError:
-        raise InvalidValue(f"{path}: part {number!r} is not JSON") from None
+        raise InvalidValue(f"{path}: part {shown(number)} is not JSON") from None
 
 
 def offer_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dict[str, Any]:
@@ -664,7 +665,7 @@ class _Days(dict[object, "date | bool | None"]):
 
 def _strings(data: Any) -> tuple[str, ...]:
     if data.__class__ is not list or any(x.__class__ is not str for x in data):
-        raise InvalidValue(f"not a list of strings: {data!r}")
+        raise InvalidValue(f"not a list of strings: {shown(data)}")
     return tuple(data)
 
 
@@ -674,7 +675,7 @@ def _options(data: Any) -> tuple[tuple[Option, ...], tuple[OptionGroup, ...]]:
         return (from_data(tuple[Option, ...], data["options"], "part.options"),
                 from_data(tuple[OptionGroup, ...], data["option_groups"], "part.option_groups"))
     if data.__class__ is not list:
-        raise InvalidValue(f"not a list of options: {data!r}")
+        raise InvalidValue(f"not a list of options: {shown(data)}")
     return tuple(from_data(Option, o, "part") for o in data), ()
 
 

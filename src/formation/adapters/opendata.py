@@ -39,6 +39,7 @@ documentation work offline.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -65,7 +66,8 @@ from formation.catalog.offers import (
     Session,
     is_valid_siret,
 )
-from formation.errors import InvalidValue
+from formation.checks import shown
+from formation.errors import InvalidValue, StorageError
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.rules.actions import ActionType
@@ -101,6 +103,25 @@ _NOT_APPLICABLE = "-1"
 _LEVEL = re.compile(r"niveau\s*(\d)", re.IGNORECASE)
 _FLOAT_INT = re.compile(r"^(\d+)\.0+$")
 _CACHE = 16_384
+# a character that UTF-8 decoded (not one of the surrogates that stand for undecodable bytes)
+_UTF8_SEQUENCE = re.compile(r"[\u0080-\ud7ff\ue000-\U0010ffff]")
+_UNDECODED = re.compile(r"[\udc80-\udcff]")
+_MAX_DEPTH = 64
+_MAX_DIGITS = 9
+_MAX_CELL = 131_072  # the csv module's default limit, kept per row rather than per file
+
+
+@contextlib.contextmanager
+def _csv_field_limit(size: int) -> Iterator[None]:
+    """Let the csv reader read cells up to ``size`` characters (the whole text is in memory
+    already): a longer cell is then rejected with its row, and the reader never loses its place
+    in the file (it does after a ``field larger than field limit`` error)."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 @attrs.frozen
@@ -197,19 +218,54 @@ def html_to_text(html: str) -> str:
 # -- reading records --------------------------------------------------------------------------
 
 def _read_text(source: str | os.PathLike[str] | IO[str] | IO[bytes]) -> str:
+    """The text of the file, decoded as a whole: never a silent garble.
+
+    Bytes are UTF-8 (a byte-order mark is dropped) when they all decode so; a file with no
+    UTF-8 sequence at all is Windows-1252 (the portal's older exports). A file where some lines
+    are UTF-8 and others are not (half UTF-8, half Latin-1) keeps UTF-8: the lines that do not
+    decode keep their bad bytes as surrogates and their rows are rejected. A file with NUL bytes
+    or bytes that no encoding explains is no export at all.
+    """
     if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as handle:
-            raw: str | bytes = handle.read()
+        try:
+            with open(source, "rb") as handle:
+                raw: object = handle.read()
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise StorageError(code="file.unreadable", field=shown(os.fspath(source)),
+                               reason=str(reason)) from None
     elif hasattr(source, "read"):
-        raw = source.read()
+        try:
+            raw = source.read()
+        except UnicodeDecodeError as error:
+            raise InvalidValue(code="file.undecodable", field="the file", accepted=error.encoding,
+                               reason=f"byte {error.start}") from None
+        except (OSError, ValueError) as error:
+            raise InvalidValue(code="file.malformed", field="the file",
+                               reason=shown(str(error))) from None
     else:
-        raise InvalidValue(f"expected a path or an open file, got {source!r}")
+        raise InvalidValue(f"expected a path or an open file, got {shown(source)}")
     if isinstance(raw, str):
         return raw.removeprefix("\ufeff")
+    if not isinstance(raw, (bytes, bytearray)):
+        raise InvalidValue(f"the file gave {type(raw).__name__}, not text nor bytes")
+    data = bytes(raw)
+    if b"\x00" in data:
+        raise InvalidValue(code="file.undecodable", field="the file", accepted="UTF-8 or cp1252",
+                           reason=f"a NUL byte at {data.index(0)} (a binary file)")
     try:
-        return raw.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        pass
+    mixed = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape")
+    if not mixed.isascii() and _UTF8_SEQUENCE.search(mixed):
+        return mixed  # UTF-8 with some undecodable lines: those rows are rejected
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise InvalidValue(code="file.undecodable", field="the file",
+                           accepted="UTF-8 or Windows-1252",
+                           reason=f"byte {data[error.start]:#04x} at {error.start}") from None
 
 
 def _cell(value: object) -> str:
@@ -221,7 +277,7 @@ def _cell(value: object) -> str:
         return str(value).lower()
     if isinstance(value, (int, float)):
         return str(value)
-    raise InvalidValue(f"expected a text or a number, got {type(value).__name__} {value!r}")
+    raise InvalidValue(f"expected a text or a number, got {type(value).__name__} {shown(value)}")
 
 
 def _canonical(name: str) -> str:
@@ -241,14 +297,32 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, str] | str]]:
         header = next(reader)
     except StopIteration:
         raise InvalidValue("the file is empty: expected a header row") from None
+    except csv.Error as error:
+        raise InvalidValue(code="file.malformed", field="the header row",
+                           reason=str(error)) from None
     names = [_canonical(h) for h in header]
     _check_header(names)
     previous = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a cell over the csv module's limit, a stray quote
+            line = previous + 1
+            if reader.line_num == previous:  # pragma: no cover - the reader always moves on
+                raise InvalidValue(code="file.malformed", field=f"line {line}",
+                                   reason=str(error)) from None
+            previous = reader.line_num
+            yield line, f"the row cannot be read as CSV: {error}"
+            continue
         line = previous + 1
         previous = reader.line_num
         if not row or all(not cell.strip() for cell in row):
             continue  # a blank line is no row
+        if max(map(len, row)) > _MAX_CELL:
+            yield line, f"a cell has more than {_MAX_CELL} characters"
+            continue
         if len(row) != len(names):
             yield line, f"the row has {len(row)} fields, the header {len(names)}"
             continue
@@ -273,7 +347,7 @@ class _Malformed:
 def _json_values(text: str) -> Iterator[tuple[int, object]]:
     """(line, value) for each record of a JSON array, of an API answer, or of JSON lines; the
     value is :class:`_Malformed` for a line of JSON lines that does not parse."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=str)  # integers of any length stay text, as in a CSV
     if text.lstrip().startswith("["):
         position = text.index("[") + 1
         line, counted = 1, 0  # lines counted up to ``counted``, so each newline is seen once
@@ -288,6 +362,9 @@ def _json_values(text: str) -> Iterator[tuple[int, object]]:
             except json.JSONDecodeError as error:
                 raise InvalidValue(f"the JSON array is malformed near line {error.lineno}: "
                                    f"{error.msg}") from None
+            except RecursionError:
+                raise InvalidValue(code="file.too_deep", field=f"the JSON record at line {line}",
+                                   maximum=_MAX_DEPTH) from None
             yield line, value
             position = _skip_space(text, position)
             if position < len(text) and text[position] == ",":
@@ -300,9 +377,12 @@ def _json_values(text: str) -> Iterator[tuple[int, object]]:
                     " expected ',' or ']'")
     # a JSON object (an API answer with "results") or JSON lines
     try:
-        whole = json.loads(text)
+        whole = decoder.decode(text)
     except json.JSONDecodeError:
         whole = None
+    except RecursionError:
+        raise InvalidValue(code="file.too_deep", field="the JSON file",
+                           maximum=_MAX_DEPTH) from None
     if isinstance(whole, dict) and isinstance(whole.get("results"), list):
         for index, value in enumerate(whole["results"]):
             yield index + 1, value
@@ -311,9 +391,12 @@ def _json_values(text: str) -> Iterator[tuple[int, object]]:
         if not raw_line.strip():
             continue
         try:
-            yield number, json.loads(raw_line)
+            found = decoder.decode(raw_line)
         except json.JSONDecodeError as error:
-            yield number, _Malformed(f"not a JSON record: {error.msg}")
+            found = _Malformed(f"not a JSON record: {error.msg}")
+        except RecursionError:
+            found = _Malformed(f"the JSON record nests deeper than {_MAX_DEPTH} levels")
+        yield number, found
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -383,16 +466,16 @@ def _siret(record: Mapping[str, str]) -> str:
 def _checked_siret(raw: str) -> str:
     if not raw:
         raise InvalidValue("siret is empty")
-    siret = raw.zfill(14) if raw.isdigit() and len(raw) < 14 else raw
+    siret = raw.zfill(14) if raw.isascii() and raw.isdigit() and len(raw) < 14 else raw
     if not is_valid_siret(siret):
-        raise InvalidValue(f"siret {raw!r} is not 14 digits with a valid check digit")
+        raise InvalidValue(f"siret {shown(raw)} is not 14 digits with a valid check digit")
     return siret
 
 
 def _certification(record: Mapping[str, str]) -> tuple[Certification, ActionType]:
     kind = _get(record, "type_referentiel").upper()
     if kind not in ("RS", "RNCP"):
-        raise InvalidValue(f"type_referentiel {kind!r} is neither RS nor RNCP")
+        raise InvalidValue(f"type_referentiel {shown(kind)} is neither RS nor RNCP")
     column = "code_rs" if kind == "RS" else "code_rncp"
     return _certification_of(kind, column, _get(record, column),
                              _get(record, "intitule_certification"),
@@ -403,8 +486,8 @@ def _certification(record: Mapping[str, str]) -> tuple[Certification, ActionType
 def _certification_of(kind: str, column: str, raw_code: str, title: str,
                       level_text: str) -> tuple[Certification, ActionType]:
     code = _integer_text(raw_code).upper().removeprefix(kind)
-    if not code.isdigit() or len(code) > 6:
-        raise InvalidValue(f"a {kind} row needs its {column} code, got {raw_code!r}")
+    if not (code.isascii() and code.isdigit()) or len(code) > 6:
+        raise InvalidValue(f"a {kind} row needs its {column} code, got {shown(raw_code)}")
     if not title:
         raise InvalidValue("intitule_certification is empty")
     match = _LEVEL.search(level_text)
@@ -423,7 +506,7 @@ def _codes(record: Mapping[str, str], prefix: str, count: int, width: int) -> tu
         value = _integer_text(_get(record, f"{prefix}{index}")).lower()
         if not value:
             continue
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             value = value.zfill(width)
         if value not in found:
             found.append(value)
@@ -437,9 +520,9 @@ def _price(record: Mapping[str, str]) -> Euros:
             try:
                 price = Euros.parse(value)
             except InvalidValue:
-                raise InvalidValue(f"{column} {value!r} is not an amount in euros") from None
+                raise InvalidValue(f"{column} {shown(value)} is not an amount in euros") from None
             if price.cents < 0:
-                raise InvalidValue(f"{column} {value!r} is negative")
+                raise InvalidValue(f"{column} {shown(value)} is negative")
             return price
     raise InvalidValue("no price (frais_ttc_tot_min, _mean and _max are empty)")
 
@@ -449,8 +532,9 @@ def _hours(record: Mapping[str, str]) -> int | None:
                    "nombre_heures_total_max"):
         value = _integer_text(_get(record, column))
         if value:
-            if not value.isdigit():
-                raise InvalidValue(f"{column} {value!r} is not a whole number of hours")
+            if not _is_number(value):
+                raise InvalidValue(f"{column} {shown(value)} is not a whole number of hours "
+                                   f"(at most {_MAX_DIGITS} ASCII digits)")
             return int(value) or None  # 0 means "not given"
     return None
 
@@ -464,7 +548,7 @@ def _place(record: Mapping[str, str]) -> Place | None:
 def _place_of(raw_department: str, raw_region: str) -> Place | None:
     if not raw_department:
         if raw_region:
-            raise InvalidValue(f"code_region {raw_region!r} is given without a department")
+            raise InvalidValue(f"code_region {shown(raw_region)} is given without a department")
         return None  # blank department: the row aggregates distance sessions
     code = department_code(raw_department)
     expected = department(code).region
@@ -473,7 +557,7 @@ def _place_of(raw_department: str, raw_region: str) -> Place | None:
         if given != expected:
             raise InvalidValue(
                 f"department {code} belongs to region {expected}, but code_region is "
-                f"{raw_region!r}"
+                f"{shown(raw_region)}"
             )
     return Place(code, expected)
 
@@ -485,12 +569,17 @@ def _extracted_on(record: Mapping[str, str]) -> date | None:
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
-        raise InvalidValue(f"date_extract/date_chargement {value!r} is not an ISO date") from None
+        raise InvalidValue(f"date_extract/date_chargement {shown(value)} is not an ISO date") from None
 
 
 def _count(record: Mapping[str, str], column: str) -> int:
     value = _integer_text(_get(record, column))
-    return int(value) if value.isdigit() else 0
+    return int(value) if _is_number(value) else 0
+
+
+def _is_number(value: str) -> bool:
+    """Whether ``value`` is a whole number of at most ``_MAX_DIGITS`` ASCII digits."""
+    return value.isascii() and value.isdigit() and len(value) <= _MAX_DIGITS
 
 
 def _row(line: int, record: Mapping[str, str]) -> _Row:
@@ -543,7 +632,10 @@ def load_open_data_catalog(
     Args:
         path_or_file: a path, or a file opened in text or binary mode. CSV or JSON is told
             from the content (a JSON file starts with ``[`` or ``{``); UTF-8 (with or without
-            a byte-order mark), else Windows-1252.
+            a byte-order mark), else Windows-1252, chosen for the whole file; in a file mostly
+            UTF-8, the rows that are not are rejected (never decoded as something else). A
+            row that the CSV reader cannot read (a cell over 131 072 characters) or with an
+            absurd number (more than nine digits of hours) is rejected with its line.
 
     Returns:
         The offers and sessions of the good rows, the rejected rows with their line and reason,
@@ -551,7 +643,10 @@ def load_open_data_catalog(
 
     Raises:
         InvalidValue: the file is not an export at all (no ``siret``/``siret_of`` or
-            ``type_referentiel`` column, malformed JSON).
+            ``type_referentiel`` column, malformed JSON or JSON nested too deep, binary or
+            undecodable bytes).
+        StorageError: the path cannot be opened (missing, a directory, no right to read);
+            also an ``OSError``.
 
     >>> import io
     >>> text = (
@@ -568,20 +663,15 @@ def load_open_data_catalog(
     (RejectedRow(line=3, reason="siret '78959578200052' is not 14 digits with a valid check digit"),)
     """
     text = _read_text(path_or_file)
-    records = _json_records(text) if text.lstrip()[:1] in ("[", "{") else _csv_records(text)
+    undecoded = _UNDECODED.search(text) is not None
+    is_json = text.lstrip()[:1] in ("[", "{")
+    records = _json_records(text) if is_json else _csv_records(text)
     rows: list[_Row] = []
     rejected: list[RejectedRow] = []
     notes: list[RowNote] = []
     total = 0
-    for line, record in records:
-        total += 1
-        if isinstance(record, str):
-            rejected.append(RejectedRow(line, record))
-            continue
-        try:
-            rows.append(_row(line, record))
-        except InvalidValue as error:
-            rejected.append(RejectedRow(line, str(error)))
+    with _csv_field_limit(0 if is_json else len(text) + 1):
+        total = _read_rows(records, undecoded, rows, rejected)
     kept = _group(rows, rejected)
     offers, sessions = _build(kept)
     for row in kept:
@@ -596,6 +686,27 @@ def load_open_data_catalog(
         rows=total,
         extracted_on=max(dates) if dates else None,
     )
+
+
+
+def _read_rows(records: Iterator[tuple[int, dict[str, str] | str]], undecoded: bool,
+               rows: list[_Row], rejected: list[RejectedRow]) -> int:
+    """Map each record to a row or a rejection; the number of records."""
+    total = 0
+    for line, record in records:
+        total += 1
+        if isinstance(record, str):
+            rejected.append(RejectedRow(line, _UNDECODED.sub("\ufffd", record)))
+            continue
+        if undecoded and any(_UNDECODED.search(cell) for cell in record.values()):
+            rejected.append(RejectedRow(
+                line, "the row is not UTF-8 like the rest of the file (another encoding?)"))
+            continue
+        try:
+            rows.append(_row(line, record))
+        except InvalidValue as error:
+            rejected.append(RejectedRow(line, str(error)))
+    return total
 
 
 def _group(rows: list[_Row], rejected: list[RejectedRow]) -> list[_Row]:
@@ -639,7 +750,7 @@ def _clash(head: _Row, row: _Row) -> str:
     if first_key != this_key:
         return f"another certification ({first_key}, here {this_key})"
     if first.title != this.title:
-        return f"another title ({first.title!r}, here {this.title!r})"
+        return f"another title ({shown(first.title)}, here {shown(this.title)})"
     return ""
 
 

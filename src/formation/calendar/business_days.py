@@ -66,6 +66,7 @@ from formation.calendar.holiday_rules import (
 )
 from formation.calendar.instants import check_date
 from formation.calendar.territories import Territory
+from formation.checks import shown
 from formation.errors import InvalidValue
 
 __all__ = ["BusinessCalendar", "DayKind"]
@@ -216,7 +217,7 @@ def _index(day: date, name: str) -> int:
 
 def _check_n(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, int):
-        raise InvalidValue(f"n must be an int (a number of days), got {n!r}")
+        raise InvalidValue(f"n must be an int (a number of days), got {shown(n)}")
     return n
 
 
@@ -229,23 +230,23 @@ def _out_of_range(day: date, n: int, kind: DayKind) -> InvalidValue:
 def _check_territory(_: object, __: object, territory: object) -> None:
     if not isinstance(territory, Territory):
         accepted = ", ".join(f"Territory.{t.name}" for t in Territory)
-        raise InvalidValue(f"territory must be a Territory ({accepted}), got {territory!r}")
+        raise InvalidValue(f"territory must be a Territory ({accepted}), got {shown(territory)}")
 
 
 def _worked_keys(keys: object) -> frozenset[str]:
     if isinstance(keys, str) or not isinstance(keys, (set, frozenset, list, tuple)):
         raise InvalidValue(
-            f"worked_holidays is a set of holiday keys such as {{'whit_monday'}}, got {keys!r}")
+            f"worked_holidays is a set of holiday keys such as {{'whit_monday'}}, got {shown(keys)}")
     found = frozenset(keys)
     for key in found:
         if not isinstance(key, str):
-            raise InvalidValue(f"a holiday key is a str such as 'whit_monday', got {key!r}")
+            raise InvalidValue(f"a holiday key is a str such as 'whit_monday', got {shown(key)}")
     return found
 
 
 def _check_kind(kind: object) -> DayKind:
     if not isinstance(kind, DayKind):
-        raise InvalidValue(f"kind must be a DayKind, got {kind!r}")
+        raise InvalidValue(f"kind must be a DayKind, got {shown(kind)}")
     return kind
 
 
@@ -292,7 +293,7 @@ class BusinessCalendar:
                     "law (L3133-4) and never the journée de solidarité (L3133-8)")
             if key not in known:
                 raise InvalidValue(
-                    f"unknown holiday key {key!r} for {self.territory.value}; accepted: "
+                    f"unknown holiday key {shown(key)} for {self.territory.value}; accepted: "
                     f"{', '.join(sorted(known - {'labour_day'}))}")
 
     def _tables(self) -> _Table:

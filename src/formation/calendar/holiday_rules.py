@@ -61,6 +61,7 @@ import attrs
 from dateutil.easter import EASTER_WESTERN, easter
 
 from formation.calendar.territories import Territory
+from formation.checks import shown
 from formation.errors import InvalidValue
 
 __all__ = [
@@ -86,7 +87,7 @@ LAST_YEAR = 2200
 def check_year(year: object) -> int:
     """Return ``year`` if it is an ``int`` (not a ``bool``) in 1950–2200, else raise."""
     if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidValue(f"a year is an int in {FIRST_YEAR}–{LAST_YEAR}, got {year!r}")
+        raise InvalidValue(f"a year is an int in {FIRST_YEAR}–{LAST_YEAR}, got {shown(year)}")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InvalidValue(f"year {year} is outside the supported years {FIRST_YEAR}–{LAST_YEAR}")
     return year
@@ -234,7 +235,7 @@ def holidays_in(year: int, territory: Territory) -> tuple[tuple[date, str], ...]
     """
     check_year(year)
     if not isinstance(territory, Territory):
-        raise InvalidValue(f"territory must be a Territory, got {territory!r}")
+        raise InvalidValue(f"territory must be a Territory, got {shown(territory)}")
     names: dict[date, list[str]] = {}
     for rule in HOLIDAY_RULES:
         if rule.applies(year, territory):

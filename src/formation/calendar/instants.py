@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from formation.calendar.territories import Territory
+from formation.checks import check_date, check_instant
 from formation.errors import InvalidValue
 
 __all__ = [
@@ -62,41 +63,19 @@ class Placed(Protocol):
         ...
 
 
-def check_date(value: object, name: str = "day") -> date:
-    """Return ``value`` if it is a ``date`` (and not a ``datetime``), else raise ``InvalidValue``."""
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidValue(
-            f"{name} must be a datetime.date (not a datetime), got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
 def check_optional_date(value: object, name: str = "day") -> date | None:
     """``None``, or a date checked by :func:`check_date`."""
     return None if value is None else check_date(value, name)
 
 
-def check_instant(value: object, name: str = "at") -> datetime:
-    """Return ``value`` if it is an aware ``datetime``, else raise ``InvalidValue``."""
-    if not isinstance(value, datetime):
-        raise InvalidValue(
-            f"{name} must be a timezone-aware datetime, got {type(value).__name__} {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValue(
-            f"{name} must be timezone-aware (an instant), got the naive datetime {value!r}; "
-            "add tzinfo=ZoneInfo('Europe/Paris') or timezone.utc")
-    return value
-
-
 def date_field(_instance: object, attribute: Any, value: Any) -> None:
     """An attrs validator: the field is a date (:func:`check_date`, named by the field)."""
-    if value.__class__ is not date:  # the common case first: a plain date is fine
-        check_date(value, attribute.name)
+    check_date(value, attribute.name)
 
 
 def optional_date_field(_instance: object, attribute: Any, value: Any) -> None:
     """An attrs validator: the field is ``None`` or a date."""
-    if value is not None and value.__class__ is not date:
+    if value is not None:
         check_date(value, attribute.name)
 
 

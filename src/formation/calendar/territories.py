@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 
+from formation.checks import shown
 from formation.errors import InvalidValue
 
 __all__ = ["Territory", "parse_territory", "territory_for_department"]
@@ -109,7 +110,7 @@ def territory_for_department(code: str) -> Territory:
     <Territory.LA_REUNION: 'la-reunion'>
     """
     if not isinstance(code, str):
-        raise InvalidValue(f"a department code is a string such as '75' or '971', got {code!r}")
+        raise InvalidValue(f"a department code is a string such as '75' or '971', got {shown(code)}")
     key = code.strip().upper()
     if key in _OVERSEAS:
         return _OVERSEAS[key]
@@ -122,7 +123,7 @@ def territory_for_department(code: str) -> Territory:
             "department code '975' (Saint-Pierre-et-Miquelon): its holidays are not modelled; "
             "accepted: 01–95, 2A, 2B, 971–974, 976, 977, 978")
     raise InvalidValue(
-        f"unknown department code {code!r}; accepted: 01–95 (2A and 2B for Corsica, not 20), "
+        f"unknown department code {shown(code)}; accepted: 01–95 (2A and 2B for Corsica, not 20), "
         "971–974, 976, 977 (Saint-Barthélemy), 978 (Saint-Martin)")
 
 
@@ -135,7 +136,7 @@ def parse_territory(text: str) -> Territory:
     <Territory.ALSACE_MOSELLE: 'alsace-moselle'>
     """
     if not isinstance(text, str):
-        raise InvalidValue(f"a territory is a string such as 'metropole' or '67', got {text!r}")
+        raise InvalidValue(f"a territory is a string such as 'metropole' or '67', got {shown(text)}")
     key = text.strip().lower().replace("_", "-")
     for territory in Territory:
         if territory.value == key:
@@ -147,5 +148,5 @@ def parse_territory(text: str) -> Territory:
     except InvalidValue:
         accepted = ", ".join(t.value for t in Territory)
         raise InvalidValue(
-            f"unknown territory {text!r}; accepted: {accepted}, or a department code "
+            f"unknown territory {shown(text)}; accepted: {accepted}, or a department code "
             "such as 75, 2A or 971") from None

@@ -42,6 +42,7 @@ from datetime import date
 
 from formation.calendar.instants import check_date
 from formation.catalog.offers import Offer, Organism, Registry, Session
+from formation.checks import shown
 from formation.errors import InvalidValue, Violation
 from formation.rules.actions import ActionType
 from formation.rules.rulebook import Rulebook, Rules
@@ -142,7 +143,7 @@ def organism_violations(
     (1 January 2022, Code du travail L6316-1); an unknown certification breaches it.
     """
     if not isinstance(organism, Organism):
-        raise InvalidValue(f"organism must be an Organism, got {organism!r}")
+        raise InvalidValue(f"organism must be an Organism, got {shown(organism)}")
     return tuple(_organism_violations(organism, on, _rules(on, rulebook), organism.siret))
 
 
@@ -156,7 +157,7 @@ def certification_violations(
     L6323-6 and ``cpf-rules.md`` 7.1. ``rulebook`` is accepted for a uniform signature.
     """
     if not isinstance(offer, Offer):
-        raise InvalidValue(f"offer must be an Offer, got {offer!r}")
+        raise InvalidValue(f"offer must be an Offer, got {shown(offer)}")
     _rules(on, rulebook)
     return tuple(_certification_violations(offer, on))
 
@@ -166,7 +167,7 @@ def action_type_violations(
 ) -> tuple[Violation, ...]:
     """Whether the kind of ``offer`` is in the rulebook's ``eligible_action_types`` on ``on``."""
     if not isinstance(offer, Offer):
-        raise InvalidValue(f"offer must be an Offer, got {offer!r}")
+        raise InvalidValue(f"offer must be an Offer, got {shown(offer)}")
     return tuple(_action_type_violations(offer, on, _rules(on, rulebook)))
 
 
@@ -180,7 +181,7 @@ def eligibility_violations(
     from ``rulebook`` (default :meth:`Rulebook.default`), and may be overridden there.
     """
     if not isinstance(offer, Offer):
-        raise InvalidValue(f"offer must be an Offer, got {offer!r}")
+        raise InvalidValue(f"offer must be an Offer, got {shown(offer)}")
     rules = _rules(on, rulebook)
     return tuple(
         _organism_violations(offer.organism, on, rules, offer.offer_id)
@@ -201,18 +202,18 @@ def session_eligibility_violations(
         InvalidValue: ``session`` runs another offer.
     """
     if not isinstance(session, Session):
-        raise InvalidValue(f"session must be a Session, got {session!r}")
+        raise InvalidValue(f"session must be a Session, got {shown(session)}")
     if not isinstance(offer, Offer):
-        raise InvalidValue(f"offer must be an Offer, got {offer!r}")
+        raise InvalidValue(f"offer must be an Offer, got {shown(offer)}")
     if session.offer_id != offer.offer_id:
         raise InvalidValue(
-            f"session {session.session_id!r} runs offer {session.offer_id!r}, "
-            f"not {offer.offer_id!r}"
+            f"session {shown(session.session_id)} runs offer {shown(session.offer_id)}, "
+            f"not {shown(offer.offer_id)}"
         )
     if session.start is None:
         return (Violation(
             "eligibility.session_undated",
-            f"session {session.session_id!r} has no dates, so its eligibility cannot be checked",
+            f"session {shown(session.session_id)} has no dates, so its eligibility cannot be checked",
             session.session_id,
         ),)
     return eligibility_violations(offer, session.start, rulebook)
@@ -225,7 +226,7 @@ def is_eligible(offer: Offer, on: date, rulebook: Rulebook | None = None) -> boo
     violations: fit for filtering a large catalogue.
     """
     if not isinstance(offer, Offer):
-        raise InvalidValue(f"offer must be an Offer, got {offer!r}")
+        raise InvalidValue(f"offer must be an Offer, got {shown(offer)}")
     rules = _rules(on, rulebook)
     if rules.qualiopi_required:
         qualiopi = offer.organism.qualiopi
@@ -249,9 +250,9 @@ def is_session_eligible(offer: Offer, session: Session, rulebook: Rulebook | Non
         InvalidValue: ``session`` runs another offer.
     """
     if not isinstance(session, Session):
-        raise InvalidValue(f"session must be a Session, got {session!r}")
+        raise InvalidValue(f"session must be a Session, got {shown(session)}")
     if not isinstance(offer, Offer) or session.offer_id != offer.offer_id:
         raise InvalidValue(
-            f"session {session.session_id!r} runs offer {session.offer_id!r}, not {offer!r}"
+            f"session {shown(session.session_id)} runs offer {shown(session.offer_id)}, not {shown(offer)}"
         )
     return session.start is not None and is_eligible(offer, session.start, rulebook)

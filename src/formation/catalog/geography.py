@@ -30,6 +30,7 @@ import re
 
 import attrs
 
+from formation.checks import shown
 from formation.errors import InvalidValue
 from formation.text import words
 
@@ -237,14 +238,14 @@ def department_code(text: str) -> str:
     ('06', '2A', '974')
     """
     if not isinstance(text, str):
-        raise InvalidValue(f"a department code must be a string, got {text!r}")
+        raise InvalidValue(f"a department code must be a string, got {shown(text)}")
     cleaned = text.strip().upper()
     match = _NUMERIC.match(cleaned)
     if match:
         cleaned = match.group(1).zfill(2)
     if cleaned not in _DEPARTMENT_BY_CODE:
         raise InvalidValue(
-            f"{text!r} is not a French department code (accepted: 01-19, 2A, 2B, 21-95, "
+            f"{shown(text)} is not a French department code (accepted: 01-19, 2A, 2B, 21-95, "
             "971-974, 976)"
         )
     return cleaned
@@ -260,14 +261,14 @@ def region_code(text: str) -> str:
     ('93', '06')
     """
     if not isinstance(text, str):
-        raise InvalidValue(f"a region code must be a string, got {text!r}")
+        raise InvalidValue(f"a region code must be a string, got {shown(text)}")
     cleaned = text.strip()
     match = _NUMERIC.match(cleaned)
     if match:
         cleaned = match.group(1).zfill(2)
     if cleaned not in _REGION_BY_CODE:
         raise InvalidValue(
-            f"{text!r} is not a French region code (accepted: "
+            f"{shown(text)} is not a French region code (accepted: "
             f"{', '.join(sorted(_REGION_BY_CODE))})"
         )
     return cleaned
@@ -280,7 +281,7 @@ def region(code_or_name: str) -> Region:
         InvalidValue: no region has this code or name.
     """
     if not isinstance(code_or_name, str):
-        raise InvalidValue(f"a region code or name must be a string, got {code_or_name!r}")
+        raise InvalidValue(f"a region code or name must be a string, got {shown(code_or_name)}")
     found = _REGION_BY_NAME.get(name_key(code_or_name))
     if found is not None:
         return found
@@ -288,7 +289,7 @@ def region(code_or_name: str) -> Region:
         return _REGION_BY_CODE[region_code(code_or_name)]
     except InvalidValue:
         raise InvalidValue(
-            f"{code_or_name!r} is neither the INSEE code nor the name of a French region "
+            f"{shown(code_or_name)} is neither the INSEE code nor the name of a French region "
             f"(for example '93' or 'Provence-Alpes-Côte d'Azur')"
         ) from None
 
@@ -300,7 +301,7 @@ def department(code_or_name: str) -> Department:
         InvalidValue: no department has this code or name.
     """
     if not isinstance(code_or_name, str):
-        raise InvalidValue(f"a department code or name must be a string, got {code_or_name!r}")
+        raise InvalidValue(f"a department code or name must be a string, got {shown(code_or_name)}")
     found = _DEPARTMENT_BY_NAME.get(name_key(code_or_name))
     if found is not None:
         return found
@@ -308,7 +309,7 @@ def department(code_or_name: str) -> Department:
         return _DEPARTMENT_BY_CODE[department_code(code_or_name)]
     except InvalidValue:
         raise InvalidValue(
-            f"{code_or_name!r} is neither the INSEE code nor the name of a French department "
+            f"{shown(code_or_name)} is neither the INSEE code nor the name of a French department "
             f"(for example '06' or 'Alpes-Maritimes')"
         ) from None
 

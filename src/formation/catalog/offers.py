@@ -29,6 +29,7 @@ import attrs
 
 from formation.calendar.instants import date_field, optional_date_field
 from formation.catalog.geography import DEPARTMENTS, department
+from formation.checks import check_id, check_text, shown
 from formation.errors import InvalidValue
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
@@ -67,13 +68,13 @@ class Modality(enum.Enum):
     MIXED = "mixte"  # partly both
 
 
-_SIRET = re.compile(r"^\d{14}$")
-_NDA = re.compile(r"^[0-9AB]{11}$")
-_FORMACODE = re.compile(r"^\d{5}$")
-_NSF = re.compile(r"^\d{3}[a-z]?$")
-_DEPARTMENT = re.compile(r"^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])$")
-_REGION = re.compile(r"^\d{2}$")
-_POSTCODE = re.compile(r"^\d{5}$")
+_SIRET = re.compile(r"^\d{14}$", re.ASCII)
+_NDA = re.compile(r"^[0-9AB]{11}$", re.ASCII)
+_FORMACODE = re.compile(r"^\d{5}$", re.ASCII)
+_NSF = re.compile(r"^\d{3}[a-z]?$", re.ASCII)
+_DEPARTMENT = re.compile(r"^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])$", re.ASCII)
+_REGION = re.compile(r"^\d{2}$", re.ASCII)
+_POSTCODE = re.compile(r"^\d{5}$", re.ASCII)
 _LA_POSTE_SIREN = "356000000"
 # the region of each of the 101 departments (the overseas collectivities 975, 977 and 978 have
 # no INSEE region: any 2-digit code is accepted for them)
@@ -93,7 +94,7 @@ def is_valid_siret(siret: str) -> bool:
     >>> is_valid_siret("78959578200051"), is_valid_siret("78959578200052")
     (True, False)
     """
-    if not isinstance(siret, str) or not _SIRET.match(siret):
+    if not isinstance(siret, str) or not _SIRET.fullmatch(siret):
         return False
     if siret.startswith(_LA_POSTE_SIREN) and sum(int(c) for c in siret) % 5 == 0:
         return True
@@ -109,16 +110,20 @@ def is_valid_siret(siret: str) -> bool:
 
 
 def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValue(f"{attribute.name} must be a non-empty string, got {value!r}")
+    if type(value) is not str or not value.strip() or not value.isprintable():
+        check_text(value, attribute.name)
+
+
+def _id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_id(value, attribute.name)
 
 
 def _pattern(pattern: re.Pattern[str], accepted: str, optional: bool = False) -> Check:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if optional and value is None:
             return
-        if not isinstance(value, str) or not pattern.match(value):
-            raise InvalidValue(f"{attribute.name} must be {accepted}, got {value!r}")
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise InvalidValue(f"{attribute.name} must be {accepted}, got {shown(value)}")
     return check
 
 
@@ -126,7 +131,7 @@ def _pattern(pattern: re.Pattern[str], accepted: str, optional: bool = False) ->
 
 def _money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Euros):
-        raise InvalidValue(f"{attribute.name} must be Euros, got {type(value).__name__} {value!r}")
+        raise InvalidValue(f"{attribute.name} must be Euros, got {type(value).__name__} {shown(value)}")
     if value.cents < 0:
         raise InvalidValue(f"{attribute.name} cannot be negative, got {value}")
 
@@ -138,7 +143,7 @@ def _instance(kind: type, optional: bool = False) -> Check:
         if not isinstance(value, kind):
             raise InvalidValue(
                 f"{attribute.name} must be a {kind.__name__}"
-                f"{' or None' if optional else ''}, got {value!r}"
+                f"{' or None' if optional else ''}, got {shown(value)}"
             )
     return check
 
@@ -150,7 +155,7 @@ def _non_negative_int(optional: bool = False) -> Check:
         if type(value) is not int or value < 0:
             raise InvalidValue(
                 f"{attribute.name} must be a non-negative int{' or None' if optional else ''}, "
-                f"got {value!r}"
+                f"got {shown(value)}"
             )
     return check
 
@@ -199,7 +204,7 @@ def _check_siret_field(instance: object, attribute: attrs.Attribute[Any], value:
 def _check_siret(value: object) -> None:
     if not isinstance(value, str) or not is_valid_siret(value):
         raise InvalidValue(
-            f"siret must be 14 digits with a valid check digit (Luhn), got {value!r}"
+            f"siret must be 14 digits with a valid check digit (Luhn), got {shown(value)}"
         )
 
 
@@ -216,7 +221,8 @@ class Certification:
     """
 
     registry: Registry = attrs.field(validator=_instance(Registry))
-    code: str = attrs.field(validator=_pattern(re.compile(r"^\d{1,6}$"), "1 to 6 digits"))
+    code: str = attrs.field(
+        validator=_pattern(re.compile(r"^\d{1,6}$", re.ASCII), "1 to 6 digits"))
     title: str = attrs.field(validator=_text)
     level: int | None = attrs.field(default=None)
     registered_until: date | None = attrs.field(default=None, validator=optional_date_field)
@@ -224,7 +230,7 @@ class Certification:
     @level.validator
     def _level(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is not None and (type(value) is not int or not 1 <= value <= 8):
-            raise InvalidValue(f"level must be an int from 1 to 8 or None, got {value!r}")
+            raise InvalidValue(f"level must be an int from 1 to 8 or None, got {shown(value)}")
 
     @property
     def key(self) -> str:
@@ -265,7 +271,7 @@ class Option:
             exclusion holds both ways).
     """
 
-    option_id: str = attrs.field(validator=_text)
+    option_id: str = attrs.field(validator=_id)
     label: str = attrs.field(validator=_text)
     price: Euros = attrs.field(validator=_money)
     cpf_fundable: bool = attrs.field(default=True, validator=_instance(bool))
@@ -327,17 +333,17 @@ def _codes(pattern: re.Pattern[str], accepted: str) -> Convert:
     @functools.lru_cache(maxsize=8192)
     def checked(value: tuple[object, ...]) -> tuple[str, ...]:
         for code in value:
-            if not isinstance(code, str) or not pattern.match(code):
-                raise InvalidValue(f"expected {accepted}, got {code!r} in {value!r}")
+            if not isinstance(code, str) or not pattern.fullmatch(code):
+                raise InvalidValue(f"expected {accepted}, got {shown(code)} in {shown(value)}")
         return value  # type: ignore[return-value]  # every item was checked to be a str
 
     def convert(value: object) -> tuple[str, ...]:
         if isinstance(value, str) or not isinstance(value, (tuple, list)):
-            raise InvalidValue(f"expected a tuple of {accepted}, got {value!r}")
+            raise InvalidValue(f"expected a tuple of {accepted}, got {shown(value)}")
         try:
             return checked(tuple(value))
         except TypeError:  # an unhashable item
-            raise InvalidValue(f"expected {accepted}, got {value!r}") from None
+            raise InvalidValue(f"expected {accepted}, got {shown(value)}") from None
     return convert
 
 
@@ -357,13 +363,13 @@ def _options(value: object) -> tuple[Option, ...]:
     if value == ():
         return ()
     if not isinstance(value, (tuple, list)):
-        raise InvalidValue(f"options must be a tuple of Option, got {value!r}")
+        raise InvalidValue(f"options must be a tuple of Option, got {shown(value)}")
     for option in value:
         if not isinstance(option, Option):
-            raise InvalidValue(f"options must be Option records, got {option!r}")
+            raise InvalidValue(f"options must be Option records, got {shown(option)}")
     ids = [o.option_id for o in value]
     if len(set(ids)) != len(ids):
-        raise InvalidValue(f"option ids must be unique within an offer, got {ids!r}")
+        raise InvalidValue(f"option ids must be unique within an offer, got {shown(ids)}")
     return tuple(value)
 
 
@@ -403,7 +409,7 @@ class Offer:
             format, the exam or not, the modules of a path…; ``()`` for a plain offer.
     """
 
-    offer_id: OfferId = attrs.field(validator=_text)
+    offer_id: OfferId = attrs.field(validator=_id)
     organism: Organism = attrs.field(validator=_instance(Organism))
     title: str = attrs.field(validator=_text)
     certification: Certification | None = attrs.field(
@@ -440,8 +446,8 @@ class Offer:
             if option.option_id == option_id:
                 return option
         raise InvalidValue(
-            f"offer {self.offer_id!r} has no option {option_id!r}; its options are "
-            f"{[o.option_id for o in self.all_options]!r}"
+            f"offer {shown(self.offer_id)} has no option {shown(option_id)}; its options are "
+            f"{shown([o.option_id for o in self.all_options])}"
         )
 
 
@@ -470,7 +476,7 @@ def _coordinate(low: float, high: float) -> Check:
             low <= value <= high
         ):
             raise InvalidValue(f"{attribute.name} must be a number from {low} to {high} or None, "
-                               f"got {value!r}")
+                               f"got {shown(value)}")
     return check
 
 
@@ -499,12 +505,12 @@ class Place:
     def __attrs_post_init__(self) -> None:
         if (self.latitude is None) != (self.longitude is None):
             raise InvalidValue(
-                f"latitude and longitude go together, got {self.latitude!r}, {self.longitude!r}"
+                f"latitude and longitude go together, got {shown(self.latitude)}, {shown(self.longitude)}"
             )
         expected = _REGION_OF_DEPARTMENT.get(self.department)
         if expected is not None and self.region != expected:
             raise InvalidValue(
-                f"department {self.department} is in region {expected}, not {self.region!r}"
+                f"department {self.department} is in region {expected}, not {shown(self.region)}"
             )
 
     @classmethod
@@ -537,7 +543,7 @@ class Session:
     """
 
     session_id: SessionId = attrs.field(validator=_text)
-    offer_id: OfferId = attrs.field(validator=_text)
+    offer_id: OfferId = attrs.field(validator=_id)
     start: date | None = attrs.field(validator=optional_date_field)
     end: date | None = attrs.field(validator=optional_date_field)
     place: Place | None = attrs.field(default=None, validator=_instance(Place, optional=True))
@@ -552,12 +558,12 @@ class Session:
     def __attrs_post_init__(self) -> None:
         if (self.start is None) != (self.end is None):
             raise InvalidValue(
-                f"session {self.session_id!r}: start and end are both dates or both None, "
-                f"got {self.start!r} and {self.end!r}"
+                f"session {shown(self.session_id)}: start and end are both dates or both None, "
+                f"got {shown(self.start)} and {shown(self.end)}"
             )
         if self.start is not None and self.end is not None and self.end < self.start:
             raise InvalidValue(
-                f"session {self.session_id!r} ends on {self.end}, before it starts on {self.start}"
+                f"session {shown(self.session_id)} ends on {self.end}, before it starts on {self.start}"
             )
 
     @property

@@ -15,7 +15,10 @@ from typing import Any, TextIO, TypeVar
 
 import attrs
 
-from formation.errors import InvalidValue
+from formation.adapters.opendata import CatalogImport, load_open_data_catalog
+from formation.checks import check_date, shown
+from formation.errors import FormationError, InvalidValue, RuleViolation
+from formation.messages import render
 from formation.money import Euros
 
 __all__ = [
@@ -24,8 +27,12 @@ __all__ = [
     "argument",
     "default_db_path",
     "emit_json",
+    "error_line",
+    "load_catalog",
     "parse_date",
     "parse_euros",
+    "parse_path",
+    "report_rejected",
     "table",
     "to_jsonable",
 ]
@@ -55,7 +62,7 @@ def default_db_path() -> str:
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--db PATH|URL``, the store a subcommand reads or changes."""
-    parser.add_argument("--db", metavar="PATH|URL", default=None,
+    parser.add_argument("--db", metavar="PATH|URL", default=None, type=argument(parse_path),
                         help="the SQLite store file (default: formation/formation.db in the "
                              "user's data directory, $XDG_DATA_HOME or ~/.local/share), or a "
                              "PostgreSQL URL (postgresql://user@host/database)")
@@ -66,12 +73,84 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+def error_line(error: FormationError, lang: str, kind: str = "error") -> str:
+    """The one line the command prints on standard error for ``error``.
+
+    ``formation: error [money.negative] « price » ne peut pas être négatif ; reçu : -1,00 €``:
+    the code (every rule's code for a :class:`~formation.errors.RuleViolation`), then the
+    message in ``lang``; when the raise site wrote its own (English) message rather than the
+    catalogue's, the French sentence is followed by it, so that no detail is lost.
+    """
+    codes = error.codes if isinstance(error, RuleViolation) else (error.code,)
+    language = lang if lang in ("fr", "en") else "fr"
+    text = error.message(language)
+    if (language == "fr" and not isinstance(error, RuleViolation) and str(error)
+            and render(error.code, "en", error.params) != str(error)):
+        text = f"{text} : {error}"  # the raise site's own details, in English
+    text = " ".join(text.split())
+    return f"formation: {kind} [{', '.join(codes)}] {text}"
+
+
+def load_catalog(path: str | os.PathLike[str], err: TextIO | None = None,
+                 lang: str = "fr") -> CatalogImport:
+    """Read an open-data export given on the command line; report its rejected rows.
+
+    Each rejected row is told on standard error with its line and reason (at most
+    ``_SHOWN_REJECTED``, then how many more). A file none of whose rows could be read is bad
+    input.
+
+    Raises:
+        InvalidValue: the file is no export, or every row of it is rejected.
+        StorageError: the file cannot be opened.
+    """
+    imported = load_open_data_catalog(path)
+    report_rejected(imported, str(path), err if err is not None else sys.stderr, lang)
+    if imported.rejected and not imported.offers:
+        raise InvalidValue(
+            f"no row of {shown(str(path))} could be read ({len(imported.rejected)} rejected)",
+            code="file.malformed", field=shown(str(path)),
+            reason=(f"aucune ligne lisible ({len(imported.rejected)} rejetées)" if lang == "fr"
+                    else f"no readable row ({len(imported.rejected)} rejected)"))
+    return imported
+
+
+_SHOWN_REJECTED = 20
+
+
+def report_rejected(imported: CatalogImport, name: str, err: TextIO, lang: str = "fr") -> None:
+    """Tell the rejected rows of an import on ``err``, one line each (at most 20)."""
+    if not imported.rejected:
+        return
+    count = len(imported.rejected)
+    if lang == "fr":
+        err.write(f"formation: attention : {count} ligne(s) de {name} rejetée(s)\n")
+    else:
+        err.write(f"formation: warning: {count} row(s) of {name} rejected\n")
+    for row in imported.rejected[:_SHOWN_REJECTED]:
+        err.write(f"formation:   {'ligne' if lang == 'fr' else 'line'} {row.line}: "
+                  f"{' '.join(row.reason.split())[:300]}\n")
+    if count > _SHOWN_REJECTED:
+        more = count - _SHOWN_REJECTED
+        err.write(f"formation:   … {'et' if lang == 'fr' else 'and'} {more} "
+                  f"{'de plus' if lang == 'fr' else 'more'}\n")
+
+
+def parse_path(text: str) -> str:
+    """A file path from the command line: not empty, without NUL (which no system accepts)."""
+    if not text.strip() or "\x00" in text:
+        raise InvalidValue(code="file.unreadable", field=shown(text),
+                           reason="not a file path" if text.strip() else "an empty path")
+    return text
+
+
 def parse_date(text: str) -> date:
     """Read an ISO date (``2026-11-26``) from the command line."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidValue(f"not a date: {text!r}; expected YYYY-MM-DD such as 2026-11-26") from None
+        raise InvalidValue(f"not a date: {shown(text)}; expected YYYY-MM-DD such as 2026-11-26",
+                           code="date.wrong_type", field="date", value=shown(text)) from None
+    return check_date(day, "date")
 
 
 def parse_euros(text: str) -> Euros:
@@ -87,8 +166,10 @@ def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
     def convert(text: str) -> T:
         try:
             return parse(text)
-        except InvalidValue as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
+        except FormationError as error:
+            raise argparse.ArgumentTypeError(" ".join(str(error).split())) from None
+        except (ArithmeticError, RecursionError) as error:
+            raise argparse.ArgumentTypeError(f"{shown(text)}: {type(error).__name__}") from None
 
     convert.__name__ = parse.__name__
     return convert
@@ -125,7 +206,7 @@ def to_jsonable(value: object) -> Any:
         return sorted((to_jsonable(v) for v in value), key=str)
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
-    raise InvalidValue(f"cannot render {type(value).__name__} {value!r} as JSON")
+    raise InvalidValue(f"cannot render {type(value).__name__} {shown(value)} as JSON")
 
 
 def emit_json(document: object, out: TextIO = sys.stdout) -> None:

@@ -50,7 +50,7 @@ from formation.catalog.geography import department, region
 from formation.catalog.offers import Offer, Place, Session
 from formation.catalog.search import CatalogIndex
 from formation.catalog.search.query import Query, SearchResults, Sort
-from formation.cli._common import add_output_options, emit_json, table
+from formation.cli._common import add_output_options, argument, emit_json, parse_path, table
 from formation.deadlines import DEADLINE_PARAMETERS, Deadlines, deadlines
 from formation.errors import DuplicateEntry, InvalidValue, NotFound
 from formation.examples import EXAMPLE_RESOURCES
@@ -170,7 +170,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "plan, the request, the organism's answer and every deadline in business "
                     "days, the entry, the completion, the review and the ledger. Every date is "
                     "fixed: the output is the same at every run.")
-    parser.add_argument("--db", metavar="PATH", default=None,
+    parser.add_argument("--db", metavar="PATH", default=None, type=argument(parse_path),
                         help="keep the account, the folder and the catalogue in this new SQLite "
                              "file (default: in memory)")
     add_output_options(parser)

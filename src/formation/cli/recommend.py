@@ -21,11 +21,17 @@ from typing import TextIO
 
 from formation.adapters.opendata import (
     SAMPLE_ATTRIBUTION,
-    load_open_data_catalog,
     load_sample_catalog,
 )
 from formation.catalog.search import CatalogIndex
-from formation.cli._common import add_output_options, argument, emit_json, parse_date, parse_euros
+from formation.cli._common import (
+    add_output_options,
+    argument,
+    emit_json,
+    load_catalog,
+    parse_date,
+    parse_euros,
+)
 from formation.errors import InvalidValue
 from formation.matching import Fit, Needs, Period, Point, Recommendation, locate, recommend
 from formation.money import Euros
@@ -97,16 +103,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _index(path: Path | None) -> tuple[CatalogIndex, str]:
+def _index(path: Path | None, lang: str) -> tuple[CatalogIndex, str]:
     """The catalogue to search, and where it comes from (for the attribution)."""
     if path is None:
         imported, source = load_sample_catalog(), SAMPLE_ATTRIBUTION
     else:
-        try:
-            imported, source = load_open_data_catalog(path), str(path)
-        except OSError as error:
-            raise InvalidValue(f"cannot read the catalogue {str(path)!r}: {error.strerror}"
-                               ) from None
+        imported, source = load_catalog(path, lang=lang), str(path)
     return CatalogIndex(imported.offers, imported.sessions), source
 
 
@@ -146,7 +148,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         free_periods=tuple(args.periods), outside_working_time=not args.working_time,
         budget=args.budget, job_seeker=args.job_seeker,
     )
-    index, source = _index(args.catalog)
+    index, source = _index(args.catalog, args.lang)
     found = recommend(needs, args.balance, index, on=on, limit=args.limit,
                       include_unbookable=args.include_unbookable, trust_listing=True)
     if args.json:

@@ -15,7 +15,6 @@ from typing import TextIO
 from formation.adapters.opendata import (
     SAMPLE_ATTRIBUTION,
     CatalogImport,
-    load_open_data_catalog,
     load_sample_catalog,
 )
 from formation.catalog.geography import department, region
@@ -26,8 +25,10 @@ from formation.cli._common import (
     add_output_options,
     argument,
     emit_json,
+    load_catalog,
     parse_date,
     parse_euros,
+    parse_path,
     table,
 )
 from formation.errors import InvalidValue
@@ -149,19 +150,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              "or distance (with --near)")
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--page-size", type=int, default=10)
-    parser.add_argument("--catalog", default=None, metavar="FILE",
+    parser.add_argument("--catalog", default=None, metavar="FILE", type=argument(parse_path),
                         help="an open-data export (CSV or JSON); default: the packaged sample")
     add_output_options(parser)
     parser.set_defaults(run=run)
 
 
-def _load(path: str | None) -> tuple[CatalogImport, str]:
+def _load(path: str | None, lang: str) -> tuple[CatalogImport, str]:
     if path is None:
         return load_sample_catalog(), SAMPLE_ATTRIBUTION
-    try:
-        return load_open_data_catalog(path), path
-    except OSError as error:
-        raise InvalidValue(f"cannot read the catalogue {path!r}: {error.strerror}") from None
+    return load_catalog(path, lang=lang), path
 
 
 def _query(args: argparse.Namespace) -> Query:
@@ -220,7 +218,7 @@ def _render(results: SearchResults, source: str, lang: str) -> str:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     query = _query(args)
-    catalogue, source = _load(args.catalog)
+    catalogue, source = _load(args.catalog, args.lang)
     index = CatalogIndex(catalogue.offers, catalogue.sessions)
     on = (args.on or date.today()) if args.eligible else None
     results = index.search(query, on=on)

@@ -24,9 +24,11 @@ from formation.adapters.sqlite import ImportSummary, SqliteStore
 from formation.cli._common import (
     add_db_option,
     add_output_options,
+    argument,
     default_db_path,
     emit_json,
     is_postgres_url,
+    parse_path,
 )
 from formation.errors import InvalidValue
 
@@ -52,7 +54,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "ledgers, folders with their history, holders, reviews, consent requests, "
                     "seats) as JSON lines, one document a line.")
     add_db_option(export)
-    export.add_argument("--out", metavar="FILE", default=None,
+    export.add_argument("--out", metavar="FILE", default=None, type=argument(parse_path),
                         help="write to this file (default: the standard output)")
     add_output_options(export)
     export.set_defaults(run=run_export)
@@ -61,7 +63,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Store every record of a JSON lines export in a store, all or nothing: a "
                     "bad line stores nothing and is named with the path of its bad field.")
     add_db_option(load)
-    load.add_argument("file", metavar="FILE", help="the JSON lines file ('-': standard input)")
+    load.add_argument("file", metavar="FILE", type=argument(parse_path), help="the JSON lines file ('-': standard input)")
     add_output_options(load)
     load.set_defaults(run=run_import)
 

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from formation.calendar.instants import check_date
+from formation.checks import shown
 from formation.errors import InvalidValue
 from formation.money import Euros
 from formation.rules.actions import ActionType
@@ -330,19 +331,19 @@ class ParameterValue:
         field = _FIELD_BY_NAME.get(self.name)
         if field is None:
             raise InvalidValue(
-                f"unknown rulebook parameter {self.name!r}; known parameters: "
+                f"unknown rulebook parameter {shown(self.name)}; known parameters: "
                 + ", ".join(PARAMETER_NAMES)
             )
         check_date(self.since, "since")
         if not _conforms(self.value, field.type):
             raise InvalidValue(
-                f"parameter {self.name!r} takes a value of type {_render_type(field.type)}, "
-                f"got {type(self.value).__name__} {self.value!r}"
+                f"parameter {shown(self.name)} takes a value of type {_render_type(field.type)}, "
+                f"got {type(self.value).__name__} {shown(self.value)}"
             )
         if not isinstance(self.source, str) or not self.source.strip():
-            raise InvalidValue(f"parameter {self.name!r} needs a source, got {self.source!r}")
+            raise InvalidValue(f"parameter {shown(self.name)} needs a source, got {shown(self.source)}")
         if not isinstance(self.confidence, Confidence):
-            raise InvalidValue(f"confidence must be a Confidence, got {self.confidence!r}")
+            raise InvalidValue(f"confidence must be a Confidence, got {shown(self.confidence)}")
 
     @property
     def label_fr(self) -> str:

@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from formation.calendar.instants import check_date
+from formation.checks import shown
 from formation.errors import InvalidValue
 from formation.rules.defaults import DEFAULT_VALUES
 from formation.rules.parameters import (
@@ -81,7 +82,7 @@ def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterVal
             ))
         for before, after in itertools.pairwise(found):
             if before.since == after.since:
-                raise InvalidValue(f"parameter {name!r} has two values from {after.since}")
+                raise InvalidValue(f"parameter {shown(name)} has two values from {after.since}")
         timelines[name] = tuple(
             attrs.evolve(v, until=(nxt.since.fromordinal(nxt.since.toordinal() - 1)))
             if nxt is not None else attrs.evolve(v, until=None)
@@ -158,7 +159,7 @@ class Rulebook:
         """Every value parameter ``name`` has had, oldest first."""
         if name not in self._timelines:
             raise InvalidValue(
-                f"unknown rulebook parameter {name!r}; known parameters: "
+                f"unknown rulebook parameter {shown(name)}; known parameters: "
                 + ", ".join(PARAMETER_NAMES)
             )
         return self._timelines[name]
