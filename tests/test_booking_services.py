@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 
 from formation.accounts import Account
 from formation.adapters.memory import MemoryStore
+from formation.adapters.sqlite import SqliteStore
 from formation.bookings import (
     PERMISSIONS,
     TRANSITIONS,
@@ -65,6 +66,7 @@ from formation.errors import (
 )
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
+from formation.ports import Store
 from formation.rules.actions import ActionType
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook
@@ -476,9 +478,12 @@ class BookingMachine(RuleBasedStateMachine):
 
     folders = Bundle("folders")
 
+    def new_store(self) -> Store:
+        return MemoryStore()
+
     @initialize()
     def setup(self) -> None:
-        self.store = MemoryStore()
+        self.store = self.new_store()
         self.store.save_catalog(MACHINE_OFFERS, MACHINE_SESSIONS)
         self.now = START
         self.count = 0
@@ -741,6 +746,22 @@ SEATED = frozenset({BookingStatus.ACCEPTED, BookingStatus.WAITING_ACCEPTATION,
 BookingMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=50,
                                             deadline=None)
 TestBookingMachine = BookingMachine.TestCase
+
+
+class SqliteBookingMachine(BookingMachine):
+    """The same machine on a SqliteStore: seats, money and refusals as the memory store."""
+
+    def new_store(self) -> Store:
+        return SqliteStore(":memory:", durable=False)
+
+    def teardown(self) -> None:
+        if hasattr(self, "store"):
+            self.store.close()  # type: ignore[attr-defined]
+
+
+SqliteBookingMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=40,
+                                                  deadline=None)
+TestSqliteBookingMachine = SqliteBookingMachine.TestCase
 
 
 
