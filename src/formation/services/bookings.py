@@ -134,6 +134,7 @@ from formation.ports import Store, UnitOfWork
 from formation.refunds import Ending, Refund, RefundLine, refund_plan
 from formation.rules.funders import Funder
 from formation.rules.rulebook import Rulebook
+from formation.topups import TopUp
 
 __all__ = [
     "Quote",
@@ -397,6 +398,7 @@ class _Checkout:
     options: tuple[Option, ...]
     price: Euros
     job_seeker: bool
+    top_ups: tuple[TopUp, ...]
     violations: tuple[Violation, ...]
 
 
@@ -425,23 +427,25 @@ def _checkout(uow: UnitOfWork, actor: Actor, now: datetime, account_id: AccountI
     found += [v for v in funding_violations(price, on=day, top_ups=top_ups, job_seeker=seeker,
                                             action_type=offer.action_type, rulebook=rulebook)
               if v.code != "funding.action_not_eligible"]
-    return _Checkout(account, offer, session, chosen, price, seeker, tuple(found))
+    return _Checkout(account, offer, session, chosen, price, seeker, top_ups, tuple(found))
 
 
 def _plan_for(account: Account, booking_or_offer: Booking | Offer, price: Euros,
               options: Iterable[Option], day: date, job_seeker: bool,
-              rulebook: Rulebook) -> FundingPlan:
-    """The funding plan of ``price`` from the account's rights and top-ups on ``day``."""
+              rulebook: Rulebook, top_ups: tuple[TopUp, ...] | None = None) -> FundingPlan:
+    """The funding plan of ``price`` from the account's rights and top-ups on ``day``
+    (``top_ups``: those that apply, when already read)."""
     if isinstance(booking_or_offer, Booking):
         offer_id, action_type = booking_or_offer.offer_id, booking_or_offer.action_type
         certification = booking_or_offer.certification_code
     else:
         offer_id, action_type = booking_or_offer.offer_id, booking_or_offer.action_type
         certification = _certification_code(booking_or_offer)
+    if top_ups is None:
+        top_ups = account.available_top_ups(day, offer_id=offer_id,
+                                            certification_code=certification)
     return plan_funding(
-        price, balance=account.ledger.rights_available(day), on=day,
-        top_ups=account.available_top_ups(day, offer_id=offer_id,
-                                          certification_code=certification),
+        price, balance=account.ledger.rights_available(day), on=day, top_ups=top_ups,
         job_seeker=job_seeker, action_type=action_type, rulebook=rulebook, options=options,
         offer_id=offer_id, certification_code=certification)
 
@@ -522,7 +526,7 @@ def quote(
     plan: FundingPlan | None
     try:
         plan = _plan_for(found.account, found.offer, found.price, found.options, day,
-                         found.job_seeker, rulebook)
+                         found.job_seeker, rulebook, found.top_ups)
     except RuleViolation:
         plan = None  # the funding violations are in found.violations already
     return Quote(found.price, plan, found.violations)
