@@ -43,6 +43,7 @@ from formation.testing._catalog import (
     sessions,
     sirets,
 )
+from formation.testing._consent import consent_requests
 from formation.testing._funding import (
     FundingSituation,
     funding_days,
@@ -74,6 +75,7 @@ __all__ = [
     "calendar_days",
     "catalogs",
     "certifications",
+    "consent_requests",
     "credit_entries",
     "day_kinds",
     "days",
