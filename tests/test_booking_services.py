@@ -64,6 +64,7 @@ from formation.errors import (
     NotFound,
     RuleViolation,
 )
+from formation.holders import Holder, HolderStatus
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.money import Euros
 from formation.ports import Store
@@ -1062,3 +1063,22 @@ def test_a_refused_reading_says_view() -> None:
     folder = booked(store)
     with pytest.raises(NotAuthorized, match="may not view folder F1"):
         svc.view_booking(store, Actor.holder(HolderId("H2")), folder)
+
+
+def test_the_holders_status_that_day_comes_from_their_record_not_a_flag() -> None:
+    # issue 15: book(job_seeker=...) was a bare flag; a job seeker pays no participation (4)
+    store = _store_with(session(1))
+    seeker = Holder(HolderId("H1")).with_status(HolderStatus.JOB_SEEKER, date(2026, 1, 1))
+    with store.unit_of_work() as uow:
+        uow.holders.add(seeker)
+        uow.commit()
+    shown = svc.quote(store, HOLDER, at(2026, 3, 2, 9), account_id=AccountId("A-H1"),
+                      session_id=SessionId("S1"))
+    assert shown.plan is not None and shown.plan.participation == Euros(0)
+    with pytest.raises(InvalidValue, match="contradicts holder H1's record"):
+        _book(store, "H1", 1, job_seeker=False)
+    folder = _book(store, "H1", 1)
+    assert svc.view_booking(store, HOLDER, folder).job_seeker is True
+    _propose(store, folder)
+    done = svc.accept(store, HOLDER, at(2026, 3, 4, 9), folder, expected_plan=shown.plan)
+    assert done.plan is not None and done.plan.card_payment == Euros(0)

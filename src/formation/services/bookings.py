@@ -333,20 +333,17 @@ def _charge(uow: UnitOfWork, before: Booking, after: Booking, day: date,
 def _recorded_job_seeker(uow: UnitOfWork, holder_id: HolderId, day: date) -> bool | None:
     """Whether the holder is a job seeker on ``day`` by their ``Holder`` record's dated
     statuses (``Holder.is_job_seeker``); ``None`` when the store keeps no record of them."""
-    holders = getattr(uow, "holders", None)  # the holders' port, on the stores that have it
-    if holders is None:
-        return None
     try:
-        holder = holders.get(holder_id)
+        holder = uow.holders.get(holder_id)
     except NotFound:
         return None
-    seeker: bool = holder.is_job_seeker(day)
-    return seeker
+    return holder.is_job_seeker(day)
 
 
 def _job_seeker(uow: UnitOfWork, holder_id: HolderId, day: date, declared: bool | None) -> bool:
-    """The holder's status on ``day``: their record's, else ``declared`` (the first round's
-    flag, ``False`` when not given); a flag that contradicts the record is ``InvalidValue``."""
+    """The holder's status on ``day``: their record's (``uow.holders``), else ``declared`` (the
+    first round's flag, ``False`` when not given, for a holder the store has no record of); a
+    flag that contradicts the record is ``InvalidValue``."""
     seeker = _recorded_job_seeker(uow, holder_id, day)
     if seeker is None:
         return bool(declared)
