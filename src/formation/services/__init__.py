@@ -1,5 +1,53 @@
-"""services layer of formation."""
+"""The services of formation: each operation on the store's records in one unit of work.
+
+The booking services and the checkout (:mod:`formation.services.bookings`) are re-exported
+here: ``from formation.services import quote, book, accept``.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from formation.services.bookings import (
+    Quote,
+    accept,
+    acknowledge,
+    book,
+    cancel,
+    confirm_attendance,
+    declare_entry,
+    declare_exit,
+    declare_no_show,
+    declare_service_done,
+    lapse,
+    lapse_overdue,
+    propose,
+    quote,
+    record_payment,
+    refuse,
+    validate_service_done,
+    view_balance,
+    view_booking,
+    withdraw,
+)
+
+__all__ = [
+    "Quote",
+    "accept",
+    "acknowledge",
+    "book",
+    "cancel",
+    "confirm_attendance",
+    "declare_entry",
+    "declare_exit",
+    "declare_no_show",
+    "declare_service_done",
+    "lapse",
+    "lapse_overdue",
+    "propose",
+    "quote",
+    "record_payment",
+    "refuse",
+    "validate_service_done",
+    "view_balance",
+    "view_booking",
+    "withdraw",
+]
