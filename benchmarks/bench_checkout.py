@@ -128,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
         shown = svc.quote(memory, HOLDER, NOW, account_id=AccountId("A1"),
                           session_id=SESSION.session_id)
-        assert shown.bookable and shown.plan == peer(), "the quote and the peer disagree"
+        if not shown.bookable or shown.plan != peer():
+            raise SystemExit("the quote and the peer disagree")
         print(f"bench_checkout ({'quick' if args.quick else 'full'} run): a quote on an account "
               f"of {len(account.entries)} entries, {batch} calls × {repeat}")
         results = {"plan_funding alone (peer)": _time(peer, batch, repeat),

@@ -17,7 +17,7 @@ from formation.adapters.migrations import MIGRATIONS
 from formation.adapters.sqlite import SqliteStore, _booking_text
 from formation.bookings import Booking, request
 from formation.consent import request_consent
-from formation.errors import StorageError
+from formation.errors import InvalidValue, StorageError
 from formation.holders import Holder, HolderStatus, Recognition
 from formation.ids import (
     AccountId,
@@ -172,3 +172,62 @@ def test_a_score_outside_one_to_five_cannot_be_stored(tmp_path: Path) -> None:
     with sqlite3.connect(path) as raw, pytest.raises(sqlite3.IntegrityError):
         raw.execute("UPDATE reviews SET welcome = 6")
     raw.close()
+
+
+def _everything(path: Path | str) -> SqliteStore:
+    offers, sessions = synthetic_catalog(12, seed=6)
+    store = SqliteStore(path, durable=False)
+    store.save_catalog(offers, sessions)
+    with store.unit_of_work() as uow:
+        uow.holders.add(_holder())
+        uow.reviews.add(_review(1, offers[0].offer_id, 4))
+        uow.consents.add(ConsentId("C1"), request_consent(
+            "H1", "employer-1", requested_on=date(2026, 1, 5), start=date(2026, 3, 9),
+            end=date(2026, 4, 30), during_working_time=True))
+        uow.catalog.take_seat(sessions[0].session_id, BookingId("F1"))
+        uow.bookings.add(attrs.evolve(_folder(), version=0))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        uow.holders.save(uow.holders.get(HolderId("H1")).with_status(
+            HolderStatus.SELF_EMPLOYED, date(2025, 1, 1), date(2025, 12, 31)))
+        uow.commit()
+    return store
+
+
+def test_export_then_import_carries_every_kind_of_record_with_its_version(
+        tmp_path: Path) -> None:
+    with _everything(tmp_path / "all.db") as store:
+        lines = list(store.export_lines())
+        rated = store.catalog.search(Query(sort=Sort.RATING)).hits[0].offer.offer_id
+        rating = store.catalog.rating(rated)
+        assert rating == (4.0, 1)
+    with SqliteStore(tmp_path / "copy.db") as copy:
+        summary = copy.import_lines(lines)
+        assert (summary.holders, summary.reviews, summary.consents, summary.seats) == \
+            (1, 1, 1, 1)
+        assert list(copy.export_lines()) == lines
+        with copy.unit_of_work() as uow:
+            assert uow.holders.version(HolderId("H1")) == 2
+            assert uow.holders.get(HolderId("H1")).statuses[-1].status is \
+                HolderStatus.SELF_EMPLOYED
+            assert uow.consents.get(ConsentId("C1")).employer_id == "employer-1"
+            assert uow.catalog.seats_taken(SessionId("S0000001")) == 1
+        assert copy.catalog.rating(rated) == rating
+
+
+@pytest.mark.parametrize("line", [
+    '{"type": "Stored", "version": 1, "data": {"kind": "pets", "id": "x", "version": 1, '
+    '"record": {}}}',
+    '{"type": "Stored", "version": 1, "data": {"kind": "holders", "id": "H2", "version": 1, '
+    '"record": {"holder_id": "H1"}}}',
+    '{"type": "Stored", "version": 1, "data": {"kind": "holders", "id": "H1", "version": 0, '
+    '"record": {"holder_id": "H1"}}}',
+    '{"type": "Seat", "version": 1, "data": {"session_id": "S1"}}',
+])
+def test_a_bad_stored_document_imports_nothing(line: str) -> None:
+    with SqliteStore(":memory:") as store:
+        good = '{"type": "Seat", "version": 1, "data": {"session_id": "S1", "booking_id": "F1"}}'
+        with pytest.raises(InvalidValue, match="line 2"):
+            store.import_lines([good, line])
+        with store.unit_of_work() as uow:
+            assert uow.catalog.seats_taken(SessionId("S1")) == 0

@@ -75,6 +75,7 @@ __all__ = [
     "ReviewableFolder",
     "Scores",
     "bayesian_average",
+    "check_review",
     "review_violations",
     "shown_rating",
 ]
@@ -391,6 +392,21 @@ def _raise_for(violations: tuple[Violation, ...]) -> None:
         raise NotAuthorized(refused[0].message)
     if violations:
         raise RuleViolation(violations)
+
+
+def check_review(
+    folder: ReviewableFolder, *, author: HolderId, existing: Review | None = None,
+    correction: bool = False,
+) -> None:
+    """Refuse a review (a correction) that :func:`review_violations` forbids, as a service does.
+
+    Raises:
+        NotAuthorized: ``author`` is not the folder's holder.
+        RuleViolation: every other rule broken (the training is not over, the folder is
+            reviewed already, there is no review to correct).
+    """
+    _raise_for(review_violations(folder, author=author, existing=existing,
+                                 correction=correction))
 
 
 # -- summaries -----------------------------------------------------------------------------

@@ -69,6 +69,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -76,6 +77,7 @@ import attrs
 
 from formation.accounts import Account
 from formation.adapters._staging import (
+    KINDS,
     REVIEWS,
     R,
     RecordKind,
@@ -116,9 +118,9 @@ from formation.errors import (
 )
 from formation.funding import FundingPlan
 from formation.holders import Holder
-from formation.ids import AccountId, BookingId, HolderId
+from formation.ids import AccountId, BookingId, HolderId, OfferId
 from formation.ledger import Entry
-from formation.reviews import Criterion, RatingSummary, Review
+from formation.reviews import DEFAULT_PRIOR, Criterion, RatingPrior, Review, bayesian_average
 from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
 
@@ -174,6 +176,10 @@ class ImportSummary:
     bookings: int = 0
     offers: int = 0
     sessions: int = 0
+    holders: int = 0
+    reviews: int = 0
+    consents: int = 0
+    seats: int = 0
 
 
 def _storage_error(error: sqlite3.Error, path: str, doing: str) -> StorageError:
@@ -585,40 +591,49 @@ class SqliteStore:
             try:
                 offers, sessions = self._load_catalog()
                 try:
-                    catalog = CatalogIndex(offers, sessions, rulebook=self._rulebook)
+                    catalog = CatalogIndex(offers, sessions, rulebook=self._rulebook,
+                                           ratings=self._ratings(None, DEFAULT_PRIOR))
                 except FormationError as error:
                     raise StorageError(f"store {self.path!r}: the stored catalogue is not "
                                        f"consistent ({error})") from None
             finally:
                 if collecting:
                     gc.enable()
-            self._rate(catalog, None)
             self._catalog = catalog
             self._catalog_version, self._ratings_version = version, ratings
 
     def _rate(self, catalog: CatalogIndex, since: int | None) -> None:
-        """Give ``catalog`` the ratings the stored reviews give: of every offer (``since`` is
-        ``None``), or of the offers whose reviews were written after change ``since``."""
-        counts = ", ".join(f"SUM({criterion.value} = {star})" for criterion in Criterion
-                           for star in range(1, 6))
-        sql = f"SELECT offer_id, COUNT(*), {counts} FROM reviews"
+        """Give ``catalog`` the ratings of the offers whose reviews were written after change
+        ``since``."""
+        for offer_id, rating in self._ratings(since, catalog.prior).items():
+            catalog.set_rating(offer_id, *rating)
+
+    def _ratings(self, since: int | None, prior: RatingPrior
+                 ) -> dict[OfferId, tuple[Fraction, int, Fraction]]:
+        """The ratings the stored reviews give (mean, count, ranking score): of every offer
+        (``since`` is ``None``), or of those whose reviews were written after change ``since``.
+
+        The same arithmetic as :attr:`RatingSummary.ranking_score`: the exact mean of the
+        reviews' overall ratings and :func:`bayesian_average`, from sums taken in SQL.
+        """
+        if not self._query("SELECT 1 FROM sqlite_master WHERE name = 'reviews'"):
+            return {}  # a schema before reviews (tests)
+        total = " + ".join(criterion.value for criterion in Criterion)
+        sql = f"SELECT offer_id, COUNT(*), SUM({total}) FROM reviews"
         parameters: tuple[object, ...] = ()
         if since is not None:
             sql += (" WHERE offer_id IN (SELECT DISTINCT offer_id FROM reviews "
                     "WHERE change > ?)")
             parameters = (since,)
-        if not self._query("SELECT 1 FROM sqlite_master WHERE name = 'reviews'"):
-            return  # a schema before reviews (tests)
-        prior = catalog.prior
+        found = {}
         try:
-            for offer_id, count, *stars in self._query(sql + " GROUP BY offer_id", parameters):
-                summary = RatingSummary(count, tuple(tuple(stars[k:k + 5])
-                                                     for k in range(0, 25, 5)), prior)
-                catalog.set_rating(offer_id, summary.mean(), summary.count,
-                                   summary.ranking_score)
-        except FormationError as error:
+            for offer_id, count, points in self._query(sql + " GROUP BY offer_id", parameters):
+                mean = Fraction(points, len(Criterion) * count)
+                found[OfferId(offer_id)] = (mean, count, bayesian_average(mean, count, prior))
+        except (TypeError, ValueError, FormationError) as error:
             raise StorageError(f"store {self.path!r}: the stored reviews cannot be summed "
                                f"({error})") from None
+        return found
 
     def _load_catalog(self) -> tuple[list[Offer], list[Session]]:
         try:
@@ -777,10 +792,14 @@ class SqliteStore:
 
     # -- export and import -----------------------------------------------------------------------
     def export_documents(self) -> Iterator[dict[str, Any]]:
-        """Every record of the store as a codec document: offers, sessions, accounts, folders.
+        """Every record of the store as a codec document: offers, sessions, accounts, folders,
+        then holders, reviews, consent requests and seats.
 
-        Folders keep their version; accounts carry every entry. The documents of one export are
-        read from one snapshot of the file.
+        Folders keep their version; accounts carry every entry. Holders, reviews and consent
+        requests are ``{"type": "Stored", "data": {"kind", "id", "version", "record"}}``
+        documents (a record with its id and version), a seat ``{"type": "Seat", "data":
+        {"session_id", "booking_id"}}``. The documents of one export are read from one snapshot
+        of the file.
         """
         with self._lock:
             try:
@@ -810,6 +829,19 @@ class SqliteStore:
                         record = _loads(data)
                         record["version"] = version
                         yield {"type": "Booking", "version": SCHEMA_VERSION, "data": record}
+                    for kind in KINDS:
+                        table, id_column, _ = _table(kind)
+                        for key, version, data in self._db.execute(
+                                f"SELECT {id_column}, version, data FROM {table} "
+                                f"ORDER BY {id_column}"):
+                            yield {"type": "Stored", "version": SCHEMA_VERSION,
+                                   "data": {"kind": kind.name, "id": key, "version": version,
+                                            "record": _loads(data)}}
+                    for session_id, booking_id in self._db.execute(
+                            "SELECT session_id, booking_id FROM seats "
+                            "ORDER BY session_id, booking_id"):
+                        yield {"type": "Seat", "version": SCHEMA_VERSION,
+                               "data": {"session_id": session_id, "booking_id": booking_id}}
                 finally:
                     self._db.execute("COMMIT")
             except sqlite3.Error as error:
@@ -846,7 +878,7 @@ class SqliteStore:
         return self._import(parsed())
 
     def _import(self, documents: Iterable[tuple[int | None, object]]) -> ImportSummary:
-        counts = {"accounts": 0, "entries": 0, "bookings": 0, "offers": 0, "sessions": 0}
+        counts = dict.fromkeys((f.name for f in attrs.fields(ImportSummary)), 0)
         offers: list[Offer] = []
         sessions: list[Session] = []
         with self._lock:
@@ -879,6 +911,10 @@ class SqliteStore:
                     counts["accounts"] += 1
                     counts["entries"] += len(plain[2])
                     continue
+                extra = self._import_extra(db, document, where)
+                if extra is not None:
+                    counts[extra] += 1
+                    continue
                 try:
                     record, raw = self._decode_document(document)
                 except InvalidValue as error:
@@ -900,10 +936,57 @@ class SqliteStore:
                                            f"folders, not {type(record).__name__}")
                 except (InvalidValue, DuplicateEntry) as error:
                     raise type(error)(f"{where}: {error}") from None
+            if counts["reviews"]:  # other processes rate the imported reviews' offers
+                db.execute("UPDATE counters SET value = value + 1 WHERE name = 'ratings'")
+                db.execute("UPDATE reviews SET change = (SELECT value FROM counters "
+                           "WHERE name = 'ratings') WHERE change = 0")
             if offers or sessions:
                 self._put_catalog(db, offers, sessions, replace=False)
             counts["offers"], counts["sessions"] = len(offers), len(sessions)
         return ImportSummary(**counts)
+
+    def _import_extra(self, db: sqlite3.Connection, document: object,
+                      where: str) -> str | None:
+        """Store a ``Stored`` or a ``Seat`` document; the kind counted, or ``None`` for another
+        document."""
+        if not isinstance(document, dict) or document.get("type") not in ("Stored", "Seat"):
+            return None
+        version, data = document.get("version"), document.get("data")
+        if set(document) != _DOCUMENT_KEYS or type(version) is not int or \
+                not 1 <= version <= SCHEMA_VERSION or not isinstance(data, dict):
+            raise InvalidValue(f"{where}: a {document['type']} document has type, a version "
+                               f"from 1 to {SCHEMA_VERSION} and an object as data")
+        if document["type"] == "Seat":
+            if set(data) != {"session_id", "booking_id"} or \
+                    not all(isinstance(v, str) and v for v in data.values()):
+                raise InvalidValue(f"{where}: a seat is {{'session_id': ..., 'booking_id': ...}}"
+                                   f", got {data!r}")
+            try:
+                db.execute("INSERT INTO seats (session_id, booking_id) VALUES (?, ?)",
+                           (data["session_id"], data["booking_id"]))
+            except sqlite3.IntegrityError:
+                raise DuplicateEntry(f"{where}: the seat of folder {data['booking_id']!r} in "
+                                     f"session {data['session_id']!r} is stored already"
+                                     ) from None
+            return "seats"
+        kind = next((k for k in KINDS if k.name == data.get("kind")), None)
+        key, stored = data.get("id"), data.get("version")
+        if kind is None or set(data) != {"kind", "id", "version", "record"} or \
+                not isinstance(key, str) or not key or type(stored) is not int or stored < 1:
+            raise InvalidValue(f"{where}: a Stored document's data is {{'kind': one of "
+                               f"{', '.join(k.name for k in KINDS)}, 'id': ..., 'version': a "
+                               f"positive integer, 'record': ...}}, got {data!r}")
+        record = from_data(kind.record, data["record"], f"{where}.data.record")
+        if _record_id(kind, key, record) != key:
+            raise InvalidValue(f"{where}: the {kind.noun} is {_record_id(kind, '', record)!r}, "
+                               f"not {key!r}")
+        try:
+            self._write_record(db, kind, key, None, record, 0)
+        except DuplicateEntry as error:
+            raise DuplicateEntry(f"{where}: {error}") from None
+        table, id_column, _ = _table(kind)
+        db.execute(f"UPDATE {table} SET version = ? WHERE {id_column} = ?", (stored, key))
+        return kind.name
 
     @staticmethod
     def _plain_account(document: object) -> tuple[str, str, list[tuple[str, str]]] | None:
@@ -957,7 +1040,7 @@ class SqliteStore:
     def counts(self) -> dict[str, int]:
         """How many records of each kind the store holds."""
         return {table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
-                for table in ("accounts", "entries", "bookings", "offers", "sessions")}
+                for table in (f.name for f in attrs.fields(ImportSummary))}
 
 
 _BOOKING_FIELDS = tuple((f.alias or f.name, f.name) for f in attrs.fields(Booking)

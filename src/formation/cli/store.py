@@ -32,9 +32,11 @@ __all__ = ["register", "run_export", "run_import"]
 
 _LABELS = {
     "fr": {"offers": "offres", "sessions": "sessions", "accounts": "comptes",
-           "entries": "écritures", "bookings": "dossiers"},
+           "entries": "écritures", "bookings": "dossiers", "holders": "titulaires",
+           "reviews": "avis", "consents": "demandes d'accord", "seats": "places"},
     "en": {"offers": "offers", "sessions": "sessions", "accounts": "accounts",
-           "entries": "ledger entries", "bookings": "folders"},
+           "entries": "ledger entries", "bookings": "folders", "holders": "holders",
+           "reviews": "reviews", "consents": "consent requests", "seats": "seats"},
 }
 
 
@@ -42,7 +44,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     export = commands.add_parser(
         "export", help="write a whole store as JSON lines",
         description="Write every record of a store (offers, sessions, accounts with their "
-                    "ledgers, folders with their history) as JSON lines, one document a line.")
+                    "ledgers, folders with their history, holders, reviews, consent requests, "
+                    "seats) as JSON lines, one document a line.")
     add_db_option(export)
     export.add_argument("--out", metavar="FILE", default=None,
                         help="write to this file (default: the standard output)")
@@ -58,9 +61,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     load.set_defaults(run=run_import)
 
 
+_ALWAYS = frozenset({"offers", "sessions", "accounts", "entries", "bookings"})
+
+
 def _summary(summary: ImportSummary, lang: str) -> str:
+    """The counts; holders, reviews, consent requests and seats only when there are some."""
     labels = _LABELS[lang]
-    return ", ".join(f"{getattr(summary, key)} {label}" for key, label in labels.items())
+    return ", ".join(f"{getattr(summary, key)} {label}" for key, label in labels.items()
+                     if key in _ALWAYS or getattr(summary, key))
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:

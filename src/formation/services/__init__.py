@@ -1,7 +1,8 @@
 """The services of formation: each operation on the store's records in one unit of work.
 
-The booking services and the checkout (:mod:`formation.services.bookings`) are re-exported
-here: ``from formation.services import quote, book, accept``.
+The booking services and the checkout (:mod:`formation.services.bookings`) and the review
+services (:mod:`formation.services.reviews`) are re-exported here:
+``from formation.services import quote, book, accept``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from formation.services.bookings import (
     view_booking,
     withdraw,
 )
+from formation.services.reviews import correct_review, review
 
 __all__ = [
     "Quote",
@@ -36,6 +38,7 @@ __all__ = [
     "book",
     "cancel",
     "confirm_attendance",
+    "correct_review",
     "declare_entry",
     "declare_exit",
     "declare_no_show",
@@ -46,6 +49,7 @@ __all__ = [
     "quote",
     "record_payment",
     "refuse",
+    "review",
     "validate_service_done",
     "view_balance",
     "view_booking",
