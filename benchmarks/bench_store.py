@@ -43,7 +43,15 @@ from formation.accounts import Account
 from formation.adapters.memory import MemoryStore
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import Actor, Proposal
-from formation.catalog.offers import Modality, Offer, Organism, Session
+from formation.catalog.offers import (
+    Certification,
+    Modality,
+    Offer,
+    Organism,
+    QualiopiCertification,
+    Registry,
+    Session,
+)
 from formation.catalog.search import CatalogIndex
 from formation.catalog.search.query import Query
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
@@ -55,8 +63,12 @@ from formation.testing.catalog import synthetic_catalog
 
 PARIS = ZoneInfo("Europe/Paris")
 SIRET = "73282932000074"
-OFFER = Offer(offer_id=OfferId("OF1"), organism=Organism(siret=SIRET, name="Formations Exemple"),
-              title="Anglais des affaires", certification=None, formacodes=("15254",),
+OFFER = Offer(offer_id=OfferId("OF1"),
+              organism=Organism(siret=SIRET, name="Formations Exemple", qualiopi=(
+                  QualiopiCertification(date(2022, 1, 1), date(2030, 12, 31)))),
+              title="Anglais des affaires",
+              certification=Certification(Registry.RNCP, "35000", "Anglais", 5, None),
+              formacodes=("15254",),
               price=Euros.whole(1500), duration_hours=35, modality=Modality.IN_PERSON,
               action_type=ActionType.RNCP)
 SESSION = Session(session_id=SessionId("S1"), offer_id=OfferId("OF1"), start=date(2026, 4, 13),
@@ -84,6 +96,7 @@ def _fresh(folder: Path, name: str) -> Path:
 # -- 1. booking operations ------------------------------------------------------------------
 
 def _seed(store: Store) -> None:
+    store.save_catalog([OFFER], [SESSION])
     with store.unit_of_work() as uow:
         for n in range(ACCOUNTS):
             account = Account(AccountId(f"A{n}"), HolderId(f"H{n}"))
@@ -100,7 +113,7 @@ def _operations(store: Store, prefix: str, folders: int) -> int:
         holder = Actor.holder(HolderId(f"H{account}"))
         folder = BookingId(f"{prefix}-{n}")
         svc.book(store, holder, _at(2, 9), booking_id=folder, account_id=AccountId(f"A{account}"),
-                 offer=OFFER, session=SESSION)
+                 session_id=SESSION.session_id)
         svc.accept(store, ORGANISM, _at(3, 9), folder, proposal=PROPOSAL)
         svc.accept(store, holder, _at(4, 9), folder)
         svc.withdraw(store, holder, _at(4, 10), folder)

@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 from formation.accounts import Account
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import Actor, Booking, BookingStatus, MovementKind, Proposal
-from formation.catalog.offers import Modality, Offer, Organism, Session
+from formation.catalog.offers import (
+    Certification,
+    Modality,
+    Offer,
+    Organism,
+    QualiopiCertification,
+    Registry,
+    Session,
+)
 from formation.errors import ConflictError
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
 from formation.ledger import EntryKind
@@ -27,10 +35,14 @@ from formation.services import bookings as svc
 
 PARIS = ZoneInfo("Europe/Paris")
 SIRET = "73282932000074"
-OFFER = Offer(offer_id=OfferId("OF1"), organism=Organism(siret=SIRET, name="Formations Exemple"),
-              title="Anglais des affaires", certification=None, formacodes=("15254",),
-              price=Euros.whole(1500), duration_hours=35, modality=Modality.IN_PERSON,
-              action_type=ActionType.RNCP)
+OFFER = Offer(offer_id=OfferId("OF1"),
+              organism=Organism(siret=SIRET, name="Formations Exemple", qualiopi=(
+                  QualiopiCertification(date(2022, 1, 1), date(2030, 12, 31)))),
+              title="Anglais des affaires",
+              certification=Certification(Registry.RNCP, "35000", "Anglais professionnel", 5,
+                                          None),
+              formacodes=("15254",), price=Euros.whole(1500), duration_hours=35,
+              modality=Modality.IN_PERSON, action_type=ActionType.RNCP)
 SESSION = Session(session_id=SessionId("S1"), offer_id=OfferId("OF1"), start=date(2026, 4, 13),
                   end=date(2026, 4, 24))
 PROPOSAL = Proposal(start=date(2026, 4, 13), end=date(2026, 4, 24), price=Euros.whole(1500))
@@ -47,7 +59,8 @@ def holder_of(account: str) -> HolderId:
 
 
 def seed(store: SqliteStore, accounts: list[str]) -> None:
-    """Accounts with 5 000 € of rights each."""
+    """Accounts with 5 000 € of rights each, and the catalogue's offer and session."""
+    store.save_catalog([OFFER], [SESSION])
     with store.unit_of_work() as uow:
         for name in accounts:
             account = Account(AccountId(name), holder_of(name))

@@ -43,8 +43,9 @@ def test_export_writes_one_document_a_line_to_the_standard_output(busy: Path) ->
     code, text = run("export", "--db", str(busy))
     assert code == 0
     documents = [json.loads(line) for line in text.splitlines()]
+    # the accepted folder holds a seat of its session (taken at the holder's acceptance)
     assert [d["type"] for d in documents] == ["Offer", "Session", "Account", "Account",
-                                               "Booking"]
+                                               "Booking", "Seat"]
     assert all(set(d) == {"type", "version", "data"} for d in documents)
 
 
@@ -53,8 +54,8 @@ def test_export_then_import_into_a_new_file_moves_the_whole_store(busy: Path,
     dump = tmp_path / "dump.jsonl"
     code, text = run("export", "--db", str(busy), "--out", str(dump))
     assert code == 0
-    assert text == "Exporté : 1 offres, 1 sessions, 2 comptes, 3 écritures, 1 dossiers → " \
-        f"{dump}\n"
+    assert text == "Exporté : 1 offres, 1 sessions, 2 comptes, 3 écritures, 1 dossiers, " \
+        f"1 places → {dump}\n"
     copy = tmp_path / "copy.db"
     code, text = run("import", "--db", str(copy), str(dump), "--lang", "en")
     assert code == 0
@@ -69,7 +70,7 @@ def test_import_as_json_reports_the_counts(busy: Path, tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(text)["imported"] == {"accounts": 2, "entries": 3, "bookings": 1,
                                             "offers": 1, "sessions": 1, "holders": 0,
-                                            "reviews": 0, "consents": 0, "seats": 0}
+                                            "reviews": 0, "consents": 0, "seats": 1}
 
 
 def test_a_bad_line_exits_2_naming_the_line_and_field_and_imports_nothing(

@@ -15,19 +15,23 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 
 import store_workload
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import BookingStatus
 from formation.errors import ConflictError
-from formation.ids import AccountId, EntryId
+from formation.ids import AccountId, BookingId, EntryId
 from formation.money import Euros
+from formation.services import bookings as svc
 
 WORKLOAD = Path(__file__).with_name("store_workload.py")
+SEAT_RACE = Path(__file__).with_name("seat_race.py")
 WORKERS = 3
 FOLDERS = 40
 ACCOUNTS = ["A1", "A2"]
@@ -93,3 +97,45 @@ def test_a_stale_commit_from_another_connection_is_a_conflict_and_a_retry_succee
             retry.commit()
         with second.unit_of_work() as uow:
             assert uow.accounts.get(AccountId("A1")).balance().rights == Euros(500300)
+
+
+RACERS = 4
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_processes_racing_for_the_last_seat_exactly_one_wins(tmp_path: Path, round_: int) -> None:
+    # issue 15: two holders were both accepted on a session with one seat
+    path = tmp_path / "seat.db"
+    accounts = [f"A{n}" for n in range(RACERS)]
+    last = attrs.evolve(store_workload.SESSION, seats=1)
+    with SqliteStore(path) as store:
+        store_workload.seed(store, accounts)
+        store.save_catalog([store_workload.OFFER], [last])
+        for name in accounts:
+            holder = store_workload.Actor.holder(store_workload.holder_of(name))
+            folder = BookingId(f"F-{name}")
+            svc.book(store, holder, store_workload.at(2, 9), booking_id=folder,
+                     account_id=AccountId(name), session_id=last.session_id)
+            svc.accept(store, store_workload.ORGANISM, store_workload.at(3, 9), folder,
+                       proposal=store_workload.PROPOSAL)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    start = time.time() + 3.0  # every child is started and has opened the store by then
+    children = [subprocess.Popen(
+        [sys.executable, str(SEAT_RACE), str(path), f"F-{name}",
+         store_workload.holder_of(name), repr(start)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for name in accounts]
+    outputs = [child.communicate(timeout=120) for child in children]
+    for child, (_, errors) in zip(children, outputs, strict=True):
+        assert child.returncode == 0, errors
+    results = sorted(out.strip() for out, _ in outputs)
+    assert results == ["booking.session_full"] * (RACERS - 1) + ["won"]
+    with SqliteStore(path) as store, store.unit_of_work() as uow:
+        (winner,) = uow.catalog.seat_holders(last.session_id)
+        statuses = {b.booking_id: b.status for b in uow.bookings.find()}
+        assert statuses[winner] is BookingStatus.ACCEPTED
+        assert sorted(s.value for s in statuses.values()) == \
+            ["accepted"] + ["validated"] * (RACERS - 1)
+        for name in accounts:  # the losers hold nothing
+            held = uow.accounts.get(AccountId(name)).balance().held
+            assert (held.cents > 0) == (f"F-{name}" == winner)

@@ -47,7 +47,7 @@ from formation.bookings import Actor, Booking, Proposal
 from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.instants import time_zone
 from formation.catalog.geography import department, region
-from formation.catalog.offers import Offer, Place, Session
+from formation.catalog.offers import Offer, Place, QualiopiCertification, Session
 from formation.catalog.search import CatalogIndex
 from formation.catalog.search.query import Query, SearchResults, Sort
 from formation.cli._common import add_output_options, argument, emit_json, parse_path, table
@@ -105,6 +105,7 @@ SESSION_END = date(2026, 6, 3)
 SESSION_PLACE = Place(department="56", region="53", city="Vannes", postcode="56000",
                       latitude=47.658, longitude=-2.760)
 DATES_FROM = date(2026, 5, 25)
+QUALIOPI_FROM, QUALIOPI_UNTIL = date(2022, 1, 1), date(2028, 12, 31)
 DATES_UNTIL = date(2026, 6, 30)
 
 
@@ -286,14 +287,19 @@ def _tell(store: Store, sqlite: SqliteStore | None) -> DemoStory:
               and h.session.place.department == CHOSEN_DEPARTMENT]
     if not chosen:  # pragma: no cover - the packaged sample holds it
         raise NotFound(f"the sample has no {CHOSEN_TITLE!r} session in {CHOSEN_DEPARTMENT}")
-    offer = chosen[0].offer
+    # the open-data export does not say whether an organism is Qualiopi-certified; the story's
+    # organism is (the public list of certified organisms would say so), as CPF requires
+    listed = chosen[0].offer
+    offer = attrs.evolve(listed, organism=attrs.evolve(
+        listed.organism, qualiopi=QualiopiCertification(QUALIOPI_FROM, QUALIOPI_UNTIL)))
     session = Session(
         session_id=SessionId(f"{offer.offer_id}@{SESSION_START.isoformat()}"),
         offer_id=offer.offer_id, start=SESSION_START, end=SESSION_END, place=SESSION_PLACE,
         seats=8)
     index.add(sessions=[session])
-    if sqlite is not None:
-        sqlite.save_catalog(offers=catalog.offers, sessions=(*catalog.sessions, session))
+    store.save_catalog(offers=[offer if o.offer_id == offer.offer_id else o
+                               for o in catalog.offers],
+                       sessions=(*catalog.sessions, session))
     dated_query = Query(text=SEARCH_TEXT, regions=SEARCH_REGIONS, price_max=SEARCH_PRICE_MAX,
                         start_from=DATES_FROM, start_until=DATES_UNTIL, sort=Sort.START_DATE)
     dated_search = index.search(dated_query)
@@ -309,17 +315,14 @@ def _tell(store: Store, sqlite: SqliteStore | None) -> DemoStory:
         return folder
 
     step("requested", services.book(
-        store, holder, REQUESTED_AT, booking_id=FOLDER, account_id=ACCOUNT, offer=offer,
-        session=session, calendar=calendar, rulebook=book))
+        store, holder, REQUESTED_AT, booking_id=FOLDER, account_id=ACCOUNT,
+        session_id=session.session_id))
     proposal = Proposal(start=SESSION_START, end=SESSION_END, price=session.price_of(offer))
-    step("proposed", services.propose(store, organism, PROPOSED_AT, FOLDER, proposal,
-                                      calendar=calendar, rulebook=book))
-    step("accepted", services.accept(store, holder, ACCEPTED_AT, FOLDER, calendar=calendar,
-                                     rulebook=book))
-    step("entered", services.declare_entry(store, organism, ENTERED_AT, FOLDER, SESSION_START,
-                                           calendar=calendar))
+    step("proposed", services.propose(store, organism, PROPOSED_AT, FOLDER, proposal))
+    step("accepted", services.accept(store, holder, ACCEPTED_AT, FOLDER))
+    step("entered", services.declare_entry(store, organism, ENTERED_AT, FOLDER, SESSION_START))
     step("done", services.declare_service_done(store, organism, DONE_AT, FOLDER, 100,
-                                               exit_on=SESSION_END, calendar=calendar))
+                                               exit_on=SESSION_END))
     step("confirmed", services.confirm_attendance(store, holder, CONFIRMED_AT, FOLDER))
     validated_on = steps[-1][2].service_done_validated_on
     if validated_on is None:  # pragma: no cover - the deadline exists once the service is done
