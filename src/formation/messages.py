@@ -126,10 +126,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{field} {value} is before {other} {other_value}",
         "« {field} » ({value}) est antérieur à « {other} » ({other_value})"),
     "instant.wrong_type": (
-        "{field} must be an aware datetime, got {value}",
+        "{field} must be a timezone-aware datetime, got {value}",
         "« {field} » doit être un instant (datetime avec fuseau horaire) ; reçu : {value}"),
     "instant.naive": (
-        "{field} must be an aware datetime (with tzinfo), got the naive {value}",
+        "{field} must be a timezone-aware datetime (with tzinfo), got the naive {value}",
         "« {field} » doit préciser son fuseau horaire ; reçu : {value}"),
     "instant.out_of_range": (
         "{field} must be an instant from {minimum} to {maximum}, got {value}",
