@@ -14,6 +14,7 @@ from formation.cli._common import (
     table,
     to_jsonable,
 )
+from formation.labels import yes_no
 from formation.rules.rulebook import ParameterValue, Rulebook
 
 __all__ = ["markdown_reference", "register", "run"]
@@ -43,7 +44,7 @@ def _render(value: object, lang: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return ("oui" if value else "non") if lang == "fr" else ("yes" if value else "no")
+        return yes_no(value, lang)
     if isinstance(value, date):
         return value.isoformat()
     plain = to_jsonable(value)
