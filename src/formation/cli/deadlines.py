@@ -35,6 +35,7 @@ from formation.cli.holidays import add_territory_option
 from formation.deadlines import DEADLINE_PARAMETERS, TIME_ZONES, Deadlines, deadlines, local_date
 from formation.errors import InvalidValue
 from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, SessionId
+from formation.labels import day_text
 from formation.money import Euros
 from formation.rules.rulebook import ParameterValue, Rulebook
 
@@ -170,7 +171,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     rows: list[tuple[str, ...]] = []
     for name, day in found.items():
         used = [parameters[p] for p in DEADLINE_PARAMETERS[name]]
-        shown = f"{day:%d/%m/%Y}" if lang == "fr" else day.isoformat()
+        shown = day_text(day, lang)
         rows.append((_NAMES[name][0 if lang == "fr" else 1], shown,
                      "; ".join(_rule(p, lang) for p in used),
                      f"[{used[0].confidence.value}] {used[0].source}"))

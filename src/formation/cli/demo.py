@@ -63,6 +63,7 @@ from formation.ids import (
     ReviewId,
     SessionId,
 )
+from formation.labels import day_text
 from formation.ledger import Balance, Entry, EntryKind, Source
 from formation.matching import Needs, ResourceMatch, match_resources
 from formation.money import Euros
@@ -354,7 +355,7 @@ def _tell(store: Store, sqlite: SqliteStore | None) -> DemoStory:
 # -- rendering ---------------------------------------------------------------------------------
 
 def _day(day: date, lang: str) -> str:
-    return f"{day:%d/%m/%Y}" if lang == "fr" else day.isoformat()
+    return day_text(day, lang)
 
 
 def _long_day(day: date, lang: str) -> str:

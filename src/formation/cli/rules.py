@@ -29,6 +29,7 @@ from formation.cli._common import (
     to_jsonable,
 )
 from formation.errors import InvalidValue
+from formation.labels import yes_no
 from formation.money import Euros
 from formation.rules.rulebook import (
     PARAMETER_NAMES,
@@ -145,7 +146,7 @@ def _render(value: object, lang: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return ("oui" if value else "non") if lang == "fr" else ("yes" if value else "no")
+        return yes_no(value, lang)
     if isinstance(value, date):
         return value.isoformat()
     plain = to_jsonable(value)

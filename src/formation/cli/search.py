@@ -32,6 +32,7 @@ from formation.cli._common import (
     table,
 )
 from formation.errors import InvalidValue
+from formation.labels import day_text
 
 __all__ = ["register", "run"]
 
@@ -187,8 +188,8 @@ def _render(results: SearchResults, source: str, lang: str) -> str:
                 f"{place.city or department(place.department).name} ({place.department})")
             if hit.distance_km is not None:
                 where += ", " + str(words["km"]).format(km=hit.distance_km)
-            start = (session.start.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
-                     if session.start else str(words["undated"]))
+            start = (day_text(session.start, lang) if session.start
+                     else str(words["undated"]))
             rows.append((session.session_id, offer.title, offer.organism.name, start, where,
                          str(session.price_of(offer))))
         lines.append(table(words["headers"], rows, wrap=38))  # type: ignore[arg-type]
