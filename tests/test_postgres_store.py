@@ -18,7 +18,8 @@ import pytest
 from conftest import new_schema
 from formation.accounts import Account
 from formation.errors import FormationError, InvalidValue, StorageError
-from formation.ids import AccountId, EntryId, HolderId, SessionId
+from formation.holders import Holder, HolderStatus
+from formation.ids import AccountId, BookingId, EntryId, HolderId, SessionId
 from formation.money import Euros
 from formation.ports import Store
 from formation.rules.rulebook import Rulebook
@@ -182,12 +183,15 @@ def test_an_export_imports_into_another_schema_equal(postgres_dsn: str) -> None:
         account.credit(EntryId("c1"), Euros.whole(900), date(2025, 4, 15), year=2024)
         with source.unit_of_work() as uow:
             uow.accounts.add(account)
+            uow.holders.add(Holder(HolderId("H1")).with_status(HolderStatus.EMPLOYEE,
+                                                               date(2019, 9, 1)))
+            uow.catalog.take_seat(sessions[0].session_id, BookingId("F1"))
             uow.commit()
         lines = list(source.export_lines())
     with _store(postgres_dsn) as target:
         summary = target.import_lines(lines)
-        assert (summary.accounts, summary.entries, summary.offers, summary.sessions) == (
-            1, 1, len(offers), len(sessions))
+        assert (summary.accounts, summary.entries, summary.offers, summary.sessions,
+                summary.holders, summary.seats) == (1, 1, len(offers), len(sessions), 1, 1)
         assert list(target.export_lines()) == lines
         with pytest.raises(FormationError):
             target.import_lines(lines)  # every id is stored already: nothing more

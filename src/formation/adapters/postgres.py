@@ -50,6 +50,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from formation.accounts import Account
 from formation.adapters._staging import (
+    KINDS,
     REVIEWS,
     R,
     RecordKind,
@@ -59,7 +60,7 @@ from formation.adapters._staging import (
     index_catalog_changes,
     session_full,
 )
-from formation.adapters.codec import from_data, to_data
+from formation.adapters.codec import SCHEMA_VERSION, from_data, to_data
 from formation.adapters.documents import (
     CODEC,
     booking_from_data,
@@ -73,6 +74,7 @@ from formation.calendar.business_days import BusinessCalendar
 from formation.calendar.territories import Territory
 from formation.catalog.offers import Offer, Session
 from formation.catalog.search import CatalogIndex
+from formation.checks import shown
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -356,7 +358,7 @@ class PostgresStore:
     def counts(self) -> dict[str, int]:
         """How many records of each kind are stored."""
         return {table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
-                for table in ("accounts", "entries", "bookings", "offers", "sessions")}
+                for table in (f.name for f in attrs.fields(ImportSummary))}
 
     # -- folders -------------------------------------------------------------------------------
     def _decode_booking(self, booking_id: str, version: int, data: str) -> Booking:
@@ -727,7 +729,11 @@ class PostgresStore:
 
     # -- export ----------------------------------------------------------------------------------
     def export_documents(self) -> Iterator[dict[str, Any]]:
-        """Every record of the store as a codec document, read from one snapshot."""
+        """Every record of the store as a codec document, read from one snapshot: offers,
+        sessions, accounts, folders, then holders, reviews and consent requests (``Stored``
+        documents with their id and version) and seats (``Seat`` documents), as
+        :meth:`SqliteStore.export_documents <formation.adapters.sqlite.SqliteStore.export_documents>`
+        writes them."""
         with self._lock:
             try:
                 with self._db.transaction():
@@ -741,6 +747,11 @@ class PostgresStore:
                     folders = self._db.execute(
                         "SELECT booking_id, version, data FROM bookings ORDER BY booking_id"
                     ).fetchall()
+                    stored = [(kind, self._db.execute(
+                        f"SELECT {_table(kind)[1]}, version, data FROM {_table(kind)[0]} "
+                        f"ORDER BY {_table(kind)[1]}".encode()).fetchall()) for kind in KINDS]
+                    seats = self._db.execute("SELECT session_id, booking_id FROM seats "
+                                             "ORDER BY session_id, booking_id").fetchall()
             except psycopg.Error as error:
                 raise self._error(error, "exporting") from None
         yield from offers
@@ -751,6 +762,14 @@ class PostgresStore:
                 yield CODEC.encode(account)
         for booking_id, version, data in folders:
             yield CODEC.encode(self._decode_booking(booking_id, version, data))
+        for kind, rows in stored:
+            for key, version, data in rows:
+                yield {"type": "Stored", "version": SCHEMA_VERSION,
+                       "data": {"kind": kind.name, "id": key, "version": version,
+                                "record": json.loads(data)}}
+        for session_id, booking_id in seats:
+            yield {"type": "Seat", "version": SCHEMA_VERSION,
+                   "data": {"session_id": session_id, "booking_id": booking_id}}
 
 
     def export_lines(self) -> Iterator[str]:
@@ -784,13 +803,30 @@ class PostgresStore:
         return self._import(parsed())
 
     def _import(self, documents: Iterable[tuple[int | None, object]]) -> ImportSummary:
-        counts = {"accounts": 0, "entries": 0, "bookings": 0, "offers": 0, "sessions": 0}
+        counts = {f.name: 0 for f in attrs.fields(ImportSummary)}
         offers: list[Offer] = []
         sessions: list[Session] = []
         bookings: list[Booking] = []
         with self._lock, self._transaction("importing") as db:
+            seats: list[tuple[str, str, str]] = []
+            reviews = False
             for index, (line, document) in enumerate(documents, 1):
                 where = f"line {line}" if line is not None else f"document {index}"
+                if isinstance(document, dict) and document.get("type") == "Seat":
+                    seats.append((*_seat_of(document, where), where))
+                    continue
+                if isinstance(document, dict) and document.get("type") == "Stored":
+                    kind, key, version, stored_record = _stored_of(document, where)
+                    try:
+                        self._write_record(db, kind, key, None, stored_record, 0)
+                    except DuplicateEntry as error:
+                        raise DuplicateEntry(f"{where}: {error}") from None
+                    table, id_column, _ = _table(kind)
+                    db.execute(f"UPDATE {table} SET version = %s WHERE {id_column} = %s".encode(),
+                               (version, key))
+                    counts[kind.name] = counts.get(kind.name, 0) + 1
+                    reviews = reviews or kind is REVIEWS
+                    continue
                 try:
                     record: object = CODEC.decode(document)
                     if isinstance(record, Account):
@@ -817,6 +853,18 @@ class PostgresStore:
                      booking.status.value, booking.version, _dumps(booking_to_data(booking))))
                 if done.rowcount != 1:
                     raise DuplicateEntry(f"folder {booking.booking_id!r} already exists")
+            for session_id, booking_id, where in seats:
+                done = db.execute("INSERT INTO seats (session_id, booking_id) VALUES (%s, %s) "
+                                  "ON CONFLICT DO NOTHING", (session_id, booking_id))
+                if done.rowcount != 1:
+                    raise DuplicateEntry(f"{where}: the seat of folder {booking_id!r} in "
+                                         f"session {session_id!r} is stored already")
+            counts["seats"] = len(seats)
+            if reviews:
+                row = db.execute("UPDATE counters SET value = value + 1 WHERE name = 'ratings' "
+                                 "RETURNING value").fetchone()
+                db.execute("UPDATE reviews SET change = %s WHERE change = 0",
+                           (int(row[0]) if row else 0,))
             counts["bookings"] = len(bookings)
             counts["offers"], counts["sessions"] = len(offers), len(sessions)
         return ImportSummary(**counts)
@@ -854,6 +902,41 @@ class _Transaction:
                 raise self._store._error(error, self._doing) from None
         finally:
             self._store._lock.release()
+
+
+def _document_data(document: dict[str, Any], where: str) -> dict[str, Any]:
+    version, data = document.get("version"), document.get("data")
+    if set(document) != {"type", "version", "data"} or type(version) is not int or \
+            not 1 <= version <= SCHEMA_VERSION or not isinstance(data, dict):
+        raise InvalidValue(f"{where}: a {document['type']} document has type, a version from 1 "
+                           f"to {SCHEMA_VERSION} and an object as data")
+    return data
+
+
+def _seat_of(document: dict[str, Any], where: str) -> tuple[str, str]:
+    """The session and folder of a ``Seat`` document."""
+    data = _document_data(document, where)
+    if set(data) != {"session_id", "booking_id"} or \
+            not all(isinstance(v, str) and v for v in data.values()):
+        raise InvalidValue(f"{where}: a seat is {{'session_id': ..., 'booking_id': ...}}, got "
+                           f"{shown(data)}")
+    return data["session_id"], data["booking_id"]
+
+
+def _stored_of(document: dict[str, Any], where: str) -> tuple[RecordKind[Any], str, int, object]:
+    """The kind, id, version and record of a ``Stored`` document."""
+    data = _document_data(document, where)
+    kind = next((k for k in KINDS if k.name == data.get("kind")), None)
+    key, version = data.get("id"), data.get("version")
+    if kind is None or set(data) != {"kind", "id", "version", "record"} or \
+            not isinstance(key, str) or not key or type(version) is not int or version < 1:
+        raise InvalidValue(f"{where}: a Stored document's data is {{'kind': one of "
+                           f"{', '.join(k.name for k in KINDS)}, 'id': ..., 'version': a "
+                           f"positive integer, 'record': ...}}, got {shown(data)}")
+    record = from_data(kind.record, data["record"], f"{where}.data.record")
+    if _record_id(key, record) != key:
+        raise InvalidValue(f"{where}: the {kind.noun} is {_record_id('', record)!r}, not {key!r}")
+    return kind, key, version, record
 
 
 def _setting_data(value: Rulebook | BusinessCalendar) -> object:
