@@ -53,7 +53,6 @@ from formation.bookings import (
     accept_proposal,
     acknowledge_prerequisites,
     authorize,
-    check_instant,
     funder_accept,
     funder_refuse,
     overdue_lapse,
@@ -96,8 +95,8 @@ from formation.bookings import (
     withdraw as withdraw_folder,
 )
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.instants import check_instant, local_date
 from formation.catalog.offers import Offer, Option, Session
-from formation.deadlines import local_date
 from formation.errors import ConflictError, InvalidValue, NotAuthorized, RuleViolation, Violation
 from formation.funding import FundingPlan, LineKind, plan_funding
 from formation.ids import AccountId, BookingId, EntryId, HolderId, OrganismId
