@@ -29,10 +29,11 @@ from formation.bookings import (
     validate_service_done,
 )
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.instants import TIME_ZONES, local_date
 from formation.calendar.territories import Territory
 from formation.cli._common import add_output_options, argument, emit_json, parse_date, table
 from formation.cli.holidays import add_territory_option
-from formation.deadlines import DEADLINE_PARAMETERS, TIME_ZONES, Deadlines, deadlines, local_date
+from formation.deadlines import DEADLINE_PARAMETERS, Deadlines, deadlines_of
 from formation.errors import InvalidValue
 from formation.ids import AccountId, BookingId, HolderId, OfferId, OrganismId, SessionId
 from formation.labels import day_text
@@ -125,7 +126,7 @@ def _follow(requested: datetime, proposed: datetime, accepted: datetime, start: 
     finished = max(entered, _at(end, 18, territory))
     folder = declare_service_done(folder, Actor.organism(organism), finished, 100,
                                   exit_on=end, calendar=calendar)
-    validated_on = deadlines(folder, calendar).service_done_validated_on
+    validated_on = deadlines_of(folder, calendar).service_done_validated_on
     if validated_on is not None:
         folder = validate_service_done(folder, Actor.operator(),
                                        max(finished, _at(validated_on, 0, territory)))
@@ -151,7 +152,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     end: date = args.end or args.start
     folder = _follow(requested, proposed, accepted, args.start, end, args.prerequisites,
                      calendar)
-    found: Deadlines = deadlines(folder, calendar)
+    found: Deadlines = deadlines_of(folder, calendar)
     requested_on = local_date(requested, calendar)
     parameters = _parameters(requested_on)
     assumptions = {

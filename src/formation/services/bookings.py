@@ -72,7 +72,6 @@ from formation.bookings import (
     acknowledge_prerequisites,
     authorize,
     authorize_view,
-    check_instant,
     funder_accept,
     funder_refuse,
     overdue_lapse,
@@ -116,8 +115,8 @@ from formation.bookings import (
     withdraw as withdraw_folder,
 )
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.instants import check_instant, local_date
 from formation.catalog.offers import Offer, Option, Session
-from formation.deadlines import local_date
 from formation.errors import (
     ConflictError,
     InvalidValue,
