@@ -473,10 +473,8 @@ class StagedCatalog:
     def give_back_seat(self, session_id: SessionId, booking_id: BookingId) -> None:
         _text_id(session_id, "a session id")
         _text_id(booking_id, "a folder id")
-        if booking_id in self.seat_holders(session_id):
+        if booking_id in self.seat_holders(session_id):  # else: nothing to give back
             self._uow._staged_seats[(session_id, booking_id)] = False
-        else:
-            self._uow._staged_seats.pop((session_id, booking_id), None)
 
 
 class StagingUnitOfWork(abc.ABC):

@@ -553,7 +553,9 @@ class StoreContract:
         for _ in range(2):
             with store.unit_of_work() as uow:
                 uow.catalog.give_back_seat(session.session_id, BookingId("F1"))
+                uow.catalog.give_back_seat(session.session_id, BookingId("F1"))  # same unit
                 uow.catalog.give_back_seat(session.session_id, BookingId("never-held"))
+                assert uow.catalog.seats_taken(session.session_id) == 0
                 uow.commit()
         assert self._holders(store, session) == frozenset()
         self._take(store, session, "F2")
