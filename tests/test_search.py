@@ -8,6 +8,7 @@ random changes too. Example tests pin each filter and each order on a small hand
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -35,7 +36,7 @@ from formation import (
     Registry,
     Session,
 )
-from formation.catalog.search import CatalogIndex, _postings
+from formation.catalog.search import CatalogIndex, _bitsets, _layout, _postings
 from formation.catalog.search import reference as plain
 from formation.catalog.search.query import Near, Query, SearchResults, Sort
 from formation.catalog.search.reference import Ratings
@@ -115,6 +116,35 @@ def test_matching_gives_every_match_in_the_order_of_the_sort_at_once(
     if query.start_from is None and query.start_until is None:
         assert list(index.matching(query, on=on, limit=limit, undated=True)) == [
             sid for sid in expected if index.session(sid).start is None][:limit]
+
+
+def bits_everywhere() -> contextlib.ExitStack:
+    """Sets of bits for every query (not only those with thousands of candidates), cut in
+    chunks of 64 slots so that every set spans several chunks."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(mock.patch.object(_layout, "BITS_MIN", 0))
+    stack.enter_context(mock.patch.object(_bitsets, "CHUNK", 64))
+    return stack
+
+
+@given(rated_catalogs(), fst.queries(), st.none() | st.dates(date(2025, 1, 1), date(2029, 1, 1)))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_sets_of_bits_answer_what_a_plain_filter_and_sort_answers(catalog, query, on) -> None:
+    offers, sessions, ratings = catalog
+    with bits_everywhere():
+        index = _index(offers, sessions, ratings)
+        assert observed(index.search(query, on=on)) == reference(offers, sessions, query,
+                                                                 ratings, on)
+
+
+@given(rated_catalogs(), st.lists(fst.queries(), min_size=1, max_size=4), st.randoms(),
+       st.booleans())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_sets_of_bits_stay_right_through_changes(catalog, queries, random, bits) -> None:
+    # the sets made by a first search are then kept up to date by every change
+    with bits_everywhere() if bits else contextlib.nullcontext():
+        test_search_stays_right_through_additions_removals_replacements_and_ratings.hypothesis.inner_test(  # type: ignore[attr-defined]
+            catalog, queries, random)
 
 
 @given(rated_catalogs(), st.lists(fst.queries(), min_size=1, max_size=4), st.randoms())

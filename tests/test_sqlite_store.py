@@ -51,6 +51,10 @@ class TestSqliteStoreOnFile(StoreContract):
     def make_store(self) -> Store:
         return SqliteStore(self.folder / f"store-{next(_FILES)}.db", durable=False)
 
+    def same_storage(self, store: Store) -> Store:
+        assert isinstance(store, SqliteStore)
+        return SqliteStore(store.path, durable=False)
+
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

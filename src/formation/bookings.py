@@ -59,7 +59,13 @@ from typing import Any
 import attrs
 
 from formation.calendar.business_days import BusinessCalendar
-from formation.calendar.instants import check_date, check_instant, local_date
+from formation.calendar.instants import (
+    check_date,
+    check_instant,
+    instant_field,
+    local_date,
+    optional_date_field,
+)
 from formation.catalog.eligibility import eligibility_violations
 from formation.catalog.offers import Offer, Option, Session
 from formation.deadlines import Deadlines, deadlines_of
@@ -132,10 +138,6 @@ def _of(kind: type, optional: bool = False) -> Any:
             raise InvalidValue(f"{attribute.name} must be a {accepted}, got {value!r}")
     return check
 
-
-def _optional_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_date(value, attribute.name)
 
 
 @enum.unique
@@ -418,7 +420,7 @@ class Transition:
 
     operation: Operation = attrs.field(validator=_of(Operation))
     actor: Actor = attrs.field(validator=_of(Actor))
-    at: datetime = attrs.field(validator=lambda _i, _a, v: check_instant(v))
+    at: datetime = attrs.field(validator=instant_field)
     source: BookingStatus | None = attrs.field(validator=_of(BookingStatus, optional=True))
     target: BookingStatus = attrs.field(validator=_of(BookingStatus))
     reason: str = attrs.field(default="", validator=_of(str))
@@ -546,8 +548,7 @@ class Booking:
     offer_id: OfferId = attrs.field(validator=_non_empty)
     session_id: SessionId = attrs.field(validator=_non_empty)
     price: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
-    requested_at: datetime = attrs.field(validator=lambda _i, _a, v: check_instant(v,
-                                                                                  "requested_at"))
+    requested_at: datetime = attrs.field(validator=instant_field)
     terms_version: str | None = attrs.field(default=None, validator=_of(str, optional=True))
     action_type: ActionType = attrs.field(default=ActionType.RNCP, validator=_of(ActionType))
     certification_code: str | None = attrs.field(default=None,
@@ -561,8 +562,8 @@ class Booking:
     status: BookingStatus = attrs.field(default=BookingStatus.NOT_PROCESSED,
                                         validator=_of(BookingStatus))
     proposal: Proposal | None = attrs.field(default=None, validator=_of(Proposal, optional=True))
-    entry_on: date | None = attrs.field(default=None, validator=_optional_day)
-    exit_on: date | None = attrs.field(default=None, validator=_optional_day)
+    entry_on: date | None = attrs.field(default=None, validator=optional_date_field)
+    exit_on: date | None = attrs.field(default=None, validator=optional_date_field)
     completion_rate: int | None = attrs.field(default=None, validator=_completion)
     fault: Fault = attrs.field(default=Fault.NONE, validator=_of(Fault))
     attendance_confirmed: bool = attrs.field(default=False, validator=_of(bool))

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from formation.calendar.instants import check_date
+from formation.calendar.instants import check_date, date_field
 from formation.errors import InvalidValue, NotAuthorized, RuleViolation, Violation
 from formation.ids import HolderId
 from formation.rules.rulebook import Rulebook, Rules
@@ -61,15 +61,12 @@ class ConsentStatus(enum.Enum):
                         ConsentStatus.GRANTED_BY_SILENCE)
 
 
-def _day(_instance: object, attribute: attrs.Attribute[date], value: object) -> None:
-    check_date(value, attribute.name)
-
 
 @attrs.frozen
 class ConsentAnswer:
     """The employer's answer: yes or no, on a day, with an optional reason."""
 
-    answered_on: date = attrs.field(validator=_day)
+    answered_on: date = attrs.field(validator=date_field)
     granted: bool = attrs.field(validator=attrs.validators.instance_of(bool))
     reason: str = ""
 
@@ -93,9 +90,9 @@ class ConsentRequest:
 
     holder_id: HolderId
     employer_id: str
-    requested_on: date = attrs.field(validator=_day)
-    start: date = attrs.field(validator=_day)
-    end: date = attrs.field(validator=_day)
+    requested_on: date = attrs.field(validator=date_field)
+    start: date = attrs.field(validator=date_field)
+    end: date = attrs.field(validator=date_field)
     during_working_time: bool = attrs.field(validator=attrs.validators.instance_of(bool))
     answer_days: int = 30
     answer: ConsentAnswer | None = None

@@ -34,7 +34,7 @@ from datetime import date
 import attrs
 
 from formation.accrual import Exact, WorkYear
-from formation.calendar.instants import check_date
+from formation.calendar.instants import check_date, date_field, optional_date_field
 from formation.errors import InvalidValue
 from formation.ids import HolderId
 from formation.rules.rulebook import Rulebook
@@ -79,13 +79,6 @@ class Recognition(enum.Enum):
     DISABLED_WORKER = "boeth"  # bénéficiaire de l'obligation d'emploi des travailleurs handicapés
 
 
-def _end(instance: object, attribute: attrs.Attribute[date | None], value: object) -> None:
-    if value is not None:
-        check_date(value, attribute.name)
-
-
-def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
-    check_date(value, attribute.name)
 
 
 def _overlaps(start: date, end: date | None, first: date, last: date | None) -> bool:
@@ -114,8 +107,8 @@ class StatusPeriod:
     """A status held from ``start`` to ``end`` (inclusive; ``None``: still held)."""
 
     status: HolderStatus
-    start: date = attrs.field(validator=_day)
-    end: date | None = attrs.field(default=None, validator=_end)
+    start: date = attrs.field(validator=date_field)
+    end: date | None = attrs.field(default=None, validator=optional_date_field)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.status, HolderStatus):
@@ -132,8 +125,8 @@ class RecognitionPeriod:
     """A recognition valid from ``start`` to ``end`` (inclusive; ``None``: still valid)."""
 
     recognition: Recognition
-    start: date = attrs.field(validator=_day)
-    end: date | None = attrs.field(default=None, validator=_end)
+    start: date = attrs.field(validator=date_field)
+    end: date | None = attrs.field(default=None, validator=optional_date_field)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.recognition, Recognition):

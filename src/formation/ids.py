@@ -11,6 +11,7 @@ from typing import NewType
 __all__ = [
     "AccountId",
     "BookingId",
+    "ConsentId",
     "EntryId",
     "HolderId",
     "OfferId",
@@ -42,3 +43,6 @@ BookingId = NewType("BookingId", str)
 
 ReviewId = NewType("ReviewId", str)
 """A holder's review of a training."""
+
+ConsentId = NewType("ConsentId", str)
+"""A holder's request to their employer for leave to follow a training, as a store keeps it."""

@@ -41,6 +41,14 @@ can only release what it holds and get back what it was debited. Those "spending
 one source must come in date order (a credit may be back-dated freely): then no balance, on any
 date, ever has ``available`` below zero.
 
+What each kind of entry does is written once, in :data:`MEANINGS` (a :class:`Meaning` per
+:class:`EntryKind`: the balance component it moves and in which direction, whether it spends
+money in date order, which tally of its booking it changes): :meth:`Ledger.append` checks and
+applies an entry from it, :func:`fold` sums entries with it (:func:`effect`), the rollback of a
+failed batch runs the application backwards from it, and a store's bulk import replays each
+account through :meth:`Ledger.extend`. The shape of an entry (which kinds name a booking, move
+hours, are earmarked) is checked once, by the record itself.
+
 Hours (2015-2018) are kept beside the euros: :meth:`Ledger.hours` gives the CPF and DIF hours
 not yet converted on a day.
 """
@@ -105,17 +113,17 @@ class EntryKind(enum.Enum):
     @property
     def is_credit(self) -> bool:
         """Whether it adds money to the rights or creates a top-up."""
-        return MEANINGS[self].credit
+        return _BY_VALUE[self._value_].credit
 
     @property
     def is_top_up(self) -> bool:
         """Whether it creates a top-up."""
-        return MEANINGS[self].top_up
+        return _BY_VALUE[self._value_].top_up
 
     @property
     def needs_booking(self) -> bool:
         """Whether it moves money for a booking (hold, release, debit, refund)."""
-        return MEANINGS[self].tally is not None
+        return _BY_VALUE[self._value_].tally is not None
 
 
 # The components of a balance, in cents: the rights, the top-ups, and what bookings hold of each.
@@ -325,7 +333,7 @@ def _entry_problem(e: Entry) -> str:
         return f"amount must not be negative, got {e.amount}"
     if e.booking is not None and (not isinstance(e.booking, str) or not e.booking):
         return f"booking must be a non-empty str, got {e.booking!r}"
-    meaning = MEANINGS[kind]
+    meaning = _BY_VALUE[kind._value_]
     if meaning.tally is not None:
         if e.booking is None:
             return "a hold, release, debit or refund names its booking"
@@ -500,7 +508,7 @@ class Ledger:
         self._hours_moves: list[tuple[int, Source, Fraction]] = []
         self._dif_euros: list[tuple[int, int]] = []
         if entries:
-            self.extend(entries)
+            self._replay(entries)
 
     # -- reading ------------------------------------------------------------------------
     @property
@@ -700,6 +708,21 @@ class Ledger:
         return len(self._entries)
 
     # -- internals ----------------------------------------------------------------------
+    def _replay(self, entries: Iterable[Entry]) -> None:
+        """:meth:`extend` on a new ledger (its constructor): the same checks, one by one, and
+        no rollback to prepare, since a refused entry means the ledger is never returned."""
+        by_id = self._by_id
+        check = self._check
+        apply = self._apply
+        for entry in entries:
+            if not isinstance(entry, Entry):
+                raise InvalidValue(f"a ledger appends Entry records, got {entry!r}")
+            if entry.entry_id in by_id:
+                self.append(entry)  # a no-op, or DuplicateEntry
+                continue
+            check(entry)
+            apply(entry)
+
     def _totals_at(self, ordinal: int) -> tuple[int, int, int, int]:
         days = self._days
         if not days or ordinal >= days[-1]:
@@ -873,7 +896,7 @@ class Ledger:
             )
         if entry.source is Source.DIF and entry.amount.cents:
             self._dif_euros.append((ordinal, entry.amount.cents))
-        if MEANINGS[entry.kind].top_up:
+        if _BY_VALUE[entry.kind._value_].top_up:
             new = entry.entry_id
             self._top_ups[new] = entry
             self._pot_pool[new] = entry.amount.cents

@@ -60,7 +60,7 @@ from typing import Any, NamedTuple, Protocol
 import attrs
 
 from formation.calendar.business_days import BusinessCalendar
-from formation.calendar.instants import check_date
+from formation.calendar.instants import check_date, date_field
 from formation.catalog.eligibility import eligibility_violations
 from formation.catalog.geography import DEPARTMENTS, department
 from formation.catalog.offers import Certification, Modality, Offer, Session
@@ -197,16 +197,13 @@ def _session_point(session: Session) -> Point | None:
 # -- needs -----------------------------------------------------------------------------------
 
 
-def _day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_date(value, attribute.name)
-
 
 @attrs.frozen
 class Period:
     """Days a holder is free, ``start`` to ``end`` inclusive."""
 
-    start: date = attrs.field(validator=_day)
-    end: date = attrs.field(validator=_day)
+    start: date = attrs.field(validator=date_field)
+    end: date = attrs.field(validator=date_field)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:

@@ -17,7 +17,10 @@ each session: a seat is taken by a folder (:meth:`CatalogRepository.take_seat`) 
 (:meth:`CatalogRepository.give_back_seat`) in the same unit of work as the folder's change, and
 the commit checks again, inside the store's transaction, that no session has more seats taken
 than it offers (``Session.seats``; ``None`` is unlimited), whatever other threads and processes
-committed meanwhile. A store also carries the rules it works under (:attr:`Store.rulebook`,
+committed meanwhile. Holders (:class:`HolderRepository`), reviews (:class:`ReviewRepository`)
+and employer consent requests (:class:`ConsentRepository`) are versioned records too: each save
+moves a record's version on by one, and a record must be read in the unit of work before it is
+saved, so that the commit checks the version the change was based on. A store also carries the rules it works under (:attr:`Store.rulebook`,
 :attr:`Store.calendar`), so that every service reads the same ones.
 
 The contract, for every implementation:
@@ -41,7 +44,19 @@ from formation.accounts import Account
 from formation.bookings import Booking, BookingStatus
 from formation.calendar.business_days import BusinessCalendar
 from formation.catalog.offers import Offer, Session
-from formation.ids import AccountId, BookingId, HolderId, OfferId, SessionId
+from formation.consent import ConsentRequest
+from formation.holders import Holder
+from formation.ids import (
+    AccountId,
+    BookingId,
+    ConsentId,
+    HolderId,
+    OfferId,
+    OrganismId,
+    ReviewId,
+    SessionId,
+)
+from formation.reviews import Review
 from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
 
@@ -49,6 +64,9 @@ __all__ = [
     "AccountRepository",
     "BookingRepository",
     "CatalogRepository",
+    "ConsentRepository",
+    "HolderRepository",
+    "ReviewRepository",
     "SESSION_FULL",
     "Store",
     "UnitOfWork",
@@ -78,8 +96,18 @@ class BookingRepository(Protocol):
         *,
         statuses: Iterable[BookingStatus] | None = None,
         holder_id: HolderId | None = None,
+        organism_id: OrganismId | None = None,
+        limit: int | None = None,
+        after: BookingId | None = None,
     ) -> tuple[Booking, ...]:
-        """The stored folders in those states and of that holder (``None``: any), by id."""
+        """The folders in those states, of that holder and of that organism (``None``: any),
+        by id, with this unit's staged changes: in pages of ``limit`` (``None``: all), each
+        page starting after ``after``, the last id of the previous page.
+
+        Raises:
+            InvalidValue: a status that is not a ``BookingStatus``, a limit that is not a
+                positive int.
+        """
         ...
 
 
@@ -141,6 +169,83 @@ class CatalogRepository(Protocol):
         ...
 
 
+class HolderRepository(Protocol):
+    """Account holders with their dated statuses, by holder id, versioned."""
+
+    def get(self, holder_id: HolderId) -> Holder:
+        """The holder as stored; ``NotFound`` if there is none."""
+        ...
+
+    def version(self, holder_id: HolderId) -> int:
+        """The version the holder was read at in this unit (0 for one added in it)."""
+        ...
+
+    def add(self, holder: Holder) -> None:
+        """Stage a new holder; a used id is ``DuplicateEntry``."""
+        ...
+
+    def save(self, holder: Holder) -> None:
+        """Stage a changed holder, read with :meth:`get` in this unit (else ``InvalidValue``);
+        at commit its stored version must still be the one read (else ``ConflictError``)."""
+        ...
+
+
+class ReviewRepository(Protocol):
+    """Reviews with their corrections (:attr:`Review.history`), by review id, one per folder."""
+
+    def get(self, review_id: ReviewId) -> Review:
+        """The review as stored; ``NotFound`` if there is none."""
+        ...
+
+    def version(self, review_id: ReviewId) -> int:
+        """The version the review was read at in this unit (0 for one added in it)."""
+        ...
+
+    def add(self, review: Review) -> None:
+        """Stage a new review; a used id, or a folder reviewed already, is ``DuplicateEntry``."""
+        ...
+
+    def save(self, review: Review) -> None:
+        """Stage a corrected review read in this unit; it keeps its folder, holder, offer and
+        organism (else ``InvalidValue``)."""
+        ...
+
+    def for_folder(self, booking_id: BookingId) -> Review | None:
+        """The folder's review, or ``None``."""
+        ...
+
+    def find(self, *, offer_id: OfferId | None = None,
+             holder_id: HolderId | None = None) -> tuple[Review, ...]:
+        """The reviews of that offer and that holder (``None``: any), by review id."""
+        ...
+
+
+class ConsentRepository(Protocol):
+    """Employer consent requests (:class:`ConsentRequest`), by the id the caller gives them."""
+
+    def get(self, consent_id: ConsentId) -> ConsentRequest:
+        """The request as stored; ``NotFound`` if there is none."""
+        ...
+
+    def version(self, consent_id: ConsentId) -> int:
+        """The version the request was read at in this unit (0 for one added in it)."""
+        ...
+
+    def add(self, consent_id: ConsentId, request: ConsentRequest) -> None:
+        """Stage a new request under ``consent_id``; a used id is ``DuplicateEntry``."""
+        ...
+
+    def save(self, consent_id: ConsentId, request: ConsentRequest) -> None:
+        """Stage a changed request (an answer) read in this unit; it keeps its holder and
+        employer (else ``InvalidValue``)."""
+        ...
+
+    def find(self, *, holder_id: HolderId | None = None, employer_id: str | None = None
+             ) -> tuple[tuple[ConsentId, ConsentRequest], ...]:
+        """The requests of that holder to that employer (``None``: any), by id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic change: read, stage, then :meth:`commit` (or leave to drop everything)."""
 
@@ -157,6 +262,21 @@ class UnitOfWork(Protocol):
     @property
     def catalog(self) -> CatalogRepository:
         """The catalogue and the seats taken."""
+        ...
+
+    @property
+    def holders(self) -> HolderRepository:
+        """The holders."""
+        ...
+
+    @property
+    def reviews(self) -> ReviewRepository:
+        """The reviews."""
+        ...
+
+    @property
+    def consents(self) -> ConsentRepository:
+        """The employer consent requests."""
         ...
 
     def commit(self) -> None:

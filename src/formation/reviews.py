@@ -51,6 +51,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from formation.calendar.instants import instant_field
 from formation.errors import (
     DuplicateEntry,
     InvalidValue,
@@ -75,6 +76,7 @@ __all__ = [
     "ReviewableFolder",
     "Scores",
     "bayesian_average",
+    "check_review",
     "review_violations",
     "shown_rating",
 ]
@@ -132,12 +134,6 @@ def _comment(instance: object, attribute: attrs.Attribute[Any], value: object) -
         raise InvalidValue(f"comment must be a non-empty string or None, got {value!r}")
 
 
-def _instant(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValue(
-            f"{attribute.name} must be a timezone-aware datetime, got {type(value).__name__} "
-            f"{value!r}"
-        )
 
 
 @attrs.frozen
@@ -194,8 +190,8 @@ class ReviewVersion:
 
     scores: Scores = attrs.field(validator=attrs.validators.instance_of(Scores))
     comment: str | None = attrs.field(validator=_comment)
-    written_at: datetime = attrs.field(validator=_instant)
-    replaced_at: datetime = attrs.field(validator=_instant)
+    written_at: datetime = attrs.field(validator=instant_field)
+    replaced_at: datetime = attrs.field(validator=instant_field)
 
 
 def _history(value: object) -> tuple[ReviewVersion, ...]:
@@ -228,7 +224,7 @@ class Review:
     offer_id: OfferId = attrs.field(validator=_text)
     organism: OrganismId = attrs.field(validator=_text)
     scores: Scores = attrs.field(validator=attrs.validators.instance_of(Scores))
-    written_at: datetime = attrs.field(validator=_instant)
+    written_at: datetime = attrs.field(validator=instant_field)
     comment: str | None = attrs.field(default=None, validator=_comment)
     history: tuple[ReviewVersion, ...] = attrs.field(default=(), converter=_history)
 
@@ -268,7 +264,7 @@ class Review:
         Raises:
             InvalidValue: ``at`` is not aware, or is before the current version was written.
         """
-        _instant(self, attrs.fields(Review).written_at, at)
+        instant_field(self, attrs.fields(Review).written_at, at)
         if at < self.written_at:
             raise InvalidValue(
                 f"a correction at {at.isoformat()} cannot precede the version it replaces, "
@@ -391,6 +387,21 @@ def _raise_for(violations: tuple[Violation, ...]) -> None:
         raise NotAuthorized(refused[0].message)
     if violations:
         raise RuleViolation(violations)
+
+
+def check_review(
+    folder: ReviewableFolder, *, author: HolderId, existing: Review | None = None,
+    correction: bool = False,
+) -> None:
+    """Refuse a review (a correction) that :func:`review_violations` forbids, as a service does.
+
+    Raises:
+        NotAuthorized: ``author`` is not the folder's holder.
+        RuleViolation: every other rule broken (the training is not over, the folder is
+            reviewed already, there is no review to correct).
+    """
+    _raise_for(review_violations(folder, author=author, existing=existing,
+                                 correction=correction))
 
 
 # -- summaries -----------------------------------------------------------------------------

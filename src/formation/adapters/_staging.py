@@ -10,7 +10,11 @@ the store:
   copy; only the accounts added or saved are written at commit;
 - a seat: per session and folder, taken (``True``) or given back (``False``); the last word
   wins, and a change that matches what is stored is a no-op at commit (seats are idempotent
-  per folder).
+  per folder);
+- a holder, a review, a consent request (:class:`StagedRecords`): the version it was read at
+  (``None`` for a new one) and the record to store; each saved record's version moves on by
+  one, and a record must be read in the unit before it is saved, so that the version checked
+  at commit is the one the change was based on.
 
 :class:`StagingUnitOfWork` holds that state and the repositories over it
 (:class:`StagedBookings`, :class:`StagedAccounts`, :class:`StagedCatalog`); each adapter
@@ -24,24 +28,47 @@ from __future__ import annotations
 
 import abc
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
+
+import attrs
 
 from formation.accounts import Account
 from formation.bookings import Booking, BookingStatus
 from formation.calendar.business_days import BusinessCalendar
 from formation.catalog.offers import Offer, Session
+from formation.consent import ConsentRequest
 from formation.errors import DuplicateEntry, InvalidValue, NotFound, RuleViolation, Violation
-from formation.ids import AccountId, BookingId, HolderId, OfferId, SessionId
+from formation.holders import Holder
+from formation.ids import (
+    AccountId,
+    BookingId,
+    ConsentId,
+    HolderId,
+    OfferId,
+    OrganismId,
+    ReviewId,
+    SessionId,
+)
 from formation.ports import SESSION_FULL
+from formation.reviews import Review
 from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
 
 __all__ = [
+    "CONSENTS",
+    "HOLDERS",
+    "KINDS",
+    "REVIEWS",
+    "RecordKind",
     "StagedAccounts",
     "StagedBookings",
     "StagedCatalog",
+    "StagedConsents",
+    "StagedHolders",
+    "StagedRecords",
+    "StagedReviews",
     "StagingUnitOfWork",
     "catalog_changes",
     "check_rules",
@@ -50,6 +77,187 @@ __all__ = [
 ]
 
 _Unit = TypeVar("_Unit", bound="StagingUnitOfWork")
+R = TypeVar("R", Holder, Review, ConsentRequest)
+
+
+@attrs.frozen
+class RecordKind(Generic[R]):
+    """A kind of versioned record a store keeps by id, beside folders and accounts.
+
+    Attributes:
+        name: its name in the store (``"holders"``), the key of its staged records.
+        noun: how messages name one (``"holder"``).
+        record: its class.
+        filters: the fields ``find`` may filter on (each stored in a column of its own).
+        fixed: the fields a save may not change (a review stays about its folder and offer).
+    """
+
+    name: str
+    noun: str
+    record: type[R]
+    filters: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+
+
+HOLDERS: RecordKind[Holder] = RecordKind("holders", "holder", Holder)
+REVIEWS: RecordKind[Review] = RecordKind(
+    "reviews", "review", Review, filters=("booking_id", "offer_id", "holder_id"),
+    fixed=("booking_id", "holder_id", "offer_id", "organism"))
+CONSENTS: RecordKind[ConsentRequest] = RecordKind(
+    "consents", "consent request", ConsentRequest, filters=("holder_id", "employer_id"),
+    fixed=("holder_id", "employer_id"))
+KINDS: tuple[RecordKind[Holder] | RecordKind[Review] | RecordKind[ConsentRequest], ...] = (
+    HOLDERS, REVIEWS, CONSENTS)
+"""Every kind of versioned record, in the order a commit writes them."""
+
+
+class StagedRecords(Generic[R]):
+    """Versioned records of one kind in a unit of work: the staged ones first, then the
+    store's; the version each was read at is remembered for the check at commit."""
+
+    def __init__(self, uow: StagingUnitOfWork, kind: RecordKind[R]) -> None:
+        self._uow = uow
+        self._kind: RecordKind[R] = kind
+        # id -> (version read, or None for a new record; the record to store)
+        self._staged: dict[str, tuple[int | None, R]] = {}
+        self._read: dict[str, tuple[int, R]] = {}
+
+    def _get(self, key: str) -> R:
+        staged = self._staged.get(key)
+        if staged is not None:
+            return staged[1]
+        read = self._read.get(key)
+        if read is None:
+            found = self._uow._stored_record(self._kind, key)
+            if found is None:
+                raise NotFound(f"no {self._kind.noun} {key!r}")
+            read = self._read[key] = found
+        return read[1]
+
+    def version(self, key: str) -> int:
+        """The version the record was read at (0 for one added in this unit).
+
+        Raises:
+            NotFound: no such record.
+        """
+        self._get(key)
+        staged = self._staged.get(key)
+        if staged is not None and staged[0] is None:
+            return 0
+        return self._read[key][0]
+
+    def _check(self, record: object) -> R:
+        if not isinstance(record, self._kind.record):
+            raise InvalidValue(f"a {self._kind.noun} repository stores "
+                               f"{self._kind.record.__name__} records, got {record!r}")
+        return record
+
+    def _add(self, key: str, record: R) -> None:
+        self._check(record)
+        _text_id(key, f"a {self._kind.noun} id")
+        if key in self._staged or key in self._read or \
+                self._uow._stored_record(self._kind, key) is not None:
+            raise DuplicateEntry(f"{self._kind.noun} {key!r} already exists")
+        self._staged[key] = (None, record)
+
+    def _save(self, key: str, record: R) -> None:
+        self._check(record)
+        staged = self._staged.get(key)
+        if staged is not None and staged[0] is None:
+            base = staged[1]
+        elif key in self._read:
+            base = self._read[key][1]
+        else:
+            raise InvalidValue(f"read {self._kind.noun} {key!r} with get() in this unit of "
+                               "work before saving it (its version is checked at commit)")
+        for name in self._kind.fixed:
+            if getattr(record, name) != getattr(base, name):
+                raise InvalidValue(f"a saved {self._kind.noun} keeps its {name} "
+                                   f"({getattr(base, name)!r}), got {getattr(record, name)!r}")
+        read = None if staged is not None and staged[0] is None else self._read[key][0]
+        self._staged[key] = (read, record)
+
+    def _find(self, filters: dict[str, str | None]) -> tuple[tuple[str, R], ...]:
+        wanted = {name: value for name, value in filters.items() if value is not None}
+        found = dict(self._uow._stored_records(self._kind, wanted))
+        for key, (_, record) in self._staged.items():
+            if all(getattr(record, name) == value for name, value in wanted.items()):
+                found[key] = record
+            else:
+                found.pop(key, None)
+        return tuple((key, found[key]) for key in sorted(found))
+
+
+class StagedHolders(StagedRecords[Holder]):
+    """The holders of a unit of work, by holder id."""
+
+    def __init__(self, uow: StagingUnitOfWork) -> None:
+        super().__init__(uow, HOLDERS)
+
+    def get(self, holder_id: HolderId) -> Holder:
+        return self._get(holder_id)
+
+    def add(self, holder: Holder) -> None:
+        self._add(self._check(holder).holder_id, holder)
+
+    def save(self, holder: Holder) -> None:
+        self._save(self._check(holder).holder_id, holder)
+
+
+class StagedReviews(StagedRecords[Review]):
+    """The reviews of a unit of work, by review id; one review per folder."""
+
+    def __init__(self, uow: StagingUnitOfWork) -> None:
+        super().__init__(uow, REVIEWS)
+
+    def get(self, review_id: ReviewId) -> Review:
+        return self._get(review_id)
+
+    def add(self, review: Review) -> None:
+        review = self._check(review)
+        if self.for_folder(review.booking_id) is not None:
+            raise DuplicateEntry(f"folder {review.booking_id!r} has a review already")
+        self._add(review.review_id, review)
+
+    def save(self, review: Review) -> None:
+        self._save(self._check(review).review_id, review)
+
+    def for_folder(self, booking_id: BookingId) -> Review | None:
+        found = self._find({"booking_id": booking_id})
+        if found:
+            self._read_too(found[0][0])
+            return found[0][1]
+        return None
+
+    def find(self, *, offer_id: OfferId | None = None,
+             holder_id: HolderId | None = None) -> tuple[Review, ...]:
+        return tuple(review for _, review in
+                     self._find({"offer_id": offer_id, "holder_id": holder_id}))
+
+    def _read_too(self, key: str) -> None:
+        """Remember the version of a review found, so that it can be saved."""
+        self._get(key)
+
+
+class StagedConsents(StagedRecords[ConsentRequest]):
+    """The employer consent requests of a unit of work, by the id the caller gives."""
+
+    def __init__(self, uow: StagingUnitOfWork) -> None:
+        super().__init__(uow, CONSENTS)
+
+    def get(self, consent_id: ConsentId) -> ConsentRequest:
+        return self._get(consent_id)
+
+    def add(self, consent_id: ConsentId, request: ConsentRequest) -> None:
+        self._add(consent_id, request)
+
+    def save(self, consent_id: ConsentId, request: ConsentRequest) -> None:
+        self._save(consent_id, request)
+
+    def find(self, *, holder_id: HolderId | None = None,
+             employer_id: str | None = None) -> tuple[tuple[ConsentId, ConsentRequest], ...]:
+        return tuple((ConsentId(key), request) for key, request in
+                     self._find({"holder_id": holder_id, "employer_id": employer_id}))
 
 
 class StagedBookings:
@@ -86,17 +294,33 @@ class StagedBookings:
         self._uow._staged_bookings[booking.booking_id] = (read, booking)
 
     def find(self, *, statuses: Iterable[BookingStatus] | None = None,
-             holder_id: HolderId | None = None) -> tuple[Booking, ...]:
+             holder_id: HolderId | None = None, organism_id: OrganismId | None = None,
+             limit: int | None = None, after: BookingId | None = None) -> tuple[Booking, ...]:
         wanted = frozenset(statuses) if statuses is not None else None
+        if wanted is not None and not all(isinstance(s, BookingStatus) for s in wanted):
+            raise InvalidValue(f"statuses are BookingStatus members, got {sorted(map(str, wanted))}")
+        if limit is not None and (type(limit) is not int or limit < 1):
+            raise InvalidValue(f"limit must be a positive int or None, got {limit!r}")
+        if after is not None and not isinstance(after, str):
+            raise InvalidValue(f"after must be a folder id (the last of the previous page) or "
+                               f"None, got {after!r}")
+        staged = self._uow._staged_bookings
+        # a staged change may take a stored folder out of the page: read that many more
+        more = None if limit is None else limit + len(staged)
         found: dict[str, Booking] = {
-            b.booking_id: b for b in self._uow._stored_bookings(wanted, holder_id)}
-        for booking_id, (_, booking) in self._uow._staged_bookings.items():
+            b.booking_id: b for b in self._uow._stored_bookings(
+                wanted, holder_id, organism_id, after, more)}
+        for booking_id, (_, booking) in staged.items():
             if (wanted is None or booking.status in wanted) and \
-                    (holder_id is None or booking.holder_id == holder_id):
+                    (holder_id is None or booking.holder_id == holder_id) and \
+                    (organism_id is None or booking.organism_id == organism_id) and \
+                    (after is None or booking_id > after):
                 found[booking_id] = booking
             else:
                 found.pop(booking_id, None)
-        return tuple(found[k] for k in sorted(found))
+        # the stored folders not read come after at least ``limit`` read ones that stay
+        ordered = sorted(found)[:limit]
+        return tuple(found[k] for k in ordered)
 
 
 class StagedAccounts:
@@ -269,6 +493,9 @@ class StagingUnitOfWork(abc.ABC):
         self._bookings = StagedBookings(self)
         self._accounts = StagedAccounts(self)
         self._catalog = StagedCatalog(self)
+        self._holders = StagedHolders(self)
+        self._reviews = StagedReviews(self)
+        self._consents = StagedConsents(self)
         self.committed = False
 
     @property
@@ -285,6 +512,31 @@ class StagingUnitOfWork(abc.ABC):
     def catalog(self) -> StagedCatalog:
         """The catalogue and the seats taken."""
         return self._catalog
+
+    @property
+    def holders(self) -> StagedHolders:
+        """The holders with their dated statuses."""
+        return self._holders
+
+    @property
+    def reviews(self) -> StagedReviews:
+        """The reviews, with their corrections."""
+        return self._reviews
+
+    @property
+    def consents(self) -> StagedConsents:
+        """The employer consent requests."""
+        return self._consents
+
+    def _staged_records(self) -> Iterator[tuple[RecordKind[Any], str, int | None, object]]:
+        """Every staged holder, review and consent request: (kind, id, version read, record),
+        kind by kind, by id."""
+        for kind, staged in ((HOLDERS, self._holders._staged),
+                             (REVIEWS, self._reviews._staged),
+                             (CONSENTS, self._consents._staged)):
+            for key in sorted(staged):
+                read, record = staged[key]
+                yield kind, key, read, record
 
     def _seat_changes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """The staged seats, by session: the folders taking one, the folders giving one back."""
@@ -307,6 +559,9 @@ class StagingUnitOfWork(abc.ABC):
         self._loaded_accounts.clear()
         self._saved_accounts.clear()
         self._staged_seats.clear()
+        for records in (self._holders, self._reviews, self._consents):
+            records._staged.clear()
+            records._read.clear()
 
     @abc.abstractmethod
     def commit(self) -> None:
@@ -318,8 +573,11 @@ class StagingUnitOfWork(abc.ABC):
 
     @abc.abstractmethod
     def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
-                         holder_id: str | None) -> Iterable[Booking]:
-        """The stored folders in those states and of that holder (``None``: any)."""
+                         holder_id: str | None, organism_id: str | None = None,
+                         after: str | None = None,
+                         limit: int | None = None) -> Iterable[Booking]:
+        """The stored folders in those states, of that holder and organism (``None``: any),
+        by id: the first ``limit`` (``None``: all) after the id ``after``."""
 
     @abc.abstractmethod
     def _stored_account(self, account_id: str) -> Account | None:
@@ -332,3 +590,12 @@ class StagingUnitOfWork(abc.ABC):
     @abc.abstractmethod
     def _catalog_index(self) -> CatalogIndex:
         """The index of the stored catalogue."""
+
+    @abc.abstractmethod
+    def _stored_record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
+        """The stored record of that kind and id with its version, or ``None``."""
+
+    @abc.abstractmethod
+    def _stored_records(self, kind: RecordKind[R],
+                        filters: dict[str, str]) -> Iterable[tuple[str, R]]:
+        """The stored records of that kind whose fields have those values, with their ids."""

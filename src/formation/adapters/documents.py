@@ -8,7 +8,8 @@ knows:
   attrs record: its data is ``{"account_id", "holder_id", "entries": [...]}``, and decoding
   replays the entries through the ledger's checks, so a ledger that spends money it does not
   have is refused) and single ledger :class:`~formation.ledger.Entry` records;
-- holders (:class:`~formation.holders.Holder`);
+- holders (:class:`~formation.holders.Holder`) and employer consent requests
+  (:class:`~formation.consent.ConsentRequest`);
 - the catalogue: :class:`~formation.catalog.offers.Offer`, :class:`~formation.catalog.offers.Session`,
   :class:`~formation.catalog.offers.Organism`;
 - registration folders (:class:`~formation.bookings.Booking`) with their whole history and
@@ -66,6 +67,7 @@ from formation.catalog.offers import (
     Place,
     Session,
 )
+from formation.consent import ConsentRequest
 from formation.errors import FormationError, InvalidValue
 from formation.funding import FundingPlan
 from formation.holders import Holder
@@ -870,8 +872,8 @@ def _rulebook_from_data(data: object, path: str) -> Rulebook:
 
 CODEC = Codec(
     types={cls.__name__: cls for cls in (
-        Account, Booking, Entry, FundingPlan, Holder, Offer, Organism, ParameterValue,
-        RatingSummary, Review, Rulebook, Session, TopUp)},
+        Account, Booking, ConsentRequest, Entry, FundingPlan, Holder, Offer, Organism,
+        ParameterValue, RatingSummary, Review, Rulebook, Session, TopUp)},
     special={
         Account: (account_to_data, account_from_data),
         Booking: (booking_to_data, booking_from_data),

@@ -17,6 +17,8 @@ everything or nothing.
   (:attr:`MemoryStore.catalog`, updated in place), and the seats of each session by folder: the
   commit counts them again under the lock, so that no session ever has more seats taken than
   it offers.
+- Holders, reviews and consent requests are kept by id with a version each; a committed review
+  updates its offer's rating in the index at once.
 
 >>> from formation.accounts import Account
 >>> from formation.ids import AccountId, HolderId
@@ -38,6 +40,9 @@ import attrs
 
 from formation.accounts import Account
 from formation.adapters._staging import (
+    REVIEWS,
+    R,
+    RecordKind,
     StagingUnitOfWork,
     catalog_changes,
     check_rules,
@@ -48,8 +53,9 @@ from formation.bookings import Booking, BookingStatus
 from formation.calendar.business_days import BusinessCalendar
 from formation.catalog.offers import Offer, Session
 from formation.errors import ConflictError, DuplicateEntry, NotFound
-from formation.ids import AccountId, BookingId, HolderId
+from formation.ids import AccountId, BookingId, HolderId, OfferId
 from formation.ledger import Entry
+from formation.reviews import RatingSummary, Review
 from formation.rules.rulebook import Rulebook
 from formation.search import CatalogIndex
 
@@ -76,7 +82,20 @@ class MemoryStore:
         self._offers: dict[str, Offer] = {}
         self._sessions: dict[str, Session] = {}
         self._seats: dict[str, frozenset[BookingId]] = {}
+        # kind name -> record id -> (version, record)
+        self._records: dict[str, dict[str, tuple[int, object]]] = {
+            "holders": {}, "reviews": {}, "consents": {}}
         self._catalog = CatalogIndex(rulebook=self._rulebook)
+
+    def _rate(self, offer_ids: Iterable[str]) -> None:
+        """Give the index the ratings the stored reviews of these offers give (under the lock)."""
+        reviews = self._records["reviews"]
+        for offer_id in offer_ids:
+            summary = RatingSummary.of(
+                [r.scores for _, r in reviews.values()
+                 if isinstance(r, Review) and r.offer_id == offer_id], self._catalog.prior)
+            self._catalog.set_rating(OfferId(offer_id), summary.mean(), summary.count,
+                                     summary.ranking_score)
 
     @property
     def rulebook(self) -> Rulebook:
@@ -141,12 +160,17 @@ class MemoryUnitOfWork(StagingUnitOfWork):
         return self._store._booking(booking_id)
 
     def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
-                         holder_id: str | None) -> tuple[Booking, ...]:
-        return tuple(
+                         holder_id: str | None, organism_id: str | None = None,
+                         after: str | None = None,
+                         limit: int | None = None) -> tuple[Booking, ...]:
+        found = tuple(
             b for b in self._store._all_bookings()
             if (statuses is None or b.status in statuses)
             and (holder_id is None or b.holder_id == holder_id)
+            and (organism_id is None or b.organism_id == organism_id)
+            and (after is None or b.booking_id > after)
         )
+        return found[:limit]
 
     def _stored_account(self, account_id: str) -> Account | None:
         found = self._store._account(account_id)
@@ -158,6 +182,27 @@ class MemoryUnitOfWork(StagingUnitOfWork):
 
     def _catalog_index(self) -> CatalogIndex:
         return self._store._catalog
+
+    def _stored_record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
+        with self._store._lock:
+            found = self._store._records[kind.name].get(key)
+        if found is None:
+            return None
+        version, record = found
+        if not isinstance(record, kind.record):  # pragma: no cover - only the store writes it
+            raise TypeError(f"{kind.noun} {key!r} holds {record!r}")
+        return version, record
+
+    def _stored_records(self, kind: RecordKind[R],
+                        filters: dict[str, str]) -> list[tuple[str, R]]:
+        with self._store._lock:
+            stored = list(self._store._records[kind.name].items())
+        found = []
+        for key, (_, record) in stored:
+            if isinstance(record, kind.record) and \
+                    all(getattr(record, name) == value for name, value in filters.items()):
+                found.append((key, record))
+        return found
 
     def commit(self) -> None:
         """Apply everything staged, all or nothing.
@@ -198,6 +243,25 @@ class MemoryUnitOfWork(StagingUnitOfWork):
                     raise ConflictError(
                         f"account {account_id!r} is at version {have}, this change was based "
                         f"on version {read_length}: reload and retry")
+            staged = list(self._staged_records())
+            folders_reviewed = {r.booking_id: key for key, (_, r) in
+                                store._records["reviews"].items() if isinstance(r, Review)}
+            for kind, key, read, record in staged:
+                kept = store._records[kind.name].get(key)
+                if read is None:
+                    if kept is not None:
+                        raise DuplicateEntry(f"{kind.noun} {key!r} already exists")
+                elif kept is None:
+                    raise ConflictError(f"{kind.noun} {key!r} was removed meanwhile")
+                elif kept[0] != read:
+                    raise ConflictError(
+                        f"{kind.noun} {key!r} is at version {kept[0]}, this change was "
+                        f"based on version {read}: reload and retry")
+                if kind is REVIEWS and isinstance(record, Review):
+                    other = folders_reviewed.setdefault(record.booking_id, key)
+                    if other != key:
+                        raise DuplicateEntry(f"folder {record.booking_id!r} has a review "
+                                             f"already ({other!r})")
             seats: dict[str, frozenset[BookingId]] = {}
             for session_id in takes.keys() | returns.keys():
                 held: set[str] = set(store._seats.get(session_id, frozenset()))
@@ -218,6 +282,12 @@ class MemoryUnitOfWork(StagingUnitOfWork):
                 store._accounts[account_id] = (account.account_id, account.holder_id,
                                                account.entries)
             store._seats.update(seats)
+            rated: set[str] = set()
+            for kind, key, read, record in staged:
+                store._records[kind.name][key] = (1 if read is None else read + 1, record)
+                if isinstance(record, Review):
+                    rated.add(record.offer_id)
+            store._rate(rated)
         self.committed = True
         self.rollback()
 

@@ -19,6 +19,12 @@ Never edit a migration once released: add the next one.
 - 4: the seats taken in each session, one row per session and folder holding a seat; and the
   store's settings (the rulebook and the business calendar it keeps, when they are not the
   library's defaults) as codec data.
+- 5: holders, reviews and employer consent requests, each a codec document with a version and
+  the columns it is found by (a review's folder, offer and holder, and its five scores, which
+  the ratings are summed from in SQL; the ``change`` each review was last written in, so that
+  another process reads only the ratings that moved); folders get their organism's column
+  (filled from their documents) and an index by organism then id, for an organism's inbox in
+  pages.
 """
 
 from __future__ import annotations
@@ -54,6 +60,12 @@ def _foreign_keys(alias: str, known: tuple[str, ...]) -> str:
 _OFFER_FIELDS = ("offer_id", "organism", "title", "certification", "formacodes", "price",
                  "duration_hours", "modality", "action_type", "summary", "nsf_codes", "options")
 _SESSION_FIELDS = ("session_id", "offer_id", "start", "end", "place", "seats", "price")
+
+
+def _score(name: str) -> str:
+    """The column of one of a review's five scores: a whole number from 1 to 5."""
+    return (f"{name} INTEGER NOT NULL "
+            f"CHECK (typeof({name}) = 'integer' AND {name} BETWEEN 1 AND 5)")
 
 
 @attrs.frozen
@@ -191,6 +203,44 @@ MIGRATIONS: tuple[Migration, ...] = (
                name TEXT PRIMARY KEY,
                data TEXT NOT NULL
            ) WITHOUT ROWID""",
+    )),
+    Migration(5, "holders, reviews, consent requests; folders by organism", (
+        """CREATE TABLE holders (
+               holder_id TEXT PRIMARY KEY,
+               version INTEGER NOT NULL CHECK (version >= 1),
+               data TEXT NOT NULL
+           ) WITHOUT ROWID""",
+        f"""CREATE TABLE reviews (
+               review_id TEXT PRIMARY KEY,
+               booking_id TEXT NOT NULL UNIQUE,
+               holder_id TEXT NOT NULL,
+               offer_id TEXT NOT NULL,
+               organism TEXT NOT NULL,
+               {_score("welcome")},
+               {_score("content")},
+               {_score("training_team")},
+               {_score("resources")},
+               {_score("support")},
+               version INTEGER NOT NULL CHECK (version >= 1),
+               change INTEGER NOT NULL,
+               data TEXT NOT NULL
+           ) WITHOUT ROWID""",
+        "CREATE INDEX reviews_by_offer ON reviews (offer_id)",
+        "CREATE INDEX reviews_by_holder ON reviews (holder_id)",
+        "CREATE INDEX reviews_by_change ON reviews (change)",
+        """CREATE TABLE consents (
+               consent_id TEXT PRIMARY KEY,
+               holder_id TEXT NOT NULL,
+               employer_id TEXT NOT NULL,
+               version INTEGER NOT NULL CHECK (version >= 1),
+               data TEXT NOT NULL
+           ) WITHOUT ROWID""",
+        "CREATE INDEX consents_by_holder ON consents (holder_id)",
+        "CREATE INDEX consents_by_employer ON consents (employer_id)",
+        "INSERT INTO counters (name, value) VALUES ('ratings', 0)",
+        "ALTER TABLE bookings ADD COLUMN organism_id TEXT",
+        "UPDATE bookings SET organism_id = json_extract(data, '$.organism_id')",
+        "CREATE INDEX bookings_by_organism ON bookings (organism_id, booking_id)",
     )),
 )
 """Every migration, in order; ``MIGRATIONS[n - 1].number == n``."""

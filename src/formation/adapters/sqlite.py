@@ -27,6 +27,11 @@ The embedded default store, on :mod:`sqlite3` from the standard library:
   them again inside its transaction, so that across threads and processes no session ever has
   more seats taken than it offers (the unit of work is then refused with ``RuleViolation``
   ``booking.session_full`` and nothing of it is written);
+- *holders, reviews and consent requests*: a codec document each, with a version and the
+  columns they are found by; a review's five scores are columns too, so that the ratings of
+  every offer are summed in SQL when the catalogue is indexed (:attr:`SqliteStore.catalog`
+  carries them), and each review records the change it was written in, so that another process
+  updates only the ratings that moved, in place, on its next read of :attr:`catalog`;
 - *the rules it works under*: :attr:`SqliteStore.rulebook` and :attr:`SqliteStore.calendar`.
   A rulebook (calendar) other than the library's default, given when the file is first opened
   with it, is kept in the file (table ``settings``, as codec data) and used by every later
@@ -64,6 +69,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -71,13 +77,17 @@ import attrs
 
 from formation.accounts import Account
 from formation.adapters._staging import (
+    KINDS,
+    REVIEWS,
+    R,
+    RecordKind,
     StagingUnitOfWork,
     catalog_changes,
     check_rules,
     index_catalog_changes,
     session_full,
 )
-from formation.adapters.codec import SCHEMA_VERSION, to_data
+from formation.adapters.codec import SCHEMA_VERSION, from_data, to_data
 from formation.adapters.documents import (
     CODEC,
     OFFER_COLUMNS,
@@ -108,8 +118,10 @@ from formation.errors import (
     StorageError,
 )
 from formation.funding import FundingPlan
-from formation.ids import AccountId, BookingId, HolderId
+from formation.holders import Holder
+from formation.ids import AccountId, BookingId, HolderId, OfferId
 from formation.ledger import Entry
+from formation.reviews import DEFAULT_PRIOR, Criterion, RatingPrior, Review, bayesian_average
 from formation.rules.rulebook import Rulebook
 
 __all__ = ["ImportSummary", "SqliteStore", "SqliteUnitOfWork"]
@@ -121,6 +133,38 @@ _SESSION_NAMES = ", ".join(f'"{name}"' for name in SESSION_COLUMNS)
 _SELECT_OFFERS = f"SELECT {_OFFER_NAMES} FROM offers"
 _SELECT_SESSIONS = f"SELECT {_SESSION_NAMES} FROM sessions"
 _DOCUMENT_KEYS = frozenset({"type", "version", "data"})
+_Rules = TypeVar("_Rules", Rulebook, BusinessCalendar)
+
+_TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "holders": ("holders", "holder_id", ()),
+    "reviews": ("reviews", "review_id", ("booking_id", "holder_id", "offer_id", "organism",
+                                         *(criterion.value for criterion in Criterion))),
+    "consents": ("consents", "consent_id", ("holder_id", "employer_id")),
+}
+"""Each kind of versioned record: its table, its id column, the columns it is found by."""
+
+
+def _table(kind: RecordKind[Any]) -> tuple[str, str, tuple[str, ...]]:
+    """The table of a kind of record, its id column and the columns it is found by."""
+    return _TABLES[kind.name]
+
+
+def _column_value(record: object, name: str) -> object:
+    """A record's value for one of its columns (a review's scores are its properties)."""
+    return getattr(record, name)
+
+
+def _record_id(kind: RecordKind[Any], key: str, record: object) -> str:
+    """The id a record carries itself (a consent request carries none: its key)."""
+    if isinstance(record, Holder):
+        return record.holder_id
+    if isinstance(record, Review):
+        return record.review_id
+    return key
+
+
+
+
 
 
 @attrs.frozen
@@ -132,6 +176,10 @@ class ImportSummary:
     bookings: int = 0
     offers: int = 0
     sessions: int = 0
+    holders: int = 0
+    reviews: int = 0
+    consents: int = 0
+    seats: int = 0
 
 
 def _storage_error(error: sqlite3.Error, path: str, doing: str) -> StorageError:
@@ -203,8 +251,10 @@ class SqliteStore:
             raise
         self._bookings: dict[str, tuple[int, Booking]] = {}
         self._accounts: dict[str, Account] = {}
+        self._records: dict[tuple[str, str], tuple[int, object]] = {}
         self._catalog: CatalogIndex | None = None
         self._catalog_version = -1
+        self._ratings_version = -1
         if index_catalog:
             self._refresh_catalog()
 
@@ -372,8 +422,9 @@ class SqliteStore:
             return None
         return self._decode_booking(booking_id, rows[0][0], rows[0][1])
 
-    def _find(self, statuses: frozenset[BookingStatus] | None,
-              holder_id: str | None) -> list[Booking]:
+    def _find(self, statuses: frozenset[BookingStatus] | None, holder_id: str | None,
+              organism_id: str | None = None, after: str | None = None,
+              limit: int | None = None) -> list[Booking]:
         sql = "SELECT booking_id, version, data FROM bookings"
         where: list[str] = []
         parameters: list[object] = []
@@ -383,9 +434,19 @@ class SqliteStore:
         if holder_id is not None:
             where.append("holder_id = ?")
             parameters.append(holder_id)
+        if organism_id is not None:
+            where.append("organism_id = ?")
+            parameters.append(organism_id)
+        if after is not None:
+            where.append("booking_id > ?")
+            parameters.append(after)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        rows = self._query(sql + " ORDER BY booking_id", tuple(parameters))
+        sql += " ORDER BY booking_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            parameters.append(limit)
+        rows = self._query(sql, tuple(parameters))
         return [self._decode_booking(*row) for row in rows]
 
     def _account(self, account_id: str) -> Account | None:
@@ -427,14 +488,16 @@ class SqliteStore:
             if db.execute("SELECT 1 FROM bookings WHERE booking_id = ?",
                           (booking.booking_id,)).fetchone():
                 raise DuplicateEntry(f"folder {booking.booking_id!r} already exists")
-            db.execute("INSERT INTO bookings (booking_id, holder_id, status, version, data) "
-                       "VALUES (?, ?, ?, 1, ?)",
-                       (booking.booking_id, booking.holder_id, booking.status.value, data))
+            db.execute("INSERT INTO bookings (booking_id, holder_id, organism_id, status, "
+                       "version, data) VALUES (?, ?, ?, ?, 1, ?)",
+                       (booking.booking_id, booking.holder_id, booking.organism_id,
+                        booking.status.value, data))
             return 1
         changed = db.execute(
-            "UPDATE bookings SET holder_id = ?, status = ?, version = ?, data = ? "
-            "WHERE booking_id = ? AND version = ?",
-            (booking.holder_id, booking.status.value, read + 1, data, booking.booking_id, read))
+            "UPDATE bookings SET holder_id = ?, organism_id = ?, status = ?, version = ?, "
+            "data = ? WHERE booking_id = ? AND version = ?",
+            (booking.holder_id, booking.organism_id, booking.status.value, read + 1, data,
+             booking.booking_id, read))
         if changed.rowcount != 1:
             row = db.execute("SELECT version FROM bookings WHERE booking_id = ?",
                              (booking.booking_id,)).fetchone()
@@ -513,8 +576,12 @@ class SqliteStore:
 
     def _refresh_catalog(self) -> None:
         with self._lock:
-            version = self._query("SELECT value FROM counters WHERE name = 'catalog'")[0][0]
+            counters = dict(self._query("SELECT name, value FROM counters"))
+            version, ratings = counters["catalog"], counters.get("ratings", 0)
             if self._catalog is not None and version == self._catalog_version:
+                if ratings != self._ratings_version:
+                    self._rate(self._catalog, self._ratings_version)
+                    self._ratings_version = ratings
                 return
             # Reading a catalogue makes millions of small objects, all kept: the cyclic
             # garbage collector would walk them again and again (a third of the time) and
@@ -524,14 +591,49 @@ class SqliteStore:
             try:
                 offers, sessions = self._load_catalog()
                 try:
-                    self._catalog = CatalogIndex(offers, sessions, rulebook=self._rulebook)
+                    catalog = CatalogIndex(offers, sessions, rulebook=self._rulebook,
+                                           ratings=self._ratings(None, DEFAULT_PRIOR))
                 except FormationError as error:
                     raise StorageError(f"store {self.path!r}: the stored catalogue is not "
                                        f"consistent ({error})") from None
             finally:
                 if collecting:
                     gc.enable()
-            self._catalog_version = version
+            self._catalog = catalog
+            self._catalog_version, self._ratings_version = version, ratings
+
+    def _rate(self, catalog: CatalogIndex, since: int | None) -> None:
+        """Give ``catalog`` the ratings of the offers whose reviews were written after change
+        ``since``."""
+        for offer_id, rating in self._ratings(since, catalog.prior).items():
+            catalog.set_rating(offer_id, *rating)
+
+    def _ratings(self, since: int | None, prior: RatingPrior
+                 ) -> dict[OfferId, tuple[Fraction, int, Fraction]]:
+        """The ratings the stored reviews give (mean, count, ranking score): of every offer
+        (``since`` is ``None``), or of those whose reviews were written after change ``since``.
+
+        The same arithmetic as :attr:`RatingSummary.ranking_score`: the exact mean of the
+        reviews' overall ratings and :func:`bayesian_average`, from sums taken in SQL.
+        """
+        if not self._query("SELECT 1 FROM sqlite_master WHERE name = 'reviews'"):
+            return {}  # a schema before reviews (tests)
+        total = " + ".join(criterion.value for criterion in Criterion)
+        sql = f"SELECT offer_id, COUNT(*), SUM({total}) FROM reviews"
+        parameters: tuple[object, ...] = ()
+        if since is not None:
+            sql += (" WHERE offer_id IN (SELECT DISTINCT offer_id FROM reviews "
+                    "WHERE change > ?)")
+            parameters = (since,)
+        found = {}
+        try:
+            for offer_id, count, points in self._query(sql + " GROUP BY offer_id", parameters):
+                mean = Fraction(points, len(Criterion) * count)
+                found[OfferId(offer_id)] = (mean, count, bayesian_average(mean, count, prior))
+        except (TypeError, ValueError, FormationError) as error:
+            raise StorageError(f"store {self.path!r}: the stored reviews cannot be summed "
+                               f"({error})") from None
+        return found
 
     def _load_catalog(self) -> tuple[list[Offer], list[Session]]:
         try:
@@ -582,6 +684,80 @@ class SqliteStore:
                 raise NotFound(f"a session names offer {offer_id!r}, which is not stored")
         db.execute("UPDATE counters SET value = value + 1 WHERE name = 'catalog'")
 
+    # -- holders, reviews, consent requests ---------------------------------------------------
+    def _record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
+        table, id_column, _ = _table(kind)
+        names = ", ".join(("version", "data", *_table(kind)[2]))
+        rows = self._query(f"SELECT {names} FROM {table} WHERE {id_column} = ?", (key,))
+        if not rows:
+            return None
+        row: list[Any] = list(rows[0])
+        return row[0], self._decode_record(kind, key, row[0], row[1], row[2:])
+
+    def _find_records(self, kind: RecordKind[R],
+                      filters: dict[str, str]) -> list[tuple[str, R]]:
+        table, id_column, _ = _table(kind)
+        names = ", ".join((id_column, "version", "data", *_table(kind)[2]))
+        sql = f"SELECT {names} FROM {table}"
+        if filters:
+            sql += " WHERE " + " AND ".join(f"{name} = ?" for name in filters)
+        rows: list[list[Any]] = [list(row) for row in self._query(
+            sql + f" ORDER BY {id_column}", tuple(filters.values()))]
+        return [(row[0], self._decode_record(kind, row[0], row[1], row[2], row[3:]))
+                for row in rows]
+
+    def _decode_record(self, kind: RecordKind[R], key: str, version: int, data: str,
+                       values: list[Any]) -> R:
+        cached = self._records.get((kind.name, key))
+        if cached is not None and cached[0] == version and isinstance(cached[1], kind.record):
+            return cached[1]
+        where = f"{kind.noun} {key}"
+        try:
+            record: R = from_data(kind.record, _loads(data), where)
+            columns = _table(kind)[2]
+            differ = [name for name, value in zip(columns, values, strict=True)
+                      if _column_value(record, name) != value]
+            if type(version) is not int or differ or _record_id(kind, key, record) != key:
+                raise InvalidValue(f"its columns ({', '.join(differ) or 'id, version'}) do "
+                                   "not match its document")
+        except (ValueError, TypeError, FormationError) as error:
+            raise StorageError(f"store {self.path!r}: the stored {where!r} cannot be read "
+                               f"({error})") from None
+        self._records[(kind.name, key)] = (version, record)
+        return record
+
+    def _write_record(self, db: sqlite3.Connection, kind: RecordKind[Any], key: str,
+                      read: int | None, record: object, change: int) -> int:
+        table, id_column, columns = _table(kind)
+        values = [_column_value(record, name) for name in columns]
+        data = _dumps(to_data(record))
+        extra = ("change",) if kind is REVIEWS else ()
+        extra_values = (change,) if kind is REVIEWS else ()
+        if read is None:
+            names = (id_column, *columns, *extra, "version", "data")
+            try:
+                db.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                           f"({', '.join('?' * len(names))})",
+                           (key, *values, *extra_values, 1, data))
+            except sqlite3.IntegrityError:
+                if kind is REVIEWS and isinstance(record, Review):
+                    raise DuplicateEntry(f"review {key!r} or another review of folder "
+                                         f"{record.booking_id!r} exists already") from None
+                raise DuplicateEntry(f"{kind.noun} {key!r} already exists") from None
+            return 1
+        assignments = ", ".join(f"{name} = ?" for name in (*columns, *extra, "version", "data"))
+        changed = db.execute(
+            f"UPDATE {table} SET {assignments} WHERE {id_column} = ? AND version = ?",
+            (*values, *extra_values, read + 1, data, key, read))
+        if changed.rowcount != 1:
+            row = db.execute(f"SELECT version FROM {table} WHERE {id_column} = ?",
+                             (key,)).fetchone()
+            if row is None:
+                raise ConflictError(f"{kind.noun} {key!r} was removed meanwhile")
+            raise ConflictError(f"{kind.noun} {key!r} is at version {row[0]}, this change was "
+                                f"based on version {read}: reload and retry")
+        return read + 1
+
     # -- seats -----------------------------------------------------------------------------------
     def _seat_holders(self, session_id: str) -> frozenset[BookingId]:
         rows = self._query("SELECT booking_id FROM seats WHERE session_id = ?", (session_id,))
@@ -616,10 +792,14 @@ class SqliteStore:
 
     # -- export and import -----------------------------------------------------------------------
     def export_documents(self) -> Iterator[dict[str, Any]]:
-        """Every record of the store as a codec document: offers, sessions, accounts, folders.
+        """Every record of the store as a codec document: offers, sessions, accounts, folders,
+        then holders, reviews, consent requests and seats.
 
-        Folders keep their version; accounts carry every entry. The documents of one export are
-        read from one snapshot of the file.
+        Folders keep their version; accounts carry every entry. Holders, reviews and consent
+        requests are ``{"type": "Stored", "data": {"kind", "id", "version", "record"}}``
+        documents (a record with its id and version), a seat ``{"type": "Seat", "data":
+        {"session_id", "booking_id"}}``. The documents of one export are read from one snapshot
+        of the file.
         """
         with self._lock:
             try:
@@ -649,6 +829,19 @@ class SqliteStore:
                         record = _loads(data)
                         record["version"] = version
                         yield {"type": "Booking", "version": SCHEMA_VERSION, "data": record}
+                    for kind in KINDS:
+                        table, id_column, _ = _table(kind)
+                        for key, version, data in self._db.execute(
+                                f"SELECT {id_column}, version, data FROM {table} "
+                                f"ORDER BY {id_column}"):
+                            yield {"type": "Stored", "version": SCHEMA_VERSION,
+                                   "data": {"kind": kind.name, "id": key, "version": version,
+                                            "record": _loads(data)}}
+                    for session_id, booking_id in self._db.execute(
+                            "SELECT session_id, booking_id FROM seats "
+                            "ORDER BY session_id, booking_id"):
+                        yield {"type": "Seat", "version": SCHEMA_VERSION,
+                               "data": {"session_id": session_id, "booking_id": booking_id}}
                 finally:
                     self._db.execute("COMMIT")
             except sqlite3.Error as error:
@@ -685,7 +878,7 @@ class SqliteStore:
         return self._import(parsed())
 
     def _import(self, documents: Iterable[tuple[int | None, object]]) -> ImportSummary:
-        counts = {"accounts": 0, "entries": 0, "bookings": 0, "offers": 0, "sessions": 0}
+        counts = dict.fromkeys((f.name for f in attrs.fields(ImportSummary)), 0)
         offers: list[Offer] = []
         sessions: list[Session] = []
         with self._lock:
@@ -718,6 +911,10 @@ class SqliteStore:
                     counts["accounts"] += 1
                     counts["entries"] += len(plain[2])
                     continue
+                extra = self._import_extra(db, document, where)
+                if extra is not None:
+                    counts[extra] += 1
+                    continue
                 try:
                     record, raw = self._decode_document(document)
                 except InvalidValue as error:
@@ -739,10 +936,57 @@ class SqliteStore:
                                            f"folders, not {type(record).__name__}")
                 except (InvalidValue, DuplicateEntry) as error:
                     raise type(error)(f"{where}: {error}") from None
+            if counts["reviews"]:  # other processes rate the imported reviews' offers
+                db.execute("UPDATE counters SET value = value + 1 WHERE name = 'ratings'")
+                db.execute("UPDATE reviews SET change = (SELECT value FROM counters "
+                           "WHERE name = 'ratings') WHERE change = 0")
             if offers or sessions:
                 self._put_catalog(db, offers, sessions, replace=False)
             counts["offers"], counts["sessions"] = len(offers), len(sessions)
         return ImportSummary(**counts)
+
+    def _import_extra(self, db: sqlite3.Connection, document: object,
+                      where: str) -> str | None:
+        """Store a ``Stored`` or a ``Seat`` document; the kind counted, or ``None`` for another
+        document."""
+        if not isinstance(document, dict) or document.get("type") not in ("Stored", "Seat"):
+            return None
+        version, data = document.get("version"), document.get("data")
+        if set(document) != _DOCUMENT_KEYS or type(version) is not int or \
+                not 1 <= version <= SCHEMA_VERSION or not isinstance(data, dict):
+            raise InvalidValue(f"{where}: a {document['type']} document has type, a version "
+                               f"from 1 to {SCHEMA_VERSION} and an object as data")
+        if document["type"] == "Seat":
+            if set(data) != {"session_id", "booking_id"} or \
+                    not all(isinstance(v, str) and v for v in data.values()):
+                raise InvalidValue(f"{where}: a seat is {{'session_id': ..., 'booking_id': ...}}"
+                                   f", got {data!r}")
+            try:
+                db.execute("INSERT INTO seats (session_id, booking_id) VALUES (?, ?)",
+                           (data["session_id"], data["booking_id"]))
+            except sqlite3.IntegrityError:
+                raise DuplicateEntry(f"{where}: the seat of folder {data['booking_id']!r} in "
+                                     f"session {data['session_id']!r} is stored already"
+                                     ) from None
+            return "seats"
+        kind = next((k for k in KINDS if k.name == data.get("kind")), None)
+        key, stored = data.get("id"), data.get("version")
+        if kind is None or set(data) != {"kind", "id", "version", "record"} or \
+                not isinstance(key, str) or not key or type(stored) is not int or stored < 1:
+            raise InvalidValue(f"{where}: a Stored document's data is {{'kind': one of "
+                               f"{', '.join(k.name for k in KINDS)}, 'id': ..., 'version': a "
+                               f"positive integer, 'record': ...}}, got {data!r}")
+        record = from_data(kind.record, data["record"], f"{where}.data.record")
+        if _record_id(kind, key, record) != key:
+            raise InvalidValue(f"{where}: the {kind.noun} is {_record_id(kind, '', record)!r}, "
+                               f"not {key!r}")
+        try:
+            self._write_record(db, kind, key, None, record, 0)
+        except DuplicateEntry as error:
+            raise DuplicateEntry(f"{where}: {error}") from None
+        table, id_column, _ = _table(kind)
+        db.execute(f"UPDATE {table} SET version = ? WHERE {id_column} = ?", (stored, key))
+        return kind.name
 
     @staticmethod
     def _plain_account(document: object) -> tuple[str, str, list[tuple[str, str]]] | None:
@@ -785,10 +1029,10 @@ class SqliteStore:
                                f"or more, got {booking.version}")
         data = _booking_text(booking)
         try:
-            db.execute("INSERT INTO bookings (booking_id, holder_id, status, version, data) "
-                       "VALUES (?, ?, ?, ?, ?)",
-                       (booking.booking_id, booking.holder_id, booking.status.value,
-                        booking.version, data))
+            db.execute("INSERT INTO bookings (booking_id, holder_id, organism_id, status, "
+                       "version, data) VALUES (?, ?, ?, ?, ?, ?)",
+                       (booking.booking_id, booking.holder_id, booking.organism_id,
+                        booking.status.value, booking.version, data))
         except sqlite3.IntegrityError:
             raise DuplicateEntry(f"folder {booking.booking_id!r} already exists") from None
 
@@ -796,7 +1040,7 @@ class SqliteStore:
     def counts(self) -> dict[str, int]:
         """How many records of each kind the store holds."""
         return {table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
-                for table in ("accounts", "entries", "bookings", "offers", "sessions")}
+                for table in (f.name for f in attrs.fields(ImportSummary))}
 
 
 _BOOKING_FIELDS = tuple((f.alias or f.name, f.name) for f in attrs.fields(Booking)
@@ -883,9 +1127,6 @@ class _Transaction:
             store._lock.release()
 
 
-_Rules = TypeVar("_Rules", Rulebook, BusinessCalendar)
-
-
 def _setting_data(value: Rulebook | BusinessCalendar) -> object:
     """The data a setting of the store is kept as: a codec document for a rulebook."""
     if isinstance(value, BusinessCalendar):
@@ -928,8 +1169,9 @@ class SqliteUnitOfWork(StagingUnitOfWork):
         return self._store._booking(booking_id)
 
     def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
-                         holder_id: str | None) -> list[Booking]:
-        return self._store._find(statuses, holder_id)
+                         holder_id: str | None, organism_id: str | None = None,
+                         after: str | None = None, limit: int | None = None) -> list[Booking]:
+        return self._store._find(statuses, holder_id, organism_id, after, limit)
 
     def _stored_account(self, account_id: str) -> Account | None:
         return self._store._account(account_id)
@@ -939,6 +1181,13 @@ class SqliteUnitOfWork(StagingUnitOfWork):
 
     def _catalog_index(self) -> CatalogIndex:
         return self._store.catalog
+
+    def _stored_record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
+        return self._store._record(kind, key)
+
+    def _stored_records(self, kind: RecordKind[R],
+                        filters: dict[str, str]) -> list[tuple[str, R]]:
+        return self._store._find_records(kind, filters)
 
     def commit(self) -> None:
         """Write everything staged in one transaction, all or nothing.
@@ -953,6 +1202,8 @@ class SqliteUnitOfWork(StagingUnitOfWork):
         store = self._store
         saved: dict[str, Booking] = {}
         takes, returns = self._seat_changes()
+        records = list(self._staged_records())
+        written: list[tuple[RecordKind[Any], str, int, object]] = []
         with store._transaction("committing") as db:
             for booking_id, (read, booking) in sorted(self._staged_bookings.items()):
                 version = store._write_booking(db, read, booking)
@@ -961,7 +1212,19 @@ class SqliteUnitOfWork(StagingUnitOfWork):
                 read_length, account = self._loaded_accounts[account_id]
                 store._write_account(db, read_length, account)
             store._write_seats(db, takes, returns)
+            change = 0
+            if any(kind is REVIEWS for kind, *_ in records):
+                db.execute("UPDATE counters SET value = value + 1 WHERE name = 'ratings'")
+                change = db.execute("SELECT value FROM counters WHERE name = 'ratings'"
+                                    ).fetchone()[0]
+            for kind, key, read, record in records:
+                version = store._write_record(db, kind, key, read, record, change)
+                written.append((kind, key, version, record))
         for booking_id, booking in saved.items():
             store._bookings[booking_id] = (booking.version, booking)
+        for kind, key, version, record in written:
+            store._records[(kind.name, key)] = (version, record)
+        if change and store._catalog is not None:
+            store._refresh_catalog()  # this unit's ratings, in place
         self.committed = True
         self.rollback()

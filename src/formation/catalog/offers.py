@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from formation.calendar.instants import check_date
+from formation.calendar.instants import date_field, optional_date_field
 from formation.catalog.geography import DEPARTMENTS, department
 from formation.errors import InvalidValue
 from formation.ids import OfferId, SessionId
@@ -122,14 +122,6 @@ def _pattern(pattern: re.Pattern[str], accepted: str, optional: bool = False) ->
     return check
 
 
-def _day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not date:  # the common case first: a plain date is fine
-        check_date(value, attribute.name)
-
-
-def _optional_day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and type(value) is not date:
-        check_date(value, attribute.name)
 
 
 def _money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -167,8 +159,8 @@ def _non_negative_int(optional: bool = False) -> Check:
 class QualiopiCertification:
     """An organism's Qualiopi quality certification, required for CPF since 1 January 2022."""
 
-    valid_from: date = attrs.field(validator=_day)
-    valid_until: date = attrs.field(validator=_day)
+    valid_from: date = attrs.field(validator=date_field)
+    valid_until: date = attrs.field(validator=date_field)
 
     def __attrs_post_init__(self) -> None:
         if self.valid_until < self.valid_from:
@@ -227,7 +219,7 @@ class Certification:
     code: str = attrs.field(validator=_pattern(re.compile(r"^\d{1,6}$"), "1 to 6 digits"))
     title: str = attrs.field(validator=_text)
     level: int | None = attrs.field(default=None)
-    registered_until: date | None = attrs.field(default=None, validator=_optional_day)
+    registered_until: date | None = attrs.field(default=None, validator=optional_date_field)
 
     @level.validator
     def _level(self, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -543,8 +535,8 @@ class Session:
 
     session_id: SessionId = attrs.field(validator=_text)
     offer_id: OfferId = attrs.field(validator=_text)
-    start: date | None = attrs.field(validator=_optional_day)
-    end: date | None = attrs.field(validator=_optional_day)
+    start: date | None = attrs.field(validator=optional_date_field)
+    end: date | None = attrs.field(validator=optional_date_field)
     place: Place | None = attrs.field(default=None, validator=_instance(Place, optional=True))
     seats: int | None = attrs.field(default=None, validator=_non_negative_int(optional=True))
     price: Euros | None = attrs.field(default=None)

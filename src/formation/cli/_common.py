@@ -54,10 +54,16 @@ def default_db_path() -> str:
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--db PATH``, the SQLite store a subcommand reads or changes."""
-    parser.add_argument("--db", metavar="PATH", default=None,
+    """Add ``--db PATH|URL``, the store a subcommand reads or changes."""
+    parser.add_argument("--db", metavar="PATH|URL", default=None,
                         help="the SQLite store file (default: formation/formation.db in the "
-                             "user's data directory, $XDG_DATA_HOME or ~/.local/share)")
+                             "user's data directory, $XDG_DATA_HOME or ~/.local/share), or a "
+                             "PostgreSQL URL (postgresql://user@host/database)")
+
+
+def is_postgres_url(target: str) -> bool:
+    """Whether ``--db`` names a PostgreSQL database rather than a SQLite file."""
+    return target.startswith(("postgresql://", "postgres://"))
 
 
 def parse_date(text: str) -> date:

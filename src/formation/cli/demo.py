@@ -34,7 +34,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from fractions import Fraction
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -46,6 +45,7 @@ from formation.adapters.opendata import SAMPLE_ATTRIBUTION, load_sample_catalog
 from formation.adapters.sqlite import SqliteStore
 from formation.bookings import Actor, Booking, Proposal
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.instants import time_zone
 from formation.catalog.geography import department, region
 from formation.catalog.offers import Offer, Place, Session
 from formation.catalog.search import CatalogIndex
@@ -72,7 +72,7 @@ from formation.services import bookings as services
 
 __all__ = ["DemoStory", "document", "register", "render", "run", "tell"]
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = time_zone()  # the metropole's
 
 # -- the made-up holder and the fixed moments of the story -----------------------------------
 HOLDER_NAME = "Camille Martin"

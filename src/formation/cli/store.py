@@ -15,9 +15,10 @@ Without ``--db``, both use the store in the user's data directory
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from formation.adapters.sqlite import ImportSummary, SqliteStore
 from formation.cli._common import (
@@ -25,16 +26,22 @@ from formation.cli._common import (
     add_output_options,
     default_db_path,
     emit_json,
+    is_postgres_url,
 )
 from formation.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from formation.adapters.postgres import PostgresStore
 
 __all__ = ["register", "run_export", "run_import"]
 
 _LABELS = {
     "fr": {"offers": "offres", "sessions": "sessions", "accounts": "comptes",
-           "entries": "écritures", "bookings": "dossiers"},
+           "entries": "écritures", "bookings": "dossiers", "holders": "titulaires",
+           "reviews": "avis", "consents": "demandes d'accord", "seats": "places"},
     "en": {"offers": "offers", "sessions": "sessions", "accounts": "accounts",
-           "entries": "ledger entries", "bookings": "folders"},
+           "entries": "ledger entries", "bookings": "folders", "holders": "holders",
+           "reviews": "reviews", "consents": "consent requests", "seats": "seats"},
 }
 
 
@@ -42,7 +49,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     export = commands.add_parser(
         "export", help="write a whole store as JSON lines",
         description="Write every record of a store (offers, sessions, accounts with their "
-                    "ledgers, folders with their history) as JSON lines, one document a line.")
+                    "ledgers, folders with their history, holders, reviews, consent requests, "
+                    "seats) as JSON lines, one document a line.")
     add_db_option(export)
     export.add_argument("--out", metavar="FILE", default=None,
                         help="write to this file (default: the standard output)")
@@ -58,17 +66,35 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     load.set_defaults(run=run_import)
 
 
+_ALWAYS = frozenset({"offers", "sessions", "accounts", "entries", "bookings"})
+
+
+def _open(target: str) -> SqliteStore | PostgresStore:
+    """The store ``--db`` names: a PostgreSQL URL, else a SQLite file."""
+    if is_postgres_url(target):
+        try:  # psycopg is an optional dependency (extra ``postgres``), loaded when asked for
+            postgres = importlib.import_module("formation.adapters.postgres")
+        except ImportError:
+            raise InvalidValue("--db postgresql://… needs psycopg: pip install "
+                               "'formation[postgres]'") from None
+        store: PostgresStore = postgres.PostgresStore(target, index_catalog=False)
+        return store
+    return SqliteStore(target, index_catalog=False)
+
+
 def _summary(summary: ImportSummary, lang: str) -> str:
+    """The counts; holders, reviews, consent requests and seats only when there are some."""
     labels = _LABELS[lang]
-    return ", ".join(f"{getattr(summary, key)} {label}" for key, label in labels.items())
+    return ", ".join(f"{getattr(summary, key)} {label}" for key, label in labels.items()
+                     if key in _ALWAYS or getattr(summary, key))
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write the store as JSON lines; with ``--out``, print what was written."""
     path = args.db or default_db_path()
-    if not os.path.exists(path):
+    if not is_postgres_url(path) and not os.path.exists(path):
         raise InvalidValue(f"no store at {path}: give an existing file with --db")
-    with SqliteStore(path, index_catalog=False) as store:
+    with _open(path) as store:
         if args.out is None:
             for line in store.export_lines():
                 out.write(line)
@@ -98,7 +124,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as error:
         raise InvalidValue(f"cannot read {args.file}: {error.strerror}") from None
     try:
-        with SqliteStore(path, index_catalog=False) as store:
+        with _open(path) as store:
             summary = store.import_lines(source)
     except UnicodeDecodeError as error:
         raise InvalidValue(f"{args.file} is not UTF-8 text ({error.reason})") from None

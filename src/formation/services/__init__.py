@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from formation.services.reviews import correct_review, review
+
+__all__: list[str] = ["correct_review", "review"]

@@ -27,6 +27,13 @@ per folder (idempotent), counted with the unit's staged changes, refused at once
 session and refused again at commit when another unit took the last seat meanwhile (then
 nothing of the unit is saved). A store made without rules carries the default rulebook and
 calendar.
+
+Holders, reviews and consent requests: any record the strategies build is read back equal; a
+save must follow a read in the same unit, moves the version on by one, and a stale one is
+``ConflictError``; a used id (a folder reviewed twice) is ``DuplicateEntry``; a commit that
+fails saves nothing of the unit, and a unit after a rolled-back one saves normally; two stores
+on the same storage (:meth:`StoreContract.same_storage`) write in turn and see each other's
+writes; a committed review gives its offer its rating in ``store.catalog``.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from formation.accounts import Account
 from formation.bookings import Actor, Booking, BookingStatus, refuse_request, request
 from formation.calendar.business_days import BusinessCalendar
 from formation.catalog.offers import Offer, Session
+from formation.consent import ConsentRequest, answer_consent, request_consent
 from formation.errors import (
     ConflictError,
     DuplicateEntry,
@@ -50,12 +58,26 @@ from formation.errors import (
     NotFound,
     RuleViolation,
 )
-from formation.ids import AccountId, BookingId, EntryId, HolderId, OfferId, OrganismId, SessionId
+from formation.holders import Holder, HolderStatus
+from formation.ids import (
+    AccountId,
+    BookingId,
+    ConsentId,
+    EntryId,
+    HolderId,
+    OfferId,
+    OrganismId,
+    ReviewId,
+    SessionId,
+)
 from formation.money import Euros
 from formation.ports import SESSION_FULL, Store
+from formation.reviews import RatingSummary, Review, Scores
 from formation.rules.rulebook import Rulebook
-from formation.testing._accounts import accounts
+from formation.testing._accounts import accounts, holders
 from formation.testing._bookings import bookings
+from formation.testing._consent import consent_requests
+from formation.testing._reviews import reviews
 from formation.testing.catalog import synthetic_catalog
 
 __all__ = ["StoreContract"]
@@ -85,6 +107,11 @@ class StoreContract:
     def make_store(self) -> Store:
         """A new, empty store (override it)."""
         raise NotImplementedError
+
+    def same_storage(self, store: Store) -> Store:
+        """Another store on the storage of ``store`` (another connection to the same file or
+        database); by default ``store`` itself, for a store that lives in one process."""
+        return store
 
     # -- helpers ------------------------------------------------------------------------------
     def _store_with_account(self) -> Store:
@@ -173,6 +200,38 @@ class StoreContract:
             assert uow.bookings.find(statuses=[BookingStatus.ACCEPTED]) == ()
             assert len(uow.bookings.find(holder_id=_HOLDER)) == 2
             assert uow.bookings.find(holder_id=HolderId("other")) == ()
+
+    def test_find_pages_an_organisms_folders_with_the_units_changes(self) -> None:
+        store = self._store_with_account()
+        other = OrganismId("35600000000048")
+        with store.unit_of_work() as uow:
+            for n in range(1, 8):
+                folder = _folder(n)
+                uow.bookings.add(folder if n % 3 else attrs.evolve(folder, organism_id=other))
+            uow.commit()
+        mine = ["contract-1", "contract-2", "contract-4", "contract-5", "contract-7"]
+        with store.unit_of_work() as uow:
+            pages, after = [], None
+            while True:
+                page = uow.bookings.find(organism_id=_ORGANISM, limit=2, after=after)
+                if not page:
+                    break
+                pages.append([b.booking_id for b in page])
+                after = page[-1].booking_id
+            assert pages == [mine[0:2], mine[2:4], mine[4:]]
+            assert [b.booking_id for b in uow.bookings.find(organism_id=other)] == \
+                ["contract-3", "contract-6"]
+            # staged: one folder refused (out of the filter), one added
+            refused = refuse_request(uow.bookings.get(BookingId("contract-2")),
+                                     Actor.organism(_ORGANISM),
+                                     datetime(2026, 3, 2, 10, tzinfo=_PARIS), "complet")
+            uow.bookings.save(refused)
+            uow.bookings.add(_folder(0))
+            page = uow.bookings.find(organism_id=_ORGANISM,
+                                     statuses=[BookingStatus.NOT_PROCESSED], limit=3)
+            assert [b.booking_id for b in page] == ["contract-0", "contract-1", "contract-4"]
+            with pytest.raises(InvalidValue):
+                uow.bookings.find(limit=0)
 
     # -- accounts -------------------------------------------------------------------------------
     def test_an_account_is_read_with_its_entries(self) -> None:
@@ -546,3 +605,225 @@ class StoreContract:
         with store.unit_of_work() as uow:
             uow.catalog.take_seat(session.session_id, BookingId("F1"))
         assert self._holders(store, session) == frozenset()
+
+    # -- holders, reviews, consent requests ----------------------------------------------------
+    _settings = settings(max_examples=15, deadline=None,
+                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                HealthCheck.differing_executors])
+
+    @_settings
+    @given(holder=holders())
+    def test_any_holder_is_read_back_equal(self, holder: Holder) -> None:
+        store = self.make_store()
+        with store.unit_of_work() as uow:
+            uow.holders.add(holder)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.holders.get(holder.holder_id) == holder
+            assert uow.holders.version(holder.holder_id) == 1
+
+    @_settings
+    @given(review=reviews())
+    def test_any_review_is_read_back_equal_with_its_corrections(self, review: Review) -> None:
+        store = self.make_store()
+        with store.unit_of_work() as uow:
+            uow.reviews.add(review)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            back = uow.reviews.get(review.review_id)
+            assert back == review
+            assert back.history == review.history
+            assert uow.reviews.for_folder(review.booking_id) == review
+            assert uow.reviews.find(offer_id=review.offer_id) == (review,)
+
+    @_settings
+    @given(request=consent_requests())
+    def test_any_consent_request_is_read_back_equal(self, request: ConsentRequest) -> None:
+        store = self.make_store()
+        with store.unit_of_work() as uow:
+            uow.consents.add(ConsentId("C1"), request)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.consents.get(ConsentId("C1")) == request
+            assert uow.consents.find(holder_id=request.holder_id) == ((ConsentId("C1"), request),)
+            assert uow.consents.find(employer_id=request.employer_id + "x") == ()
+
+    def _holder(self) -> Holder:
+        return Holder(_HOLDER).with_status(HolderStatus.EMPLOYEE, date(2019, 9, 1))
+
+    def _review(self, number: int = 1, score: int = 4) -> Review:
+        return Review(ReviewId(f"R{number}"), BookingId(f"contract-{number}"), _HOLDER,
+                      OfferId("offer"), _ORGANISM, Scores.uniform(score),
+                      datetime(2026, 6, 1, 9, tzinfo=_PARIS))
+
+    def _consent(self) -> ConsentRequest:
+        return request_consent(_HOLDER, "employer", requested_on=date(2026, 1, 5),
+                               start=date(2026, 3, 9), end=date(2026, 4, 30),
+                               during_working_time=True)
+
+    def _store_with_records(self) -> Store:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow:
+            uow.holders.add(self._holder())
+            uow.reviews.add(self._review())
+            uow.consents.add(ConsentId("C1"), self._consent())
+            uow.commit()
+        return store
+
+    def test_a_missing_holder_review_or_consent_request_is_not_found(self) -> None:
+        store = self.make_store()
+        with store.unit_of_work() as uow:
+            with pytest.raises(NotFound):
+                uow.holders.get(HolderId("missing"))
+            with pytest.raises(NotFound):
+                uow.reviews.get(ReviewId("missing"))
+            with pytest.raises(NotFound):
+                uow.consents.get(ConsentId("missing"))
+            assert uow.reviews.for_folder(BookingId("missing")) is None
+
+    def test_a_record_saved_moves_its_version_on_and_is_read_back(self) -> None:
+        store = self._store_with_records()
+        with store.unit_of_work() as uow:
+            holder = uow.holders.get(_HOLDER)
+            uow.holders.save(holder.with_status(HolderStatus.SELF_EMPLOYED, date(2024, 1, 1)))
+            review = uow.reviews.get(ReviewId("R1"))
+            uow.reviews.save(review.corrected(Scores.uniform(2),
+                                              at=datetime(2026, 6, 2, tzinfo=_PARIS)))
+            consent = uow.consents.get(ConsentId("C1"))
+            uow.consents.save(ConsentId("C1"), answer_consent(
+                consent, "employer", answered_on=date(2026, 1, 20), granted=True))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.holders.version(_HOLDER) == 2
+            assert len(uow.holders.get(_HOLDER).statuses) == 2
+            assert uow.reviews.version(ReviewId("R1")) == 2
+            assert uow.reviews.get(ReviewId("R1")).history[0].scores == Scores.uniform(4)
+            assert uow.consents.version(ConsentId("C1")) == 2
+            answer = uow.consents.get(ConsentId("C1")).answer
+            assert answer is not None
+            assert answer.granted
+
+    def test_a_record_must_be_read_in_the_unit_before_it_is_saved(self) -> None:
+        store = self._store_with_records()
+        with store.unit_of_work() as uow:
+            with pytest.raises(InvalidValue):
+                uow.holders.save(self._holder())
+            with pytest.raises(InvalidValue):
+                uow.reviews.save(self._review())
+            with pytest.raises(InvalidValue):
+                uow.consents.save(ConsentId("C1"), self._consent())
+            with pytest.raises(InvalidValue):
+                uow.holders.add("not a holder")  # type: ignore[arg-type]
+
+    def test_a_review_keeps_its_folder_and_offer(self) -> None:
+        store = self._store_with_records()
+        with store.unit_of_work() as uow:
+            review = uow.reviews.get(ReviewId("R1"))
+            with pytest.raises(InvalidValue):
+                uow.reviews.save(attrs.evolve(review, offer_id=OfferId("another")))
+
+    def test_a_used_id_or_a_folder_reviewed_twice_is_a_duplicate(self) -> None:
+        store = self._store_with_records()
+        with store.unit_of_work() as uow:
+            with pytest.raises(DuplicateEntry):
+                uow.holders.add(self._holder())
+            with pytest.raises(DuplicateEntry):
+                uow.consents.add(ConsentId("C1"), self._consent())
+            with pytest.raises(DuplicateEntry):
+                uow.reviews.add(attrs.evolve(self._review(), review_id=ReviewId("R9")))
+        first, second = store.unit_of_work(), store.unit_of_work()
+        with first, second:  # two first reviews of one folder, racing
+            first.reviews.add(self._review(2))
+            second.reviews.add(attrs.evolve(self._review(2), review_id=ReviewId("R2b")))
+            first.commit()
+            with pytest.raises(DuplicateEntry):
+                second.commit()
+        with store.unit_of_work() as uow:
+            review = uow.reviews.for_folder(BookingId("contract-2"))
+            assert review is not None
+            assert review.review_id == "R2"
+
+    def test_a_stale_record_is_a_conflict_and_saves_nothing_of_the_unit(self) -> None:
+        store = self._store_with_records()
+        late, meanwhile = store.unit_of_work(), store.unit_of_work()
+        with late, meanwhile:
+            for uow in (late, meanwhile):
+                uow.holders.save(uow.holders.get(_HOLDER).with_status(
+                    HolderStatus.JOB_SEEKER, date(2025, 1, 1) if uow is late
+                    else date(2025, 6, 1)))
+            late.consents.save(ConsentId("C1"), answer_consent(
+                late.consents.get(ConsentId("C1")), "employer", answered_on=date(2026, 1, 6),
+                granted=False))
+            late.reviews.add(self._review(3))
+            late.bookings.add(_folder(3))
+            meanwhile.commit()
+            with pytest.raises(ConflictError):
+                late.commit()
+        with store.unit_of_work() as uow:
+            assert uow.holders.get(_HOLDER).is_job_seeker(date(2025, 7, 1))
+            assert not uow.holders.get(_HOLDER).is_job_seeker(date(2025, 2, 1))
+            assert uow.consents.get(ConsentId("C1")).answer is None
+            assert uow.reviews.for_folder(BookingId("contract-3")) is None
+            assert uow.bookings.find() == ()
+
+    def test_a_unit_after_a_rolled_back_one_saves_its_records(self) -> None:
+        store = self._store_with_account()
+        with store.unit_of_work() as uow:
+            uow.holders.add(self._holder())
+            uow.reviews.add(self._review())
+            uow.consents.add(ConsentId("C1"), self._consent())
+            uow.rollback()
+            with pytest.raises(NotFound):
+                uow.holders.get(_HOLDER)
+        with store.unit_of_work() as uow:
+            uow.holders.add(self._holder())
+            uow.reviews.add(self._review())
+            uow.consents.add(ConsentId("C1"), self._consent())
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.holders.get(_HOLDER) == self._holder()
+            assert uow.reviews.get(ReviewId("R1")) == self._review()
+
+    def test_two_stores_on_one_storage_write_in_turn(self) -> None:
+        first = self._store_with_records()
+        second = self.same_storage(first)
+        for turn in range(4):
+            writer = (first, second)[turn % 2]
+            with writer.unit_of_work() as uow:
+                holder = uow.holders.get(_HOLDER)
+                uow.holders.save(holder.with_status(
+                    HolderStatus.SELF_EMPLOYED, date(2020 + turn, 1, 1),
+                    date(2020 + turn, 6, 30)))
+                review = uow.reviews.get(ReviewId("R1"))
+                uow.reviews.save(review.corrected(
+                    Scores.uniform(1 + turn), at=datetime(2026, 7, 1 + turn, tzinfo=_PARIS)))
+                uow.consents.add(ConsentId(f"C-{turn}"), self._consent())
+                uow.commit()
+        for store in (first, second):
+            with store.unit_of_work() as uow:
+                assert uow.holders.version(_HOLDER) == 5
+                assert len(uow.holders.get(_HOLDER).statuses) == 5
+                assert uow.reviews.get(ReviewId("R1")).scores == Scores.uniform(4)
+                assert len(uow.consents.find(holder_id=_HOLDER)) == 5
+            assert store.catalog.rating(OfferId("offer")) == (4.0, 1)
+
+    def test_a_committed_review_gives_its_offer_its_rating_in_the_index(self) -> None:
+        store = self.make_store()
+        offers, sessions = _catalog()
+        store.save_catalog(offers, sessions)
+        offer = offers[0]
+        with store.unit_of_work() as uow:
+            for n, score in enumerate((5, 4, 4), 1):
+                uow.reviews.add(attrs.evolve(self._review(n, score), offer_id=offer.offer_id))
+            uow.commit()
+        summary = RatingSummary.of([Scores.uniform(s) for s in (5, 4, 4)], store.catalog.prior)
+        mean = summary.mean()
+        assert mean is not None
+        assert store.catalog.rating(offer.offer_id) == (float(mean), 3)
+        assert store.catalog.ranking_score(offer.offer_id) == float(summary.ranking_score)
+        with store.unit_of_work() as uow:
+            review = uow.reviews.get(ReviewId("R1"))
+            uow.reviews.save(review.corrected(Scores.uniform(1),
+                                              at=datetime(2026, 6, 3, tzinfo=_PARIS)))
+            uow.commit()
+        assert store.catalog.rating(offer.offer_id) == (3.0, 3)

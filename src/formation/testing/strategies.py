@@ -59,6 +59,7 @@ from formation.testing._choices import (
     picks,
     valid_choices,
 )
+from formation.testing._consent import consent_requests
 from formation.testing._funding import (
     FundingSituation,
     funding_days,
@@ -94,6 +95,7 @@ __all__ = [
     "certifications",
     "choices",
     "civic_engagement_years",
+    "consent_requests",
     "credit_entries",
     "day_kinds",
     "days",

@@ -29,6 +29,7 @@ __all__ = [
     "ALL",
     "BAND_LABELS",
     "BAND_LIMITS",
+    "BITS_MIN",
     "CERTIFICATION",
     "FIVE_BITS",
     "Fields",
@@ -69,6 +70,7 @@ UNRATED = (1 << 95) - 1  # the rating key of an offer without reviews: after eve
 NO_RATING = (math.nan, 0, math.nan)  # mean, count, ranking score of an offer without reviews
 BAND_LIMITS = tuple(low for _, low, _ in PRICE_BANDS[1:])
 BAND_LABELS = tuple(label for label, _, _ in PRICE_BANDS)
+BITS_MIN = 4096  # from this many candidates on, sets of bits beat lists of slots
 WALK_MIN = 512  # below this many candidates, filtering them all beats reading in order
 NO_DATES, UNCHECKED = 2, 3
 MODALITIES = tuple(Modality)
@@ -103,7 +105,8 @@ class Plan:
 
     __slots__ = (
         "date_high", "date_low", "departments", "durations", "eligible_on", "formacodes",
-        "min_rating", "near", "offer_codes", "price_high", "price_low", "regions", "words",
+        "member", "min_rating", "near", "offer_codes", "price_high", "price_low", "regions",
+        "words",
     )
 
     def __init__(self) -> None:
@@ -120,6 +123,7 @@ class Plan:
         self.price_high: int | None = None
         self.near: Near | None = None
         self.eligible_on: date | bool = False  # True: each session's own start day
+        self.member: bytes | None = None  # the slots left by sets of bits (see _bitsets)
 
 
 Source = tuple[int, tuple[str, ...], list[tuple[SortedPosting, int, int]]]
@@ -202,7 +206,7 @@ def has_filters(plan: Plan) -> bool:
         plan.regions is not None or plan.departments is not None or plan.formacodes is not None
         or plan.offer_codes or plan.durations is not None or plan.min_rating is not None
         or plan.words or plan.date_low is not None or plan.price_low is not None
-        or plan.near is not None or plan.eligible_on is not False
+        or plan.near is not None or plan.eligible_on is not False or plan.member is not None
     )
 
 

@@ -15,6 +15,7 @@ import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from formation.catalog.search.geo import latitude_span_deg, longitude_span_deg
 
@@ -41,7 +42,7 @@ class SortedPosting:
     ((1, 3), [50, 51, 90], 3)
     """
 
-    __slots__ = ("_firsts", "_keys", "_lasts", "_size", "_slots", "_typecode")
+    __slots__ = ("_firsts", "_fresh", "_keys", "_lasts", "_size", "_slots", "_typecode")
 
     def __init__(self, typecode: str, keys: Iterable[int] = (), slots: Iterable[int] = ()) -> None:
         every_key, every_slot = array(typecode, keys), array("i", slots)
@@ -60,6 +61,16 @@ class SortedPosting:
             size += len(block)
         self._firsts = firsts
         self._size = size
+        self._fresh = len(firsts)
+
+    def _refresh(self) -> None:
+        """Work out the first positions of the blocks from the first one a change made stale
+        (a change moves the later blocks' positions; they are counted again when read)."""
+        fresh = self._fresh
+        if fresh < len(self._firsts):
+            start = self._firsts[fresh - 1] + len(self._keys[fresh - 1]) if fresh else 0
+            self._firsts[fresh:] = accumulate(map(len, self._keys[fresh:-1]), initial=start)
+            self._fresh = len(self._firsts)
 
     def __len__(self) -> int:
         return self._size
@@ -69,6 +80,7 @@ class SortedPosting:
         b = bisect_left(self._lasts, key)
         if b == len(self._lasts):
             return self._size
+        self._refresh()
         return self._firsts[b] + bisect_left(self._keys[b], key)
 
     def _right(self, key: int) -> int:
@@ -76,16 +88,26 @@ class SortedPosting:
         b = bisect_right(self._lasts, key)
         if b == len(self._lasts):
             return self._size
+        self._refresh()
         return self._firsts[b] + bisect_right(self._keys[b], key)
 
     def __getitem__(self, position: int) -> int:
         """The slot at ``position``."""
+        self._refresh()
         b = bisect_right(self._firsts, position) - 1
         return self._slots[b][position - self._firsts[b]]
 
-    def _position(self, key: int, sid: str, sids: list[str]) -> int:
-        low, high = self._left(key), self._right(key)
-        return bisect_left(self, sid, low, high, key=sids.__getitem__)
+    def _place(self, key: int, sid: str, sids: list[str]) -> tuple[int, int]:
+        """The block and the place in it of the entry ``(key, sid)``: the first block whose last
+        entry is not before it, and there the first entry not before it."""
+        lasts, blocks = self._lasts, self._slots
+        b = bisect_left(lasts, key)
+        while b < len(lasts) - 1 and lasts[b] == key and sids[blocks[b][-1]] < sid:
+            b += 1  # equal keys go on in the next block, by session id
+        b = min(b, len(lasts) - 1)
+        keys = self._keys[b]
+        low, high = bisect_left(keys, key), bisect_right(keys, key)
+        return b, bisect_left(blocks[b], sid, low, high, key=sids.__getitem__)
 
     def insert(self, slot: int, key: int, sids: list[str]) -> None:
         """Put ``slot`` (whose key is ``key``) in its place: by key, then by session id."""
@@ -94,9 +116,7 @@ class SortedPosting:
             self._slots.append(array("i", [slot]))
             self._index()
             return
-        at = self._position(key, sids[slot], sids)
-        b = len(self._firsts) - 1 if at >= self._size else bisect_right(self._firsts, at) - 1
-        local = at - self._firsts[b]
+        b, local = self._place(key, sids[slot], sids)
         keys, slots = self._keys[b], self._slots[b]
         keys.insert(local, key)
         slots.insert(local, slot)
@@ -107,18 +127,15 @@ class SortedPosting:
             self._index()
             return
         self._lasts[b] = keys[-1]
-        firsts = self._firsts
-        for later in range(b + 1, len(firsts)):
-            firsts[later] += 1
         self._size += 1
+        self._fresh = min(self._fresh, b + 1)
 
     def remove(self, slot: int, key: int, sids: list[str]) -> None:
         """Take ``slot`` (whose key is ``key``) out."""
-        at = self._position(key, sids[slot], sids)
-        if at >= self._size or self[at] != slot:  # pragma: no cover - invariant
-            raise RuntimeError(f"search index out of step: slot {slot} not at {at}")
-        b = bisect_right(self._firsts, at) - 1
-        local = at - self._firsts[b]
+        b, local = self._place(key, sids[slot], sids) if self._keys else (0, 0)
+        if not self._keys or local >= len(self._slots[b]) or self._slots[b][local] != slot:
+            raise RuntimeError(  # pragma: no cover - invariant
+                f"search index out of step: slot {slot} not found")
         keys, slots = self._keys[b], self._slots[b]
         del keys[local]
         del slots[local]
@@ -128,13 +145,12 @@ class SortedPosting:
             self._index()
             return
         self._lasts[b] = keys[-1]
-        firsts = self._firsts
-        for later in range(b + 1, len(firsts)):
-            firsts[later] -= 1
         self._size -= 1
+        self._fresh = min(self._fresh, b + 1)
 
     def bounds(self, low: int | None, high: int | None) -> tuple[int, int]:
         """The positions ``[i, j)`` of the keys from ``low`` to ``high`` (inclusive)."""
+        self._refresh()
         i = 0 if low is None else self._left(low)
         j = self._size if high is None else self._right(high)
         return i, max(i, j)
@@ -147,6 +163,7 @@ class SortedPosting:
         """The slots at positions ``i`` to ``j`` (excluded), in order."""
         if i >= j:
             return []
+        self._refresh()
         firsts, blocks = self._firsts, self._slots
         b = bisect_right(firsts, i) - 1
         first = firsts[b]

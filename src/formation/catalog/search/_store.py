@@ -6,18 +6,20 @@ from __future__ import annotations
 import math
 import weakref
 from array import array
-from bisect import bisect_left, insort
-from collections import defaultdict
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 
 from formation.catalog.eligibility import eligibility_violations
 from formation.catalog.offers import Offer, Session
+from formation.catalog.search._bitsets import add, bits_of, discard
 from formation.catalog.search._layout import (
     ACTION_CODE,
     ALL,
+    BAND_LIMITS,
     CERTIFICATION,
     MODALITY_CODE,
     NO_DATES,
@@ -28,6 +30,7 @@ from formation.catalog.search._layout import (
     TITLE,
     UNCHECKED,
     UNRATED,
+    WEIGHTS,
     Fields,
     Key,
     best_weights,
@@ -91,6 +94,12 @@ class Store:
         self._term_sessions: dict[str, int] = {}
         self._vocabulary: list[str] = []
         self._pending: weakref.WeakSet[SearchResults] = weakref.WeakSet()
+        # sets of session slots as bits (see _bitsets), made on first use by a search and then
+        # kept up to date by every change: by the keys of the date postings, ("m", modality),
+        # ("g", registry), ("a", action type), ("b", price band) and ("t", word, weight)
+        self._bits: dict[tuple[object, ...], list[int]] = {}
+        # per word, how many of the offers holding it have each Formacode (facet candidates)
+        self._term_codes: dict[str, Counter[str]] = {}
         self._shared: dict[int, int] = {}
         self._share = self._shared.setdefault  # one int object per distinct day, price, hours
 
@@ -158,13 +167,37 @@ class Store:
                     self._term_sessions[term] = 0
                     insort(self._vocabulary, term)
             posting.append(slot)  # offer slots only grow: the posting stays sorted
+        self._count_codes(slot, 1)
         return slot
+
+    def _count_codes(self, offer_slot: int, change: int) -> None:
+        """Keep the Formacode counts of the words already counted (see :meth:`_codes_of`)."""
+        if not self._term_codes:
+            return
+        codes = self._o_formacodes[offer_slot]
+        for term in best_weights(self._o_fields[offer_slot]):
+            counts = self._term_codes.get(term)
+            if counts is not None:
+                for code in codes:
+                    counts[code] += change
+
+    def _codes_of(self, term: str) -> Counter[str]:
+        """How many offers holding ``term`` have each Formacode, counted on first use."""
+        found = self._term_codes.get(term)
+        if found is None:
+            formacodes = self._o_formacodes
+            found = Counter(chain.from_iterable(
+                formacodes[o] for weight in WEIGHTS
+                for o in self._terms.get((term, weight), ())))
+            self._term_codes[term] = found
+        return found
 
     def _drop_offer(self, slot: int) -> None:
         for session_slot in list(self._o_sessions[slot]):
             self._drop_session(session_slot)
         offer = self._o_offer[slot]
         assert offer is not None
+        self._count_codes(slot, -1)
         for term, weight in best_weights(self._o_fields[slot]).items():
             posting = self._terms[(term, weight)]
             del posting[bisect_left(posting, slot)]
@@ -209,6 +242,8 @@ class Store:
         self._s_eligible.append(NO_DATES if start is None else UNCHECKED)
         self._o_sessions[offer_slot].append(slot)
         self._count_terms(offer_slot, 1)
+        if self._bits:
+            self._mark(slot, present=True)
         if postings:
             sids = self._s_sid
             start_key = self._s_start[slot]
@@ -232,6 +267,8 @@ class Store:
     def _drop_session(self, slot: int) -> None:
         session = self._s_session[slot]
         assert session is not None
+        if self._bits:
+            self._mark(slot, present=False)
         sids = self._s_sid
         start = self._s_start[slot]
         for key in self._date_keys(slot):
@@ -266,6 +303,54 @@ class Store:
             if not math.isnan(latitude):
                 keys.append(cell_of(latitude, self._s_lon[slot]))
         return keys
+
+    def _bit_keys(self, slot: int) -> list[tuple[object, ...]]:
+        """The keys of every set of bits ``slot`` belongs to."""
+        offer_slot = self._s_offer[slot]
+        keys: list[tuple[object, ...]] = list(self._date_keys(slot))
+        keys.append(("m", self._o_modality[offer_slot]))
+        keys.append(("g", self._o_registry[offer_slot]))
+        keys.append(("a", self._o_action[offer_slot]))
+        keys.append(("b", bisect_right(BAND_LIMITS, self._s_price[slot])))
+        keys.extend(("t", term, weight)
+                    for term, weight in best_weights(self._o_fields[offer_slot]).items())
+        return keys
+
+    def _mark(self, slot: int, *, present: bool) -> None:
+        """Put ``slot`` in (or take it out of) every set of bits already made that holds it."""
+        change = add if present else discard
+        bits = self._bits
+        for key in self._bit_keys(slot):
+            found = bits.get(key)
+            if found is not None:
+                change(found, slot)
+
+    def _bitset(self, key: tuple[object, ...]) -> list[int]:
+        """The set of bits of ``key``, made from the postings on first use."""
+        found = self._bits.get(key)
+        if found is None:
+            found = self._bits[key] = bits_of(self._slots_with(key), len(self._s_session))
+        return found
+
+    def _slots_with(self, key: tuple[object, ...]) -> Iterable[int]:
+        kind = key[0]
+        offers: Iterable[int]
+        if kind in ("m", "g", "a"):
+            column = {"m": self._o_modality, "g": self._o_registry, "a": self._o_action}[kind]
+            live = self._o_offer
+            offers = [o for o, code in enumerate(column) if code == key[1] and live[o] is not None]
+        elif kind == "t":
+            offers = self._terms.get((str(key[1]), int(key[2])), ())  # type: ignore[call-overload]
+        elif kind == "b":
+            posting = self._by_price[ALL]
+            band = int(key[1])  # type: ignore[call-overload]
+            low = 0 if band == 0 else BAND_LIMITS[band - 1]
+            high = None if band == len(BAND_LIMITS) else BAND_LIMITS[band] - 1
+            return posting.slice(*posting.bounds(low, high))
+        else:
+            found = self._by_date.get(key)  # type: ignore[arg-type]
+            return () if found is None else found.slice(0, len(found))
+        return chain.from_iterable(map(self._o_sessions.__getitem__, offers))
 
     def _price_keys(self, slot: int) -> list[Key]:
         region = self._s_region[slot]

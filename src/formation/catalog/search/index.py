@@ -18,9 +18,17 @@ How it is laid out (pure Python, standard library only), so that a search reads 
   day then session id, with their start days beside them, so that a date range is two
   bisections; by price then session id for the whole catalogue and every region;
 - *word postings*: for every folded word, the offer slots whose title (weight 3),
-  certification (2) or organism's name (1) holds it, one array per weight.
+  certification (2) or organism's name (1) holds it, one array per weight;
+- *sets of bits* (:mod:`formation.catalog.search._bitsets`): for a word at each weight, a
+  region, a department, a Formacode, a modality, a registry, an action type, a price band or a
+  cell of places, the session slots as the bits of Python integers, made the first time a
+  search needs them and then kept up to date by every change.
 
-A search starts from the smallest source that applies (a posting cut to the date range, or the
+A search with many candidates (the smallest source holds thousands of sessions) intersects the
+sets of bits of its words and code filters; a total and each facet value is then one
+intersection counted, relevance cuts the set by the field each word is found in, and a page in
+date or price order is read from a sorted posting with the set as a filter. Otherwise a search
+starts from the smallest source that applies (a posting cut to the date range, or the
 offers of the rarest word), filters what is left with the columns, a whole list at a time
 (one list comprehension per filter), then ranks: when the order is the
 posting's own (start day, or price), it reads the posting in order and stops as soon as the page
@@ -37,7 +45,8 @@ the order of its key then of the session id, and every ranking ends with the ses
 
 Costs: :meth:`~CatalogIndex.set_rating` is constant time (a review reaches the next search in
 microseconds); adding or removing a session finds its place in each of its sorted postings by
-bisection and moves the tail of one block of each (:class:`~formation.catalog.search._postings.SortedPosting`);
+bisection and moves the tail of one block of each (:class:`~formation.catalog.search._postings.SortedPosting`)
+and flips its bit in each set of bits made;
 building at once from the records sorts each list once (see ``docs/performance.md``).
 
 >>> from formation.catalog.search.query import Query, Sort
@@ -54,6 +63,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 from bisect import bisect_left, bisect_right
@@ -66,6 +76,15 @@ from types import MappingProxyType
 from typing import Any
 
 from formation.catalog.offers import Offer, Session
+from formation.catalog.search import _layout
+from formation.catalog.search._bitsets import (
+    count,
+    difference,
+    intersection,
+    membership,
+    positions,
+    union,
+)
 from formation.catalog.search._layout import (
     ACTION_CODE,
     ALL,
@@ -120,6 +139,9 @@ __all__ = [
     "SearchResults",
     "Sort",
 ]
+
+_MAX_TIERED_WORDS = 3  # up to 27 ways the words can sit in the fields
+
 
 class CatalogIndex(Store):
     """The catalogue in memory, indexed for :meth:`search` (see the module for the layout).
@@ -544,6 +566,10 @@ class CatalogIndex(Store):
             walk = self._walk_source(sort, plan, driver, needed)
             if walk is not None:
                 return self._walk(query, plan, needed, *walk)
+        smallest = text[0] if use_text and text is not None else driver[0]
+        if smallest >= _layout.BITS_MIN and (plan.words or query.facets or plan.offer_codes
+                                     or query.regions or query.departments or query.formacodes):
+            return self._execute_bits(query, plan, needed, sort)
         words_ = list(plan.words)
         tiers: list[tuple[int, list[int]]]
         if use_text:
@@ -685,6 +711,9 @@ class CatalogIndex(Store):
         Each filter is one list comprehension over the slots left: whole lists at a time.
         """
         offer_of = self._s_offer
+        if plan.member is not None:
+            member = plan.member
+            slots = [s for s in slots if member[s >> 3] >> (s & 7) & 1]
         if plan.date_low is not None and plan.date_high is not None:
             low, high, starts = plan.date_low, plan.date_high, self._s_start
             slots = [s for s in slots if low <= starts[s] <= high]
@@ -779,6 +808,158 @@ class CatalogIndex(Store):
                 out.append(slot)
         return out
 
+    # sets of bits ----------------------------------------------------------------------------
+    def _execute_bits(self, query: Query, plan: Plan, needed: int, sort: Sort) -> SearchResults:
+        """Many candidates: intersect sets of bits for the words and the filters on codes, then
+        count, count the facets and read the page from them (see :mod:`._bitsets`); the other
+        filters (bounds, distance, rating, eligibility) are checked session by session."""
+        words_ = list(plan.words)
+        score = self._scorer(words_)
+        bits = self._match_bits(query, plan)
+        if query.facets and has_filters(plan):
+            matches = self._filter(positions(bits), plan)
+            distances = self._distances(matches, plan.near) if plan.near is not None else None
+            ranked = self._top(matches, sort, needed, score, distances)
+            hits = self._hits(ranked[needed - query.page_size:needed], plan, score, distances)
+            return SearchResults(query, hits, self._facets(query, matches), len(matches))
+        exact = not has_filters(plan)
+        facets = self._facets_bits(query, bits, words_)
+        if sort is Sort.RELEVANCE and len(words_) <= _MAX_TIERED_WORDS:
+            page: list[int] = []
+            for tier in self._score_tiers(bits, words_):
+                if len(page) >= needed:
+                    break
+                page.extend(self._ordered(tier, plan, Sort.START_DATE, needed - len(page),
+                                          score))
+        else:
+            page = self._ordered(bits, plan, sort, needed, score)
+        distances = (None if plan.near is None else
+                     self._distances(page[needed - query.page_size:needed], plan.near))
+        hits = self._hits(page[needed - query.page_size:needed], plan, score, distances)
+        if exact:
+            return SearchResults(query, hits, facets, count(bits))
+        plan.member = None
+
+        def total() -> int:
+            return len(self._filter(positions(bits), plan))
+
+        results = SearchResults(query, hits, facets, None, total)
+        self._pending.add(results)
+        return results
+
+    def _word_bits(self, word: str, prefix: bool, weights: Sequence[int] = WEIGHTS) -> list[int]:
+        return union(self._bitset(("t", term, weight)) for term in self._terms_of(word, prefix)
+                     for weight in weights if (term, weight) in self._terms)
+
+    def _match_bits(self, query: Query, plan: Plan) -> list[int]:
+        """The slots passing the words and the filters on codes (which leave ``plan``)."""
+        sets = [self._word_bits(word, prefix) for word, prefix in plan.words]
+        for kind, values in (("r", query.regions), ("d", query.departments),
+                             ("f", query.formacodes)):
+            if values:
+                sets.append(union(self._bitset((kind, v)) for v in values))
+        columns = {id(self._o_modality): "m", id(self._o_registry): "g", id(self._o_action): "a"}
+        for column, codes in plan.offer_codes:
+            sets.append(union(self._bitset((columns[id(column)], c)) for c in sorted(codes)))
+        if plan.near is not None:  # the cells the circle touches; the circle is checked after
+            near = plan.near
+            sets.append(union(self._bitset(cell) for cell in
+                              cells_near(near.latitude, near.longitude, near.radius_km)))
+        if not sets:
+            sets.append(self._bitset(ALL))
+        plan.words = []
+        plan.regions = plan.departments = plan.formacodes = None
+        plan.offer_codes = []
+        return intersection(sets)
+
+    def _score_tiers(self, bits: list[int], words_: list[tuple[str, bool]]) -> list[list[int]]:
+        """``bits`` cut by text score, best first: the score sums each word's weight, so each
+        way the words can sit in their best fields is one intersection of their tiers."""
+        by_score: dict[int, list[list[int]]] = {}
+        combos: list[tuple[int, list[int]]] = [(0, bits)]
+        for word, prefix in words_:
+            tiers = self._tiers(bits, word, prefix)
+            combos = [(score + weight, intersection([part, tier]))
+                      for score, part in combos
+                      for weight, tier in zip(WEIGHTS, tiers, strict=True)]
+        for score, part in combos:
+            by_score.setdefault(score, []).append(part)
+        return [union(parts) for _, parts in sorted(by_score.items(), reverse=True)]
+
+    def _tiers(self, bits: list[int], word: str, prefix: bool) -> list[list[int]]:
+        """``bits`` cut by the weight of ``word`` (its best field), best first."""
+        out, higher = [], None
+        for weight in WEIGHTS:
+            tier = intersection([bits, self._word_bits(word, prefix, (weight,))])
+            if higher is not None:
+                tier = difference(tier, higher)
+            higher = tier if higher is None else union([higher, tier])
+            out.append(tier)
+        return out
+
+    def _ordered(self, bits: list[int], plan: Plan, sort: Sort, needed: int,
+                 score: Callable[[int], int]) -> list[int]:
+        """The first ``needed`` slots of ``bits`` passing ``plan``, in the order of ``sort``:
+        read in the order of a sorted posting when the set is dense (about ``needed × size /
+        total`` entries read), else taken out of the set, filtered and ranked."""
+        total = count(bits)
+        if not total or needed <= 0:
+            return []
+        if sort in (Sort.START_DATE, Sort.PRICE_ASC, Sort.PRICE_DESC) and (
+                16 * total * total >= needed * max(1, len(self))):
+            walk = copy.copy(plan)
+            walk.member = membership(bits, len(self._s_session))
+            posting = self._by_date[ALL] if sort is Sort.START_DATE else self._by_price[ALL]
+            descending = sort is Sort.PRICE_DESC
+            found, position = self._in_order(walk, posting, 0, len(posting), descending,
+                                             total / max(1, len(posting)), needed)
+            if descending and found:
+                found, _ = self._descending_ties(found, needed, posting, 0, position, walk)
+            return found[:needed]
+        matches = self._filter(positions(bits), plan)
+        distances = self._distances(matches, plan.near) if plan.near is not None else None
+        return self._top(matches, sort, needed, score, distances)
+
+    def _facets_bits(self, query: Query, bits: list[int],
+                     words_: list[tuple[str, bool]]) -> Mapping[str, Mapping[str, int]]:
+        """The facets of the slots of ``bits``: one intersection counted per value."""
+        if not query.facets:
+            return empty_facets(query)
+
+        def among(key: tuple[object, ...]) -> int:
+            return count(intersection([bits, self._bitset(key)]))
+
+        out: dict[str, Mapping[str, int]] = {}
+        for name in query.facets:
+            counts: dict[str, int] = {}
+            values: list[tuple[str, tuple[object, ...]]]
+            if name == "region":
+                values = [(r, ("r", r)) for r in self._region_names]
+            elif name == "modality":
+                values = [(m.value, ("m", i)) for i, m in enumerate(MODALITIES)]
+            elif name == "registry":
+                values = [(r.value, ("g", i)) for i, r in enumerate(REGISTRIES) if r is not None]
+            elif name == "price_band":
+                values = [(label, ("b", i)) for i, label in enumerate(BAND_LABELS)]
+            else:  # only the Formacodes some offer of the first word has can count
+                codes: Iterable[str] = self._all_formacodes()
+                if words_:
+                    found: Counter[str] = Counter()
+                    for term in self._terms_of(*words_[0]):
+                        found.update(self._codes_of(term))
+                    codes = sorted(c for c, n in found.items() if n > 0)
+                values = [(code, ("f", code)) for code in codes]
+            for value, key in values:
+                n = among(key)
+                if n:
+                    counts[value] = n
+            out[name] = MappingProxyType(
+                dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))))
+        return MappingProxyType(out)
+
+    def _all_formacodes(self) -> list[str]:
+        return sorted(key[1] for key in self._by_date if key[0] == "f" and len(key) == 2)
+
     # reading a sorted posting in order ----------------------------------------------------------
     def _walk_source(self, sort: Sort, plan: Plan, driver: Source,
                      needed: int) -> tuple[SortedPosting, int, int, bool, float] | None:
@@ -827,22 +1008,7 @@ class CatalogIndex(Store):
                 found = read_slots(i, position)
             total = j - i
         else:
-            position = j if descending else i
-            chunk = read_size(needed, rate)
-            read = 0
-            while len(found) < needed and (position > i if descending else position < j):
-                if descending:
-                    low = max(i, position - chunk)
-                    part = read_slots(low, position)[::-1]
-                    position = low
-                else:
-                    high = min(j, position + chunk)
-                    part = read_slots(position, high)
-                    position = high
-                found.extend(self._filter(part, plan))
-                read += len(part)
-                # read about what the rate seen so far says the rest of the page needs
-                chunk = read_size(needed - len(found), len(found) / read)
+            found, position = self._in_order(plan, posting, i, j, descending, rate, needed)
             if position == (i if descending else j):
                 total = len(found)
         if descending and found:
@@ -863,6 +1029,31 @@ class CatalogIndex(Store):
         results = SearchResults(query, hits, empty_facets(query), None, count)
         self._pending.add(results)
         return results
+
+    def _in_order(self, plan: Plan, posting: SortedPosting, i: int, j: int, descending: bool,
+                  rate: float, needed: int) -> tuple[list[int], int]:
+        """At least ``needed`` slots of positions ``i`` to ``j`` of ``posting`` passing ``plan``,
+        read in order (backward if ``descending``) a chunk at a time, unless fewer pass; and
+        the position where reading stopped. ``rate``: the share expected to pass."""
+        read_slots = posting.slice
+        found: list[int] = []
+        position = j if descending else i
+        chunk = read_size(needed, rate)
+        read = 0
+        while len(found) < needed and (position > i if descending else position < j):
+            if descending:
+                low = max(i, position - chunk)
+                part = read_slots(low, position)[::-1]
+                position = low
+            else:
+                high = min(j, position + chunk)
+                part = read_slots(position, high)
+                position = high
+            found.extend(self._filter(part, plan))
+            read += len(part)
+            # read about what the rate seen so far says the rest of the page needs
+            chunk = read_size(needed - len(found), len(found) / read)
+        return found, position
 
     def _descending_ties(self, found: list[int], needed: int, posting: SortedPosting, i: int,
                          position: int, plan: Plan) -> tuple[list[int], int]:
