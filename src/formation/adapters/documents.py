@@ -611,10 +611,9 @@ def offer_row_data(row: Iterable[object], parts: Any, path: str = "data") -> dic
             if name in _OFFER_PARTS else value
             for name, value in zip(OFFER_COLUMNS, values, strict=True)}
     choices = data["options"]
-    if choices.__class__ is dict:  # a personalisable offer's options and groups
-        if choices.keys() != {"options", "option_groups"}:
-            raise InvalidValue(f"{path}.options: expected a list of options, or an object of "
-                               f"options and option_groups, got {choices!r}")
+    # a personalisable offer's options and groups share a part; anything else is left to the
+    # codec, which names what is wrong with it
+    if choices.__class__ is dict and choices.keys() == {"options", "option_groups"}:
         data["options"], data["option_groups"] = choices["options"], choices["option_groups"]
     return data
 
