@@ -909,12 +909,19 @@ class CatalogIndex(Store):
                 16 * total * total >= needed * max(1, len(self))):
             walk = copy.copy(plan)
             walk.member = membership(bits, len(self._s_session))
-            posting = self._by_date[ALL] if sort is Sort.START_DATE else self._by_price[ALL]
+            if sort is Sort.START_DATE:  # the bounds of the posting's own key are bisected
+                posting = self._by_date[ALL]
+                i, j = posting.bounds(walk.date_low, walk.date_high)
+                walk.date_low = walk.date_high = None
+            else:
+                posting = self._by_price[ALL]
+                i, j = posting.bounds(walk.price_low, walk.price_high)
+                walk.price_low = walk.price_high = None
             descending = sort is Sort.PRICE_DESC
-            found, position = self._in_order(walk, posting, 0, len(posting), descending,
+            found, position = self._in_order(walk, posting, i, j, descending,
                                              total / max(1, len(posting)), needed)
             if descending and found:
-                found, _ = self._descending_ties(found, needed, posting, 0, position, walk)
+                found, _ = self._descending_ties(found, needed, posting, i, position, walk)
             return found[:needed]
         matches = self._filter(positions(bits), plan)
         distances = self._distances(matches, plan.near) if plan.near is not None else None
