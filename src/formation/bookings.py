@@ -60,6 +60,7 @@ import attrs
 
 from formation.calendar.business_days import BusinessCalendar
 from formation.catalog.offers import Option
+from formation.checks import instance_of
 from formation.deadlines import Deadlines, deadlines, local_date
 from formation.errors import (
     InvalidTransition,
@@ -235,8 +236,8 @@ class Actor:
     operator's name, or the employer's id. Build one with the named constructors.
     """
 
-    role: Role = attrs.field(validator=attrs.validators.instance_of(Role))
-    party: str = attrs.field(validator=attrs.validators.instance_of(str))
+    role: Role = attrs.field(validator=instance_of(Role))
+    party: str = attrs.field(validator=instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if not self.party:
@@ -400,8 +401,8 @@ class Movement:
             top-up's funder.
     """
 
-    kind: MovementKind = attrs.field(validator=attrs.validators.instance_of(MovementKind))
-    amount: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
+    kind: MovementKind = attrs.field(validator=instance_of(MovementKind))
+    amount: Euros = attrs.field(validator=instance_of(Euros))
     funder: Funder | None = attrs.field(default=None, validator=_of(Funder, optional=True))
 
     def __attrs_post_init__(self) -> None:
@@ -451,7 +452,7 @@ class Proposal:
 
     start: date = attrs.field(validator=lambda _i, _a, v: check_date(v, "start"))
     end: date = attrs.field(validator=lambda _i, _a, v: check_date(v, "end"))
-    price: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
+    price: Euros = attrs.field(validator=instance_of(Euros))
     options: tuple[Option, ...] = attrs.field(default=(), converter=_options)
 
     def __attrs_post_init__(self) -> None:
@@ -539,7 +540,7 @@ class Booking:
     organism_id: OrganismId = attrs.field(validator=_non_empty)
     offer_id: OfferId = attrs.field(validator=_non_empty)
     session_id: SessionId = attrs.field(validator=_non_empty)
-    price: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
+    price: Euros = attrs.field(validator=instance_of(Euros))
     requested_at: datetime = attrs.field(validator=lambda _i, _a, v: check_instant(v,
                                                                                   "requested_at"))
     terms_version: str | None = attrs.field(default=None, validator=_of(str, optional=True))

@@ -49,6 +49,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from formation.checks import instance_of
 from formation.errors import InvalidValue, RuleViolation, Violation
 from formation.ids import OfferId
 from formation.money import Euros
@@ -149,7 +150,7 @@ class FundingLine:
     kind: LineKind = attrs.field(validator=_kind)
     amount: Euros = attrs.field(validator=_euros)
     funder: Funder | None = attrs.field(default=None)
-    reference: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    reference: str = attrs.field(default="", validator=instance_of(str))
     parameters: tuple[str, ...] = attrs.field(default=(), converter=_parameters)
 
     def __attrs_post_init__(self) -> None:
@@ -206,13 +207,13 @@ class FundingPlan:
 
     price: Euros = attrs.field(validator=_euros)
     on: date = attrs.field(validator=lambda _i, _a, v: check_date(v, "on"))
-    action_type: ActionType = attrs.field(validator=attrs.validators.instance_of(ActionType))
+    action_type: ActionType = attrs.field(validator=instance_of(ActionType))
     balance: Euros = attrs.field(validator=_euros)
     lines: tuple[FundingLine, ...] = attrs.field(converter=_lines)
     exemption: Exemption | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Exemption)))
+        default=None, validator=instance_of(Exemption, optional=True))
     exempting_funder: Funder | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Funder)))
+        default=None, validator=instance_of(Funder, optional=True))
     rights_cap: Euros | None = attrs.field(default=None, validator=_optional_euros)
     flat_participation: Euros = attrs.field(default=Euros(0), validator=_euros)
     _rulebook: Rulebook | None = attrs.field(

@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from formation.checks import check_date, shown
+from formation.checks import check_date, check_iterable, shown
 from formation.errors import InvalidValue
 from formation.money import Euros
 from formation.rules.actions import ActionType
@@ -323,7 +323,7 @@ class ParameterValue:
 
 def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterValue, ...]]:
     by_name: dict[str, list[ParameterValue]] = {name: [] for name in PARAMETER_NAMES}
-    for value in values:
+    for value in check_iterable(values, "values", ParameterValue):
         if not isinstance(value, ParameterValue):
             raise InvalidValue(f"a rulebook holds ParameterValue records, got {shown(value)}")
         by_name[value.name].append(value)
@@ -418,7 +418,7 @@ class Rulebook:
 
     def history(self, name: str) -> tuple[ParameterValue, ...]:
         """Every value parameter ``name`` has had, oldest first."""
-        if name not in self._timelines:
+        if not isinstance(name, str) or name not in self._timelines:
             raise InvalidValue(
                 f"unknown rulebook parameter {shown(name)}; known parameters: "
                 + ", ".join(PARAMETER_NAMES)
