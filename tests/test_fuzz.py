@@ -153,7 +153,6 @@ KNOWN: dict[str, frozenset[str]] = {
     "formation.FundingPlan": frozenset({"RecursionError", "ValueError"}),
     "formation.Ledger": frozenset({"RecursionError", "TypeError"}),
     "formation.Near": frozenset({"OverflowError", "RecursionError", "ValueError"}),
-    "formation.ParameterValue": frozenset({"TypeError"}),
     "formation.Proposal": frozenset({"RecursionError", "TypeError"}),
     "formation.Query": frozenset({"OverflowError", "RecursionError", "ValueError"}),
     "formation.Refund": frozenset({"AttributeError", "ValueError"}),
