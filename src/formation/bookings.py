@@ -68,6 +68,7 @@ from formation.calendar.instants import (
 )
 from formation.catalog.eligibility import eligibility_violations
 from formation.catalog.offers import Offer, Option, Session
+from formation.checks import instance_of
 from formation.deadlines import Deadlines, deadlines_of
 from formation.errors import (
     InvalidTransition,
@@ -232,8 +233,8 @@ class Actor:
     operator's name, or the employer's id. Build one with the named constructors.
     """
 
-    role: Role = attrs.field(validator=attrs.validators.instance_of(Role))
-    party: str = attrs.field(validator=attrs.validators.instance_of(str))
+    role: Role = attrs.field(validator=instance_of(Role))
+    party: str = attrs.field(validator=instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if not self.party:
@@ -397,8 +398,8 @@ class Movement:
             top-up's funder.
     """
 
-    kind: MovementKind = attrs.field(validator=attrs.validators.instance_of(MovementKind))
-    amount: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
+    kind: MovementKind = attrs.field(validator=instance_of(MovementKind))
+    amount: Euros = attrs.field(validator=instance_of(Euros))
     funder: Funder | None = attrs.field(default=None, validator=_of(Funder, optional=True))
 
     def __attrs_post_init__(self) -> None:
@@ -453,7 +454,7 @@ class Proposal:
 
     start: date = attrs.field(validator=lambda _i, _a, v: check_date(v, "start"))
     end: date = attrs.field(validator=lambda _i, _a, v: check_date(v, "end"))
-    price: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
+    price: Euros = attrs.field(validator=instance_of(Euros))
     options: tuple[Option, ...] = attrs.field(default=(), converter=_options)
 
     def __attrs_post_init__(self) -> None:
@@ -547,7 +548,7 @@ class Booking:
     organism_id: OrganismId = attrs.field(validator=_non_empty)
     offer_id: OfferId = attrs.field(validator=_non_empty)
     session_id: SessionId = attrs.field(validator=_non_empty)
-    price: Euros = attrs.field(validator=attrs.validators.instance_of(Euros))
+    price: Euros = attrs.field(validator=instance_of(Euros))
     requested_at: datetime = attrs.field(validator=instant_field)
     terms_version: str | None = attrs.field(default=None, validator=_of(str, optional=True))
     action_type: ActionType = attrs.field(default=ActionType.RNCP, validator=_of(ActionType))

@@ -32,7 +32,7 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
-from formation.errors import FormationError, InvalidValue
+from formation.errors import FormationError, InvalidType, InvalidValue
 
 __all__ = [
     "FIRST_DAY",
@@ -124,12 +124,14 @@ def _refuse(code: str, field: str, value: object, **params: object) -> InvalidVa
 
 def check_instance(value: object, kind: type[T] | tuple[type, ...], field: str,
                    accepted: str = "", accepted_fr: str = "") -> T:
-    """``value`` if it is an instance of ``kind``, else ``InvalidValue`` (``value.wrong_type``)."""
+    """``value`` if it is an instance of ``kind``, else :class:`~formation.errors.InvalidType`
+    (an ``InvalidValue`` that is also a ``TypeError``, like ``attrs.validators.instance_of``)."""
     if not isinstance(value, kind):
-        names = (kind.__name__ if isinstance(kind, type)
-                 else " or ".join(k.__name__ for k in kind))
-        raise _refuse("value.wrong_type", field, value, accepted=accepted or f"a {names}",
-                      accepted_fr=accepted_fr or f"de type {names}")
+        names = _names(kind)
+        raise InvalidType(code="value.wrong_type", field=field,
+                          value=f"{_type_name(value)} {shown(value)}",
+                          accepted=accepted or f"a {names}",
+                          accepted_fr=accepted_fr or f"de type {names}")
     return value  # type: ignore[return-value]
 
 

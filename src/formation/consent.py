@@ -28,6 +28,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from formation.calendar.instants import check_date, date_field
+from formation.checks import check_bool, check_id, check_instance, check_text, instance_of
 from formation.errors import InvalidValue, NotAuthorized, RuleViolation, Violation
 from formation.ids import HolderId
 from formation.rules.rulebook import Rulebook, Rules
@@ -67,7 +68,7 @@ class ConsentAnswer:
     """The employer's answer: yes or no, on a day, with an optional reason."""
 
     answered_on: date = attrs.field(validator=date_field)
-    granted: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    granted: bool = attrs.field(validator=instance_of(bool))
     reason: str = ""
 
 
@@ -93,7 +94,7 @@ class ConsentRequest:
     requested_on: date = attrs.field(validator=date_field)
     start: date = attrs.field(validator=date_field)
     end: date = attrs.field(validator=date_field)
-    during_working_time: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    during_working_time: bool = attrs.field(validator=instance_of(bool))
     answer_days: int = 30
     answer: ConsentAnswer | None = None
 
@@ -110,6 +111,12 @@ class ConsentRequest:
         return self.requested_on + timedelta(days=self.answer_days)
 
 
+def _rulebook(rulebook: object) -> Rulebook:
+    if rulebook is None:
+        return Rulebook.default()
+    return check_instance(rulebook, Rulebook, "rulebook")
+
+
 def _is_long(rules: Rules, start: date, end: date) -> bool:
     return end >= start + relativedelta(months=rules.consent_long_training_months)
 
@@ -124,7 +131,7 @@ def consent_notice_due_by(start: date, end: date, *, on: date | None = None,
     """
     check_date(start, "start")
     check_date(end, "end")
-    rules = (rulebook or Rulebook.default()).at(on if on is not None else start)
+    rules = _rulebook(rulebook).at(on if on is not None else start)
     notice = (rules.consent_notice_days_long if _is_long(rules, start, end)
               else rules.consent_notice_days)
     return start - timedelta(days=notice)
@@ -133,6 +140,7 @@ def consent_notice_due_by(start: date, end: date, *, on: date | None = None,
 def consent_violations(request: ConsentRequest, *,
                        rulebook: Rulebook | None = None) -> tuple[Violation, ...]:
     """The rules a consent request breaks: asked too late before the start."""
+    check_instance(request, ConsentRequest, "request")
     if not request.during_working_time:
         return ()
     due = consent_notice_due_by(request.start, request.end, on=request.requested_on,
@@ -160,8 +168,11 @@ def request_consent(
     A training entirely outside working time needs no consent: the request is recorded and its
     status is ``NOT_REQUIRED``.
     """
+    check_id(holder_id, "holder_id")
+    check_id(employer_id, "employer_id")
     check_date(requested_on, "requested_on")
-    rules = (rulebook or Rulebook.default()).at(requested_on)
+    check_bool(during_working_time, "during_working_time")
+    rules = _rulebook(rulebook).at(requested_on)
     request = ConsentRequest(HolderId(holder_id), employer_id, requested_on, start, end,
                              during_working_time, rules.employer_answer_days)
     found = consent_violations(request, rulebook=rulebook)
@@ -179,7 +190,11 @@ def answer_consent(request: ConsentRequest, employer_id: str, *, answered_on: da
         RuleViolation: no consent needed, already answered, or the period is over (silence
             already meant yes).
     """
+    check_instance(request, ConsentRequest, "request")
+    check_id(employer_id, "employer_id")
     check_date(answered_on, "answered_on")
+    check_bool(granted, "granted")
+    check_text(reason, "reason", empty=True)
     if employer_id != request.employer_id:
         raise NotAuthorized(f"employer {employer_id} may not answer a request made to "
                             f"employer {request.employer_id}")
@@ -205,6 +220,7 @@ def answer_consent(request: ConsentRequest, employer_id: str, *, answered_on: da
 
 def consent_status(request: ConsentRequest, *, on: date) -> ConsentStatus:
     """Where ``request`` stands on day ``on`` (an answer counts from its day)."""
+    check_instance(request, ConsentRequest, "request")
     check_date(on, "on")
     if not request.during_working_time:
         return ConsentStatus.NOT_REQUIRED

@@ -76,6 +76,9 @@ class FormationError(Exception):
     params: Mapping[str, object]
 
     def __init__(self, *args: object, code: str | None = None, **params: object) -> None:
+        if code is not None and not isinstance(code, str):
+            raise InvalidValue(f"an error's code is a dotted str, got {type(code).__name__}",
+                               code="value.wrong_type")
         self.code = code if code is not None else type(self).default_code
         self.params = params
         if not args:

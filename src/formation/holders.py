@@ -35,7 +35,7 @@ import attrs
 
 from formation.accrual import Exact, WorkYear
 from formation.calendar.instants import check_date, date_field, optional_date_field
-from formation.checks import shown
+from formation.checks import FIRST_DAY, LAST_DAY, check_int, check_iterable, shown
 from formation.errors import InvalidValue
 from formation.ids import HolderId
 from formation.rules.rulebook import Rulebook
@@ -140,11 +140,15 @@ class RecognitionPeriod:
 
 
 def _statuses(value: Iterable[StatusPeriod]) -> tuple[StatusPeriod, ...]:
-    return tuple(value)
+    return check_iterable(value, "statuses")
 
 
 def _recognitions(value: Iterable[RecognitionPeriod]) -> tuple[RecognitionPeriod, ...]:
-    return tuple(value)
+    return check_iterable(value, "recognitions")
+
+
+def _year(year: object) -> int:
+    return check_int(year, "year", FIRST_DAY.year, LAST_DAY.year)
 
 
 @attrs.frozen
@@ -205,13 +209,13 @@ class Holder:
 
     def had_status_in(self, status: HolderStatus, year: int) -> bool:
         """Whether the holder had ``status`` on at least one day of ``year``."""
-        first, last = date(year, 1, 1), date(year, 12, 31)
+        first, last = date(_year(year), 1, 1), date(year, 12, 31)
         return any(p.status is status and _overlaps(p.start, p.end, first, last)
                    for p in self.statuses)
 
     def recognised_in(self, recognition: Recognition, year: int) -> bool:
         """Whether ``recognition`` was valid on at least one day of ``year``."""
-        first, last = date(year, 1, 1), date(year, 12, 31)
+        first, last = date(_year(year), 1, 1), date(year, 12, 31)
         return any(p.recognition is recognition and _overlaps(p.start, p.end, first, last)
                    for p in self.recognitions)
 
@@ -253,6 +257,7 @@ class Holder:
         self, year: int, hours_worked: Exact, reference_hours: Exact | None = None
     ) -> WorkYear:
         """The :class:`WorkYear` of ``year``, with the most favourable status of the year."""
+        _year(year)
         extra = {} if reference_hours is None else {"reference_hours": reference_hours}
         return WorkYear(
             year,

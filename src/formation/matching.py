@@ -66,9 +66,9 @@ from formation.catalog.geography import DEPARTMENTS, department
 from formation.catalog.offers import Certification, Modality, Offer, Session
 from formation.catalog.search import CatalogIndex, Near, Query, Sort
 from formation.catalog.search.geo import haversine_km
-from formation.checks import FIRST_DAY, shown
+from formation.checks import FIRST_DAY, check_instance, instance_of, shown
 from formation.consent import consent_notice_due_by
-from formation.errors import InvalidValue, RuleViolation, Violation
+from formation.errors import InvalidType, InvalidValue, RuleViolation, Violation
 from formation.funding import FundingPlan, plan_funding
 from formation.ids import OfferId, SessionId
 from formation.learning import LearningResource, ResourceIndex
@@ -212,10 +212,10 @@ class Period:
 
     def covers(self, start: date, end: date) -> bool:
         """Whether ``start..end`` lies inside this period."""
-        return self.start <= start and end <= self.end
+        return self.start <= check_date(start, "start") and check_date(end, "end") <= self.end
 
 
-_FORMACODE = re.compile(r"^\d{5}$")
+_FORMACODE = re.compile(r"^\d{5}$", re.ASCII)
 
 
 def _themes(value: object) -> tuple[str, ...]:
@@ -282,7 +282,7 @@ class Needs:
 
     themes: tuple[str, ...] = attrs.field(converter=_themes)
     near: Point | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Point)))
+        default=None, validator=instance_of(Point, optional=True))
     radius_km: float = attrs.field(default=30, validator=_radius)
     distance_only: bool = attrs.field(default=False, validator=_flag)
     accept_distance: bool = attrs.field(default=True, validator=_flag)
@@ -1075,6 +1075,19 @@ def recommend(
     check_date(on, "on")
     if not isinstance(needs, Needs):
         raise InvalidValue(f"needs must be a Needs, got {shown(needs)}")
+    if not isinstance(account, Euros):
+        for method in ("balance", "available_top_ups"):
+            if not callable(getattr(account, method, None)):
+                raise InvalidType(code="value.wrong_type", field="account", value=shown(account),
+                                  accepted="an Account or Euros",
+                                  accepted_fr="un compte (Account) ou un montant (Euros)")
+    check_instance(index, CatalogIndex, "index")
+    if ratings is not None:
+        check_instance(ratings, Mapping, "ratings")
+    if calendar is not None:
+        check_instance(calendar, BusinessCalendar, "calendar")
+    if rulebook is not None:
+        check_instance(rulebook, Rulebook, "rulebook")
     if type(limit) is not int or limit < 1:
         raise InvalidValue(f"limit must be a positive int, got {shown(limit)}")
     if not isinstance(weights, RankingWeights):

@@ -45,6 +45,7 @@ from fractions import Fraction
 
 import attrs
 
+from formation.checks import instance_of
 from formation.errors import InvalidValue
 from formation.funding import FundingPlan, LineKind
 from formation.labels import check_lang, label, yes_no
@@ -86,12 +87,12 @@ class RefundLine:
         reference: the top-up's reference, for a top-up line.
     """
 
-    kind: LineKind = attrs.field(validator=attrs.validators.instance_of(LineKind))
+    kind: LineKind = attrs.field(validator=instance_of(LineKind))
     paid: Euros = attrs.field(validator=_amount)
     refunded: Euros = attrs.field(validator=_amount)
     funder: Funder | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Funder)))
-    reference: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+        default=None, validator=instance_of(Funder, optional=True))
+    reference: str = attrs.field(default="", validator=instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if self.refunded > self.paid:
@@ -129,9 +130,9 @@ class Refund:
         on: the day whose rules applied (default: the plan's order day).
     """
 
-    plan: FundingPlan = attrs.field(validator=attrs.validators.instance_of(FundingPlan))
+    plan: FundingPlan = attrs.field(validator=instance_of(FundingPlan))
     completion_rate: int = attrs.field(validator=_percent)
-    ending: Ending = attrs.field(validator=attrs.validators.instance_of(Ending))
+    ending: Ending = attrs.field(validator=instance_of(Ending))
     lines: tuple[RefundLine, ...] = attrs.field(converter=_refund_lines)
     on: date = attrs.field(
         default=attrs.Factory(lambda self: self.plan.on, takes_self=True),

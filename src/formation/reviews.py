@@ -52,9 +52,18 @@ from typing import Any, Protocol
 import attrs
 
 from formation.calendar.instants import instant_field
-from formation.checks import shown
+from formation.checks import (
+    check_bool,
+    check_id,
+    check_instance,
+    check_int,
+    check_iterable,
+    instance_of,
+    shown,
+)
 from formation.errors import (
     DuplicateEntry,
+    InvalidType,
     InvalidValue,
     NotAuthorized,
     NotFound,
@@ -189,7 +198,7 @@ class ReviewVersion:
         replaced_at: when the correction replaced it.
     """
 
-    scores: Scores = attrs.field(validator=attrs.validators.instance_of(Scores))
+    scores: Scores = attrs.field(validator=instance_of(Scores))
     comment: str | None = attrs.field(validator=_comment)
     written_at: datetime = attrs.field(validator=instant_field)
     replaced_at: datetime = attrs.field(validator=instant_field)
@@ -224,7 +233,7 @@ class Review:
     holder_id: HolderId = attrs.field(validator=_text)
     offer_id: OfferId = attrs.field(validator=_text)
     organism: OrganismId = attrs.field(validator=_text)
-    scores: Scores = attrs.field(validator=attrs.validators.instance_of(Scores))
+    scores: Scores = attrs.field(validator=instance_of(Scores))
     written_at: datetime = attrs.field(validator=instant_field)
     comment: str | None = attrs.field(default=None, validator=_comment)
     history: tuple[ReviewVersion, ...] = attrs.field(default=(), converter=_history)
@@ -265,6 +274,7 @@ class Review:
         Raises:
             InvalidValue: ``at`` is not aware, or is before the current version was written.
         """
+        check_instance(scores, Scores, "scores")
         instant_field(self, attrs.fields(Review).written_at, at)
         if at < self.written_at:
             raise InvalidValue(
@@ -344,6 +354,15 @@ def review_violations(
     >>> [v.code for v in review_violations(folder, author=HolderId("h2"))]
     ['review.not_holder', 'review.training_not_over']
     """
+    for attribute in ("booking_id", "holder_id", "offer_id", "organism_id", "status"):
+        if not hasattr(folder, attribute):
+            raise InvalidType(code="value.wrong_type", field="folder", value=shown(folder),
+                              accepted="a registration folder (a Booking or a FolderView)",
+                              accepted_fr="un dossier de formation (Booking ou FolderView)")
+    check_id(author, "author")
+    if existing is not None:
+        check_instance(existing, Review, "existing")
+    check_bool(correction, "correction")
     found: list[Violation] = []
     subject = str(folder.booking_id)
     if author != folder.holder_id:
@@ -484,7 +503,7 @@ class RatingSummary:
     count: int = attrs.field(default=0)
     counts: tuple[tuple[int, ...], ...] = attrs.field(default=_EMPTY_ROWS, converter=_distribution)
     prior: RatingPrior = attrs.field(
-        default=DEFAULT_PRIOR, validator=attrs.validators.instance_of(RatingPrior))
+        default=DEFAULT_PRIOR, validator=instance_of(RatingPrior))
 
     def __attrs_post_init__(self) -> None:
         if type(self.count) is not int or self.count < 0:
@@ -492,19 +511,20 @@ class RatingSummary:
         for criterion, row in zip(_CRITERIA, self.counts, strict=True):
             if sum(row) != self.count:
                 raise InvalidValue(
-                    f"the {criterion.value} counts {shown(row)} do not sum to count={self.count}"
+                    f"the {criterion.value} counts {shown(row)} do not sum to "
+                    f"count={shown(self.count)}"
                 )
 
     @classmethod
     def empty(cls, prior: RatingPrior = DEFAULT_PRIOR) -> RatingSummary:
         """No review yet."""
-        return cls(0, _EMPTY_ROWS, prior)
+        return cls(0, _EMPTY_ROWS, check_instance(prior, RatingPrior, "prior"))
 
     @classmethod
     def of(cls, scores: Iterable[Scores], prior: RatingPrior = DEFAULT_PRIOR) -> RatingSummary:
         """The summary of some reviews' scores, from scratch."""
         summary = cls.empty(prior)
-        for item in scores:
+        for item in check_iterable(scores, "scores", Scores):
             summary = summary.add(item)
         return summary
 
@@ -548,7 +568,8 @@ class RatingSummary:
 
     def total(self, criterion: Criterion | None = None) -> int:
         """The sum of the scores given for ``criterion``, or for all five."""
-        rows = self.counts if criterion is None else (self.counts[_CRITERIA.index(criterion)],)
+        rows = self.counts if criterion is None else (
+            self.counts[_CRITERIA.index(_criterion(criterion))],)
         return sum(star * n for row in rows for star, n in zip(_STARS, row, strict=True))
 
     def mean(self, criterion: Criterion | None = None) -> Fraction | None:
@@ -572,6 +593,7 @@ class RatingSummary:
         >>> RatingSummary.of([Scores.uniform(5), Scores.uniform(4)] * 115).shown_mean()
         Decimal('4.5')
         """
+        check_int(places, "places", 0, _MAX_PLACES)
         exact = self.mean(criterion)
         if exact is None:
             return None
@@ -579,7 +601,8 @@ class RatingSummary:
 
     def distribution(self, criterion: Criterion | None = None) -> dict[int, int]:
         """How many scores of each value 1 to 5 were given for ``criterion`` (or all five)."""
-        rows = self.counts if criterion is None else (self.counts[_CRITERIA.index(criterion)],)
+        rows = self.counts if criterion is None else (
+            self.counts[_CRITERIA.index(_criterion(criterion))],)
         return {star: sum(row[star - MIN_SCORE] for row in rows) for star in _STARS}
 
     @property
@@ -621,7 +644,18 @@ def shown_rating(mean: Fraction, places: int = 1) -> Decimal:
     """
     if not isinstance(mean, Fraction):
         raise InvalidValue(f"a mean to show is an exact Fraction, got {shown(mean)}")
-    return _round_half_up(mean, places)
+    return _round_half_up(mean, check_int(places, "places", 0, _MAX_PLACES))
+
+
+_MAX_PLACES = 6  # a mean of scores 1 to 5 is never shown with more decimals
+
+
+def _criterion(value: object) -> Criterion:
+    if isinstance(value, Criterion):
+        return value
+    raise InvalidValue(code="enum.unknown", field="criterion",
+                       value=f"{type(value).__name__} {shown(value)}",
+                       accepted=shown([f"Criterion.{c.name}" for c in Criterion]) + " or None")
 
 
 def _round_half_up(value: Fraction, places: int) -> Decimal:

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from formation.checks import shown
+from formation.checks import check_text, shown
 from formation.errors import FormationError, InvalidValue
 from formation.money import Euros
 
@@ -56,7 +56,10 @@ def to_data(value: object) -> Any:
     encoder = _ENCODERS.get(value.__class__)
     if encoder is None:
         encoder = _ENCODERS[value.__class__] = _encoder_for(value.__class__)
-    return encoder(value)
+    try:
+        return encoder(value)
+    except RecursionError:
+        raise InvalidValue(f"cannot encode {type(value).__name__}: nested too deep") from None
 
 
 def _same(value: Any) -> Any:
@@ -126,7 +129,11 @@ def from_data(hint: Any, data: object, path: str = "data") -> Any:
 
     The decoder of each type is worked out once, on its first use, and kept.
     """
-    return _decoder(hint)(data, path)
+    check_text(path, "path")
+    try:
+        return _decoder(hint)(data, path)
+    except RecursionError:
+        raise InvalidValue(f"{path}: the data is nested too deep") from None
 
 
 def _decoder(hint: Any) -> Decoder:

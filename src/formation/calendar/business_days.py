@@ -223,7 +223,7 @@ def _check_n(n: object) -> int:
 
 def _out_of_range(day: date, n: int, kind: DayKind) -> InvalidValue:
     return InvalidValue(
-        f"{day} {'+' if n >= 0 else '-'} {abs(n)} {kind.value}(s) falls outside the supported "
+        f"{day} {'+' if n >= 0 else '-'} {shown(abs(n))} {kind.value}(s) falls outside the supported "
         f"years {FIRST_YEAR}–{LAST_YEAR}")
 
 
@@ -237,11 +237,10 @@ def _worked_keys(keys: object) -> frozenset[str]:
     if isinstance(keys, str) or not isinstance(keys, (set, frozenset, list, tuple)):
         raise InvalidValue(
             f"worked_holidays is a set of holiday keys such as {{'whit_monday'}}, got {shown(keys)}")
-    found = frozenset(keys)
-    for key in found:
+    for key in keys:
         if not isinstance(key, str):
             raise InvalidValue(f"a holiday key is a str such as 'whit_monday', got {shown(key)}")
-    return found
+    return frozenset(keys)
 
 
 def _check_kind(kind: object) -> DayKind:

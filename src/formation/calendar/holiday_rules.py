@@ -61,7 +61,7 @@ import attrs
 from dateutil.easter import EASTER_WESTERN, easter
 
 from formation.calendar.territories import Territory
-from formation.checks import shown
+from formation.checks import check_int, shown, validator
 from formation.errors import InvalidValue
 
 __all__ = [
@@ -89,7 +89,8 @@ def check_year(year: object) -> int:
     if isinstance(year, bool) or not isinstance(year, int):
         raise InvalidValue(f"a year is an int in {FIRST_YEAR}–{LAST_YEAR}, got {shown(year)}")
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidValue(f"year {year} is outside the supported years {FIRST_YEAR}–{LAST_YEAR}")
+        raise InvalidValue(f"year {shown(year)} is outside the supported years "
+                           f"{FIRST_YEAR}–{LAST_YEAR}")
     return year
 
 
@@ -97,10 +98,8 @@ def check_year(year: object) -> int:
 class FixedDay:
     """A holiday on the same day every year (``FixedDay(7, 14)`` is 14 July)."""
 
-    month: int = attrs.field(validator=attrs.validators.and_(
-        attrs.validators.instance_of(int), attrs.validators.in_(range(1, 13))))
-    day: int = attrs.field(validator=attrs.validators.and_(
-        attrs.validators.instance_of(int), attrs.validators.in_(range(1, 32))))
+    month: int = attrs.field(validator=validator(check_int, minimum=1, maximum=12))
+    day: int = attrs.field(validator=validator(check_int, minimum=1, maximum=31))
 
     def date_in(self, year: int) -> date:
         """The date in ``year``."""
@@ -111,7 +110,7 @@ class FixedDay:
 class EasterOffset:
     """A movable feast, ``days`` after (or before, if negative) Western Easter Sunday."""
 
-    days: int = attrs.field(validator=attrs.validators.instance_of(int))
+    days: int = attrs.field(validator=validator(check_int, minimum=-366, maximum=366))
 
     def date_in(self, year: int) -> date:
         """The date in ``year``."""

@@ -42,7 +42,7 @@ from datetime import date
 
 from formation.calendar.instants import check_date
 from formation.catalog.offers import Offer, Organism, Registry, Session
-from formation.checks import shown
+from formation.checks import check_instance, shown
 from formation.errors import InvalidValue, Violation
 from formation.rules.actions import ActionType
 from formation.rules.rulebook import Rulebook, Rules
@@ -69,7 +69,9 @@ _default_rulebook = functools.cache(Rulebook.default)
 
 def _rules(on: date, rulebook: Rulebook | None) -> Rules:
     check_date(on, "on")
-    return (rulebook if rulebook is not None else _default_rulebook()).at(on)
+    if rulebook is None:
+        return _default_rulebook().at(on)
+    return check_instance(rulebook, Rulebook, "rulebook").at(on)
 
 
 def _organism_violations(organism: Organism, on: date, rules: Rules, subject: str) -> list[Violation]:

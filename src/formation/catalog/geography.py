@@ -212,6 +212,8 @@ def name_key(text: str) -> str:
     >>> name_key("  Provence-Alpes-Côte d’Azur ")
     'provence alpes cote d azur'
     """
+    if not isinstance(text, str):
+        raise InvalidValue(f"a name is a str, got {type(text).__name__} {shown(text)}")
     return " ".join(words(text))
 
 

@@ -30,7 +30,7 @@ import attrs
 from formation.calendar.instants import date_field, optional_date_field
 from formation.catalog.geography import DEPARTMENTS, department
 from formation.checks import check_id, check_text, shown
-from formation.errors import InvalidValue
+from formation.errors import InvalidType, InvalidValue
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.rules.actions import ActionType
@@ -573,4 +573,6 @@ class Session:
 
     def price_of(self, offer: Offer) -> Euros:
         """What this session costs: its own price, else the offer's."""
+        if self.price is None and not isinstance(offer, Offer):
+            raise InvalidType(f"offer must be an Offer, got {type(offer).__name__} {shown(offer)}")
         return self.price if self.price is not None else offer.price

@@ -328,7 +328,7 @@ class ParameterValue:
     until: date | None = None
 
     def __attrs_post_init__(self) -> None:
-        field = _FIELD_BY_NAME.get(self.name)
+        field = _FIELD_BY_NAME.get(self.name) if isinstance(self.name, str) else None
         if field is None:
             raise InvalidValue(
                 f"unknown rulebook parameter {shown(self.name)}; known parameters: "

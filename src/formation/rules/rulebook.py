@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from formation.calendar.instants import check_date
-from formation.checks import shown
+from formation.checks import check_iterable, shown
 from formation.errors import InvalidValue
 from formation.rules.defaults import DEFAULT_VALUES
 from formation.rules.parameters import (
@@ -60,7 +60,7 @@ __all__ = [
 
 def _timelines(values: Iterable[ParameterValue]) -> dict[str, tuple[ParameterValue, ...]]:
     by_name: dict[str, list[ParameterValue]] = {name: [] for name in PARAMETER_NAMES}
-    for value in values:
+    for value in check_iterable(values, "values", ParameterValue):
         if not isinstance(value, ParameterValue):
             raise InvalidValue(f"a rulebook holds ParameterValue records, got {value!r}")
         by_name[value.name].append(value)
@@ -157,7 +157,7 @@ class Rulebook:
 
     def history(self, name: str) -> tuple[ParameterValue, ...]:
         """Every value parameter ``name`` has had, oldest first."""
-        if name not in self._timelines:
+        if not isinstance(name, str) or name not in self._timelines:
             raise InvalidValue(
                 f"unknown rulebook parameter {shown(name)}; known parameters: "
                 + ", ".join(PARAMETER_NAMES)

@@ -60,7 +60,7 @@ from formation.catalog.offers import (
     Registry,
     Session,
 )
-from formation.errors import InvalidValue
+from formation.checks import check_int, check_iterable
 from formation.ids import OfferId, SessionId
 from formation.money import Euros
 from formation.rules.actions import ActionType
@@ -414,6 +414,10 @@ def _place_pool(rng: random.Random) -> dict[str, tuple[Place, ...]]:
     return pool
 
 
+_MAX_SESSIONS = 10_000_000
+"""The largest synthetic catalogue, in sessions (a few gigabytes of records)."""
+
+
 def synthetic_catalog(n: int, seed: int = 42) -> tuple[tuple[Offer, ...], tuple[Session, ...]]:
     """``n`` sessions of synthetic offers, and those offers, the same for the same seed.
 
@@ -428,10 +432,8 @@ def synthetic_catalog(n: int, seed: int = 42) -> tuple[tuple[Offer, ...], tuple[
     Raises:
         InvalidValue: ``n`` is negative or not an int.
     """
-    if type(n) is not int or n < 0:
-        raise InvalidValue(f"n must be a non-negative int, got {n!r}")
-    if type(seed) is not int:
-        raise InvalidValue(f"seed must be an int, got {seed!r}")
+    check_int(n, "n", 0, _MAX_SESSIONS)
+    check_int(seed, "seed")
     rng = random.Random(seed)
     rnd = rng.random
 
@@ -567,10 +569,11 @@ def synthetic_ratings(offers: Iterable[Offer], seed: int = 42) -> Mapping[OfferI
     >>> synthetic_ratings(reversed(offers), seed=1) == ratings
     True
     """
+    check_int(seed, "seed")
     quality: dict[str, float] = {}
     out: dict[OfferId, SyntheticRating] = {}
     inv_cdf = _NORMAL.inv_cdf
-    for offer in offers:
+    for offer in check_iterable(offers, "offers", Offer):
         siret = offer.organism.siret
         if siret not in quality:
             quality[siret] = 3.2 + 1.7 * _uniforms(seed, siret)[0]
