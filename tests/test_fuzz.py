@@ -19,6 +19,7 @@ import math
 import os
 import pkgutil
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -46,6 +47,12 @@ GOOD = fuzz.specimens()
 INSTANCES = {type(v): v for v in GOOD.values()
              if not isinstance(v, (str, int, float, bool, datetime)) and v is not None}
 TARGETS = fuzz.targets(namespaces(), INSTANCES)
+
+
+@pytest.fixture(autouse=True)
+def _scratch_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Callables that take a path (a store, a file) create files: in a scratch directory."""
+    monkeypatch.chdir(tmp_path)
 
 
 def escaped(findings: list[fuzz.Finding]) -> list[str]:

@@ -20,7 +20,8 @@ An app checks its own wrappers the same way::
 Methods are called on a specimen of their class (a class without a specimen has only its
 constructor called). Enum classes are not called (``Modality("junk")`` raising ``ValueError``
 is Python's contract for enums), nor are dunder methods. A call that runs longer than
-``time_limit`` seconds is reported as a ``TimeoutError``.
+``time_limit`` seconds is reported as a ``TimeoutError``. Run it in a scratch directory:
+callables that take a path (a store) create the files they are given.
 """
 
 from __future__ import annotations
