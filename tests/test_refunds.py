@@ -218,3 +218,32 @@ def test_refund_laws_hold_under_what_if_rates(
         assert refund.kept == Euros(0)
     if share == 1:
         assert refund.refunded == Euros(0)
+
+
+# -- the card credit (cpf-rules.md 5.2 and 14.5) ------------------------------------------------
+
+@pytest.mark.parametrize("ending", [Ending.LATE_CANCELLATION, Ending.NO_SHOW])
+def test_the_card_paid_on_a_late_cancellation_or_a_no_show_is_kept_as_a_credit(
+        ending: Ending) -> None:
+    # maformation, certi-cpf (5.2; section 14 item 5): not refunded, not lost, an avoir.
+    refund = refund_plan(PLAN, 0, at_fault=ending)
+    assert refund.card_refunded == Euros(0)
+    assert refund.card_credit == PLAN.card_payment == Euros(10223) + Euros(19777)
+
+
+def test_a_card_credit_is_what_the_card_keeps_when_part_of_the_price_is_given_back() -> None:
+    half = BOOK.with_change(effective=date(2025, 1, 1), late_cancellation_debit_rate=Fraction(1, 2))
+    refund = refund_plan(PLAN, 0, at_fault=Ending.LATE_CANCELLATION, rulebook=half)
+    assert refund.card_credit == PLAN.card_payment - refund.card_refunded
+    assert Euros(0) < refund.card_credit < PLAN.card_payment
+
+
+@pytest.mark.parametrize("ending", [Ending.NO_FAULT, Ending.HOLDER_FAULT])
+def test_no_other_ending_gives_a_card_credit(ending: Ending) -> None:
+    assert refund_plan(PLAN, 40, at_fault=ending).card_credit == Euros(0)
+    assert refund_plan(PLAN, 0).card_credit == Euros(0)
+
+
+def test_a_rulebook_without_the_credit_keeps_the_card_payment_for_nothing() -> None:
+    lost = BOOK.with_change(effective=date(2025, 1, 1), card_payment_kept_as_credit=False)
+    assert refund_plan(PLAN, 0, at_fault=Ending.NO_SHOW, rulebook=lost).card_credit == Euros(0)

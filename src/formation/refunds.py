@@ -177,6 +177,22 @@ class Refund:
         return self._total(frozenset(k for k in LineKind if k.paid_by_card))
 
     @property
+    def card_credit(self) -> Euros:
+        """What the holder paid by card and keeps as a credit (*avoir*) for a later booking.
+
+        On a late cancellation or a no-show the card payment is not refunded but not lost
+        either: while the rulebook's ``card_payment_kept_as_credit`` holds (``cpf-rules.md``
+        5.2, section 14 item 5, a plausible rule), all the card kept becomes a credit on the
+        account. Zero for every other ending.
+        """
+        if self.ending not in (Ending.LATE_CANCELLATION, Ending.NO_SHOW):
+            return Euros(0)
+        book = self._rulebook if self._rulebook is not None else self.plan.rulebook
+        if not book.at(self.on).card_payment_kept_as_credit:
+            return Euros(0)
+        return self.plan.card_payment - self.card_refunded
+
+    @property
     def refunded(self) -> Euros:
         """Everything that goes back."""
         return Euros(sum(line.refunded.cents for line in self.lines))

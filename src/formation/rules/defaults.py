@@ -140,6 +140,11 @@ CANCEL_BOUNDARY = ("CGU 2019 art. 4.2, 'plus de 7 jours ouvrés avant' the start
 NO_SHOW = "https://www.certi-cpf.fr/post/cpf-et-formation-certifiante-les-obligations-du-stagiaire.html"
 PARTIAL = ("cpf-rules.md section 12.2: the split on partial completion is not in the sources; "
            "chosen: a holder at fault is charged the uncompleted part in full")
+CARD_CREDIT = ("cpf-rules.md 5.2 and 14.5 (2026-12-02 audit): on a late cancellation or a "
+               "no-show what the holder paid is not refunded but kept as a credit (avoir) for a "
+               "later training on the platform; https://www.maformation.fr/droits/"
+               "cpf-delais-retraction-116253 ; https://www.certi-cpf.fr/post/"
+               "cpf-et-formation-certifiante-les-obligations-du-stagiaire.html")
 PFO_KEPT = ("cpf-rules.md sections 4 and 12.2: the organism may not refund the flat "
             "participation and the split on partial completion is not in the sources; chosen: a "
             "full refund (cancellation in time) returns it, any other ending keeps it in full and "
@@ -282,6 +287,7 @@ DEFAULT_VALUES: tuple[ParameterValue, ...] = (
     ParameterValue("late_cancellation_debit_rate", Fraction(1), ORIGIN, CANCEL, P),
     ParameterValue("no_show_debit_rate", Fraction(1), ORIGIN, NO_SHOW, P),
     ParameterValue("holder_fault_uncompleted_charge_rate", Fraction(1), ORIGIN, PARTIAL, U),
+    ParameterValue("card_payment_kept_as_credit", True, ORIGIN, CARD_CREDIT, P),
     ParameterValue("flat_participation_kept_when_charged", True, ORIGIN, PFO_KEPT, U),
     ParameterValue("entry_declaration_business_days", 3, ORIGIN, ENTRY, C),
     ParameterValue("exit_declaration_business_days", 3, ORIGIN, SERVICE_DONE, C),

@@ -234,6 +234,9 @@ class Rules:
     holder_fault_uncompleted_charge_rate: Fraction = _param(
         "Part de la partie non réalisée restant due quand le titulaire est en cause",
         "Share of the uncompleted part still charged when the holder is at fault")
+    card_payment_kept_as_credit: bool = _param(
+        "Paiement par carte conservé en avoir (annulation tardive, absence injustifiée)",
+        "Card payment kept as a credit for a later booking (late cancellation, no-show)")
     flat_participation_kept_when_charged: bool = _param(
         "Participation forfaitaire conservée dès qu'une part du prix reste due",
         "Flat participation kept whenever part of the price is charged")
