@@ -30,14 +30,17 @@ import abc
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
 from formation.accounts import Account
+from formation.adapters.documents import CODEC
 from formation.bookings import Booking, BookingStatus
 from formation.calendar.business_days import BusinessCalendar
+from formation.calendar.territories import Territory
 from formation.catalog.offers import Offer, Session
+from formation.catalog.search import CatalogIndex
 from formation.consent import ConsentRequest
 from formation.errors import DuplicateEntry, InvalidValue, NotFound, RuleViolation, Violation
 from formation.holders import Holder
@@ -54,10 +57,10 @@ from formation.ids import (
 from formation.ports import SESSION_FULL
 from formation.reviews import Review
 from formation.rules.rulebook import Rulebook
-from formation.search import CatalogIndex
 
 __all__ = [
     "CONSENTS",
+    "DurableUnitOfWork",
     "HOLDERS",
     "KINDS",
     "REVIEWS",
@@ -70,10 +73,15 @@ __all__ = [
     "StagedRecords",
     "StagedReviews",
     "StagingUnitOfWork",
+    "StoreReads",
+    "calendar_from_data",
     "catalog_changes",
     "check_rules",
     "index_catalog_changes",
+    "record_id",
+    "rulebook_from_data",
     "session_full",
+    "setting_data",
 ]
 
 _Unit = TypeVar("_Unit", bound="StagingUnitOfWork")
@@ -597,3 +605,92 @@ class StagingUnitOfWork(abc.ABC):
     def _stored_records(self, kind: RecordKind[R],
                         filters: dict[str, str]) -> Iterable[tuple[str, R]]:
         """The stored records of that kind whose fields have those values, with their ids."""
+
+
+# -- what the durable stores (SQLite, PostgreSQL) share ----------------------------------------
+
+def record_id(kind: RecordKind[Any], key: str, record: object) -> str:
+    """The id a record carries itself (a consent request carries none: its key)."""
+    if isinstance(record, Holder):
+        return record.holder_id
+    if isinstance(record, Review):
+        return record.review_id
+    return key
+
+
+def setting_data(value: Rulebook | BusinessCalendar) -> object:
+    """The data a store keeps one of its rules as: a codec document for a rulebook."""
+    if isinstance(value, BusinessCalendar):
+        return {"territory": value.territory.value,
+                "worked_holidays": sorted(value.worked_holidays)}
+    return CODEC.encode(value)
+
+
+def rulebook_from_data(data: object) -> Rulebook:
+    """The rulebook a store keeps (:func:`setting_data`)."""
+    return CODEC.decode(data, Rulebook)
+
+
+def calendar_from_data(data: object) -> BusinessCalendar:
+    """The calendar a store keeps (:func:`setting_data`)."""
+    if not isinstance(data, dict) or set(data) != {"territory", "worked_holidays"} or \
+            not isinstance(data["worked_holidays"], list):
+        raise InvalidValue(f"a calendar is {{'territory': ..., 'worked_holidays': [...]}}, "
+                           f"got {data!r}")
+    return BusinessCalendar(Territory(data["territory"]),
+                            worked_holidays=frozenset(data["worked_holidays"]))
+
+
+class StoreReads(Protocol):
+    """How a durable store reads what its units of work ask for."""
+
+    @property
+    def catalog(self) -> CatalogIndex: ...
+
+    def _booking(self, booking_id: str) -> Booking | None: ...
+
+    def _find(self, statuses: frozenset[BookingStatus] | None, holder_id: str | None,
+              organism_id: str | None = None, after: str | None = None,
+              limit: int | None = None) -> list[Booking]: ...
+
+    def _account(self, account_id: str) -> Account | None: ...
+
+    def _seat_holders(self, session_id: str) -> frozenset[BookingId]: ...
+
+    def _record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None: ...
+
+    def _find_records(self, kind: RecordKind[R],
+                      filters: dict[str, str]) -> list[tuple[str, R]]: ...
+
+
+class DurableUnitOfWork(StagingUnitOfWork):
+    """A unit of work whose reads go to a durable store (:class:`StoreReads`); each adapter
+    writes its own :meth:`commit`."""
+
+    def __init__(self, reads: StoreReads) -> None:
+        self._reads = reads
+        super().__init__()
+
+    def _stored_booking(self, booking_id: str) -> Booking | None:
+        return self._reads._booking(booking_id)
+
+    def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
+                         holder_id: str | None, organism_id: str | None = None,
+                         after: str | None = None, limit: int | None = None) -> list[Booking]:
+        return self._reads._find(statuses, holder_id, organism_id, after, limit)
+
+    def _stored_account(self, account_id: str) -> Account | None:
+        return self._reads._account(account_id)
+
+    def _stored_seat_holders(self, session_id: str) -> frozenset[BookingId]:
+        return self._reads._seat_holders(session_id)
+
+    def _catalog_index(self) -> CatalogIndex:
+        return self._reads.catalog
+
+    def _stored_record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
+        return self._reads._record(kind, key)
+
+    def _stored_records(self, kind: RecordKind[R],
+                        filters: dict[str, str]) -> list[tuple[str, R]]:
+        return self._reads._find_records(kind, filters)

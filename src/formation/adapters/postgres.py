@@ -52,13 +52,17 @@ from formation.accounts import Account
 from formation.adapters._staging import (
     KINDS,
     REVIEWS,
+    DurableUnitOfWork,
     R,
     RecordKind,
-    StagingUnitOfWork,
+    calendar_from_data,
     catalog_changes,
     check_rules,
     index_catalog_changes,
+    record_id,
+    rulebook_from_data,
     session_full,
+    setting_data,
 )
 from formation.adapters.codec import SCHEMA_VERSION, from_data, to_data
 from formation.adapters.documents import (
@@ -71,7 +75,6 @@ from formation.adapters.documents import (
 from formation.adapters.sqlite import ImportSummary
 from formation.bookings import Booking, BookingStatus
 from formation.calendar.business_days import BusinessCalendar
-from formation.calendar.territories import Territory
 from formation.catalog.offers import Offer, Session
 from formation.catalog.search import CatalogIndex
 from formation.checks import shown
@@ -83,7 +86,6 @@ from formation.errors import (
     NotFound,
     StorageError,
 )
-from formation.holders import Holder
 from formation.ids import AccountId, BookingId, HolderId
 from formation.ledger import Entry
 from formation.reviews import Criterion, RatingSummary, Review
@@ -153,12 +155,6 @@ def _table(kind: RecordKind[Any]) -> tuple[str, str, tuple[str, ...]]:
     return _TABLES[kind.name]
 
 
-def _record_id(key: str, record: object) -> str:
-    if isinstance(record, Holder):
-        return record.holder_id
-    if isinstance(record, Review):
-        return record.review_id
-    return key
 
 
 def _where(dsn: str) -> str:
@@ -221,8 +217,8 @@ class PostgresStore:
         try:
             self._migrate()
             self._rulebook, self._calendar = (
-                self._setting("rulebook", rulebook, Rulebook.default(), _rulebook_from_data),
-                self._setting("calendar", calendar, BusinessCalendar(), _calendar_from_data))
+                self._setting("rulebook", rulebook, Rulebook.default(), rulebook_from_data),
+                self._setting("calendar", calendar, BusinessCalendar(), calendar_from_data))
         except BaseException:
             self._db.close()
             raise
@@ -298,7 +294,7 @@ class PostgresStore:
         if not rows and wanted is not None and wanted != default:
             with self._transaction("opening") as db:
                 db.execute("INSERT INTO settings (name, data) VALUES (%s, %s) "
-                           "ON CONFLICT DO NOTHING", (name, _dumps(_setting_data(wanted))))
+                           "ON CONFLICT DO NOTHING", (name, _dumps(setting_data(wanted))))
                 rows = db.execute("SELECT data FROM settings WHERE name = %s",
                                   (name,)).fetchall()
         if not rows:
@@ -639,7 +635,7 @@ class PostgresStore:
             columns = _table(kind)[2]
             differ = [name for name, value in zip(columns, values, strict=True)
                       if getattr(record, name) != value]
-            if type(version) is not int or differ or _record_id(key, record) != key:
+            if type(version) is not int or differ or record_id(kind, key, record) != key:
                 raise InvalidValue(f"its columns ({', '.join(differ) or 'id, version'}) do "
                                    "not match its document")
         except (ValueError, TypeError, FormationError) as error:
@@ -934,61 +930,23 @@ def _stored_of(document: dict[str, Any], where: str) -> tuple[RecordKind[Any], s
                            f"{', '.join(k.name for k in KINDS)}, 'id': ..., 'version': a "
                            f"positive integer, 'record': ...}}, got {shown(data)}")
     record = from_data(kind.record, data["record"], f"{where}.data.record")
-    if _record_id(key, record) != key:
-        raise InvalidValue(f"{where}: the {kind.noun} is {_record_id('', record)!r}, not {key!r}")
+    if record_id(kind, key, record) != key:
+        raise InvalidValue(f"{where}: the {kind.noun} is {record_id(kind, '', record)!r}, not {key!r}")
     return kind, key, version, record
 
 
-def _setting_data(value: Rulebook | BusinessCalendar) -> object:
-    if isinstance(value, BusinessCalendar):
-        return {"territory": value.territory.value,
-                "worked_holidays": sorted(value.worked_holidays)}
-    return CODEC.encode(value)
 
 
-def _rulebook_from_data(data: object) -> Rulebook:
-    return CODEC.decode(data, Rulebook)
 
 
-def _calendar_from_data(data: object) -> BusinessCalendar:
-    if not isinstance(data, dict) or set(data) != {"territory", "worked_holidays"} or \
-            not isinstance(data["worked_holidays"], list):
-        raise InvalidValue(f"a calendar is {{'territory': ..., 'worked_holidays': [...]}}, "
-                           f"got {data!r}")
-    return BusinessCalendar(Territory(data["territory"]),
-                            worked_holidays=frozenset(data["worked_holidays"]))
 
 
-class PostgresUnitOfWork(StagingUnitOfWork):
+class PostgresUnitOfWork(DurableUnitOfWork):
     """One atomic change on a :class:`PostgresStore`: one server transaction at commit."""
 
     def __init__(self, store: PostgresStore) -> None:
         self._store = store
-        super().__init__()
-
-    def _stored_booking(self, booking_id: str) -> Booking | None:
-        return self._store._booking(booking_id)
-
-    def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
-                         holder_id: str | None, organism_id: str | None = None,
-                         after: str | None = None, limit: int | None = None) -> list[Booking]:
-        return self._store._find(statuses, holder_id, organism_id, after, limit)
-
-    def _stored_account(self, account_id: str) -> Account | None:
-        return self._store._account(account_id)
-
-    def _stored_seat_holders(self, session_id: str) -> frozenset[BookingId]:
-        return self._store._seat_holders(session_id)
-
-    def _catalog_index(self) -> CatalogIndex:
-        return self._store.catalog
-
-    def _stored_record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
-        return self._store._record(kind, key)
-
-    def _stored_records(self, kind: RecordKind[R],
-                        filters: dict[str, str]) -> list[tuple[str, R]]:
-        return self._store._find_records(kind, filters)
+        super().__init__(store)
 
     def commit(self) -> None:
         """Write everything staged in one transaction, all or nothing.

@@ -79,13 +79,17 @@ from formation.accounts import Account
 from formation.adapters._staging import (
     KINDS,
     REVIEWS,
+    DurableUnitOfWork,
     R,
     RecordKind,
-    StagingUnitOfWork,
+    calendar_from_data,
     catalog_changes,
     check_rules,
     index_catalog_changes,
+    record_id,
+    rulebook_from_data,
     session_full,
+    setting_data,
 )
 from formation.adapters.codec import SCHEMA_VERSION, from_data, to_data
 from formation.adapters.documents import (
@@ -106,7 +110,6 @@ from formation.adapters.documents import (
 from formation.adapters.migrations import APPLICATION_ID, MIGRATIONS
 from formation.bookings import Booking, BookingStatus, Transition
 from formation.calendar.business_days import BusinessCalendar
-from formation.calendar.territories import Territory
 from formation.catalog.offers import Offer, Session
 from formation.catalog.search import CatalogIndex
 from formation.errors import (
@@ -118,7 +121,6 @@ from formation.errors import (
     StorageError,
 )
 from formation.funding import FundingPlan
-from formation.holders import Holder
 from formation.ids import AccountId, BookingId, HolderId, OfferId
 from formation.ledger import Entry
 from formation.reviews import DEFAULT_PRIOR, Criterion, RatingPrior, Review, bayesian_average
@@ -154,13 +156,6 @@ def _column_value(record: object, name: str) -> object:
     return getattr(record, name)
 
 
-def _record_id(kind: RecordKind[Any], key: str, record: object) -> str:
-    """The id a record carries itself (a consent request carries none: its key)."""
-    if isinstance(record, Holder):
-        return record.holder_id
-    if isinstance(record, Review):
-        return record.review_id
-    return key
 
 
 
@@ -330,8 +325,8 @@ class SqliteStore:
                       calendar: BusinessCalendar | None) -> tuple[Rulebook, BusinessCalendar]:
         """The rules of the store: those the file keeps, or those given (kept if not the
         defaults); another one than the file keeps is refused."""
-        return (self._setting("rulebook", rulebook, Rulebook.default(), _rulebook_from_data),
-                self._setting("calendar", calendar, BusinessCalendar(), _calendar_from_data))
+        return (self._setting("rulebook", rulebook, Rulebook.default(), rulebook_from_data),
+                self._setting("calendar", calendar, BusinessCalendar(), calendar_from_data))
 
     def _setting(self, name: str, wanted: _Rules | None, default: _Rules,
                  decode: Callable[[object], _Rules]) -> _Rules:
@@ -341,7 +336,7 @@ class SqliteStore:
         if not rows and wanted is not None and wanted != default:
             with self._transaction("opening") as db:  # kept, unless another process was first
                 db.execute("INSERT OR IGNORE INTO settings (name, data) VALUES (?, ?)",
-                           (name, _dumps(_setting_data(wanted))))
+                           (name, _dumps(setting_data(wanted))))
                 rows = db.execute("SELECT data FROM settings WHERE name = ?",
                                   (name,)).fetchall()
         if not rows:
@@ -717,7 +712,7 @@ class SqliteStore:
             columns = _table(kind)[2]
             differ = [name for name, value in zip(columns, values, strict=True)
                       if _column_value(record, name) != value]
-            if type(version) is not int or differ or _record_id(kind, key, record) != key:
+            if type(version) is not int or differ or record_id(kind, key, record) != key:
                 raise InvalidValue(f"its columns ({', '.join(differ) or 'id, version'}) do "
                                    "not match its document")
         except (ValueError, TypeError, FormationError) as error:
@@ -977,8 +972,8 @@ class SqliteStore:
                                f"{', '.join(k.name for k in KINDS)}, 'id': ..., 'version': a "
                                f"positive integer, 'record': ...}}, got {data!r}")
         record = from_data(kind.record, data["record"], f"{where}.data.record")
-        if _record_id(kind, key, record) != key:
-            raise InvalidValue(f"{where}: the {kind.noun} is {_record_id(kind, '', record)!r}, "
+        if record_id(kind, key, record) != key:
+            raise InvalidValue(f"{where}: the {kind.noun} is {record_id(kind, '', record)!r}, "
                                f"not {key!r}")
         try:
             self._write_record(db, kind, key, None, record, 0)
@@ -1127,25 +1122,10 @@ class _Transaction:
             store._lock.release()
 
 
-def _setting_data(value: Rulebook | BusinessCalendar) -> object:
-    """The data a setting of the store is kept as: a codec document for a rulebook."""
-    if isinstance(value, BusinessCalendar):
-        return {"territory": value.territory.value,
-                "worked_holidays": sorted(value.worked_holidays)}
-    return CODEC.encode(value)
 
 
-def _rulebook_from_data(data: object) -> Rulebook:
-    return CODEC.decode(data, Rulebook)
 
 
-def _calendar_from_data(data: object) -> BusinessCalendar:
-    if not isinstance(data, dict) or set(data) != {"territory", "worked_holidays"} or \
-            not isinstance(data["worked_holidays"], list):
-        raise InvalidValue(f"a calendar is {{'territory': ..., 'worked_holidays': [...]}}, "
-                           f"got {data!r}")
-    return BusinessCalendar(Territory(data["territory"]),
-                            worked_holidays=frozenset(data["worked_holidays"]))
 
 
 def _rollback(db: sqlite3.Connection) -> None:
@@ -1158,36 +1138,12 @@ def _rollback(db: sqlite3.Connection) -> None:
 
 # -- the unit of work ------------------------------------------------------------------------
 
-class SqliteUnitOfWork(StagingUnitOfWork):
+class SqliteUnitOfWork(DurableUnitOfWork):
     """One atomic change on a :class:`SqliteStore`: one SQLite transaction at commit."""
 
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        super().__init__()
-
-    def _stored_booking(self, booking_id: str) -> Booking | None:
-        return self._store._booking(booking_id)
-
-    def _stored_bookings(self, statuses: frozenset[BookingStatus] | None,
-                         holder_id: str | None, organism_id: str | None = None,
-                         after: str | None = None, limit: int | None = None) -> list[Booking]:
-        return self._store._find(statuses, holder_id, organism_id, after, limit)
-
-    def _stored_account(self, account_id: str) -> Account | None:
-        return self._store._account(account_id)
-
-    def _stored_seat_holders(self, session_id: str) -> frozenset[BookingId]:
-        return self._store._seat_holders(session_id)
-
-    def _catalog_index(self) -> CatalogIndex:
-        return self._store.catalog
-
-    def _stored_record(self, kind: RecordKind[R], key: str) -> tuple[int, R] | None:
-        return self._store._record(kind, key)
-
-    def _stored_records(self, kind: RecordKind[R],
-                        filters: dict[str, str]) -> list[tuple[str, R]]:
-        return self._store._find_records(kind, filters)
+        super().__init__(store)
 
     def commit(self) -> None:
         """Write everything staged in one transaction, all or nothing.
