@@ -174,7 +174,7 @@ KNOWN: dict[str, frozenset[str]] = {
     "formation.Recommendations": frozenset({"TypeError"}),
     "formation.Refund": frozenset({"AttributeError", "ValueError"}),
     "formation.ResourceIndex": frozenset({"RecursionError", "ValueError"}),
-    "formation.SelfEmployedYear": frozenset({"ValueError"}),
+    "formation.SelfEmployedYear": frozenset({"RecursionError", "ValueError"}),
     "formation.SqliteStore": frozenset({"OverflowError", "RecursionError", "TypeError", "UnicodeEncodeError", "ValueError"}),
     "formation.TopUp": frozenset({"RecursionError", "ValueError"}),
     "formation.Transition": frozenset({"RecursionError", "TypeError", "ValueError"}),
