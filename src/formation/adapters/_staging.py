@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import abc
 import functools
+import json
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
@@ -42,7 +43,15 @@ from formation.calendar.territories import Territory
 from formation.catalog.offers import Offer, Session
 from formation.catalog.search import CatalogIndex
 from formation.consent import ConsentRequest
-from formation.errors import DuplicateEntry, InvalidValue, NotFound, RuleViolation, Violation
+from formation.errors import (
+    DuplicateEntry,
+    FormationError,
+    InvalidValue,
+    NotFound,
+    RuleViolation,
+    StorageError,
+    Violation,
+)
 from formation.holders import Holder
 from formation.ids import (
     AccountId,
@@ -78,6 +87,7 @@ __all__ = [
     "catalog_changes",
     "check_rules",
     "index_catalog_changes",
+    "kept_setting",
     "record_id",
     "rulebook_from_data",
     "session_full",
@@ -624,6 +634,30 @@ def setting_data(value: Rulebook | BusinessCalendar) -> object:
         return {"territory": value.territory.value,
                 "worked_holidays": sorted(value.worked_holidays)}
     return CODEC.encode(value)
+
+
+_Kept = TypeVar("_Kept", Rulebook, BusinessCalendar)
+
+
+def kept_setting(where: str, name: str, wanted: _Kept | None, default: _Kept,
+                 decode: Callable[[object], _Kept], stored: str | None) -> _Kept:
+    """The rulebook (calendar) a store works under: the one it keeps (``stored``, its JSON
+    text), else the one given, else the default; another one than it keeps is refused.
+
+    Raises:
+        StorageError: the kept one cannot be read, or another one was given.
+    """
+    if stored is None:
+        return default if wanted is None else wanted
+    try:
+        kept = decode(json.loads(stored))
+    except (ValueError, TypeError, FormationError) as error:
+        raise StorageError(f"{where}: the stored {name} cannot be read ({error})") from None
+    if wanted is not None and wanted != kept:
+        raise StorageError(
+            f"{where} keeps its own {name}, and another one was given: open it without "
+            f"{name}= (or with the {name} it keeps); nothing was changed")
+    return kept
 
 
 def rulebook_from_data(data: object) -> Rulebook:

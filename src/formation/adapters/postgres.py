@@ -59,6 +59,7 @@ from formation.adapters._staging import (
     catalog_changes,
     check_rules,
     index_catalog_changes,
+    kept_setting,
     record_id,
     rulebook_from_data,
     session_full,
@@ -297,18 +298,8 @@ class PostgresStore:
                            "ON CONFLICT DO NOTHING", (name, _dumps(setting_data(wanted))))
                 rows = db.execute("SELECT data FROM settings WHERE name = %s",
                                   (name,)).fetchall()
-        if not rows:
-            return default if wanted is None else wanted
-        try:
-            stored = decode(json.loads(rows[0][0]))
-        except (ValueError, TypeError, FormationError) as error:
-            raise StorageError(f"{self._where}: the stored {name} cannot be read "
-                               f"({error})") from None
-        if wanted is not None and wanted != stored:
-            raise StorageError(
-                f"{self._where} keeps its own {name}, and another one was given: open it "
-                f"without {name}= (or with the {name} it keeps); nothing was changed")
-        return stored
+        return kept_setting(self._where, name, wanted, default, decode,
+                            rows[0][0] if rows else None)
 
     # -- the store's face ----------------------------------------------------------------------
     @property

@@ -86,6 +86,7 @@ from formation.adapters._staging import (
     catalog_changes,
     check_rules,
     index_catalog_changes,
+    kept_setting,
     record_id,
     rulebook_from_data,
     session_full,
@@ -339,18 +340,8 @@ class SqliteStore:
                            (name, _dumps(setting_data(wanted))))
                 rows = db.execute("SELECT data FROM settings WHERE name = ?",
                                   (name,)).fetchall()
-        if not rows:
-            return default if wanted is None else wanted
-        try:
-            stored = decode(_loads(rows[0][0]))
-        except (ValueError, TypeError, FormationError) as error:
-            raise StorageError(f"store {self.path!r}: the stored {name} cannot be read "
-                               f"({error})") from None
-        if wanted is not None and wanted != stored:
-            raise StorageError(
-                f"store {self.path!r} keeps its own {name}, and another one was given: open it "
-                f"without {name}= (or with the {name} it keeps); nothing was changed")
-        return stored
+        return kept_setting(f"store {self.path!r}", name, wanted, default, decode,
+                            rows[0][0] if rows else None)
 
     @property
     def rulebook(self) -> Rulebook:
